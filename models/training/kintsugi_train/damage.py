@@ -1,0 +1,365 @@
+"""Synthetic old-photo damage painted into clean photos, with the exact mask of what it changed.
+
+The damage detector learns from these pairs and the inpainting families train on `damage_mask`, so the
+shapes imitate what real scanned prints show (see ../shared/data/real-damage): long thin light scratches,
+branching white cracks with flaked paper along them, dust, tinted stains, torn paper-white edges, fold
+lines and handwriting/stamped text. Everything is drawn from a numpy Generator, so a seed reproduces
+the same damage exactly.
+
+Public API:
+  damage_mask(rng, h, w) -> uint8 HxW in {0, 1}
+  paint_damage(rng, img) -> (damaged float32 HxWx3 in [0, 1], mask uint8 HxW in {0, 1})
+  age_photo(rng, img)    -> img aged (sepia/grayscale, faded, blurred); no mask change
+"""
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+
+# A pixel counts as damaged when some channel moved by more than this (about 8/255): visible on a print.
+VISIBLE_DELTA = 0.03
+
+_FONTS = [
+    cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX,
+    cv2.FONT_HERSHEY_TRIPLEX, cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, cv2.FONT_HERSHEY_SCRIPT_COMPLEX,
+    cv2.FONT_HERSHEY_PLAIN,
+]
+_WORDS = ["1952", "Mom", "Paris", "summer 48", "Anna & Karl", "No. 17", "PROOF", "love", "12.VII.1939",
+          "Studio Foto", "Berlin", "to Rosa", "x", "Grandpa", "1961", "Kodak", "A-7", "SAMPLE"]
+
+
+# ----------------------------------------------------------------------------------------------- helpers
+
+def _smooth_noise(rng: np.random.Generator, h: int, w: int, scale: float) -> np.ndarray:
+    """Low-frequency noise in [0, 1]: random grid of ~scale-pixel cells, bicubically upsampled."""
+    gh, gw = max(2, int(h / scale) + 2), max(2, int(w / scale) + 2)
+    g = rng.random((gh, gw)).astype(np.float32)
+    n = cv2.resize(g, (w, h), interpolation=cv2.INTER_CUBIC)
+    n -= n.min()
+    return n / max(float(n.max()), 1e-6)
+
+
+def _soften(a: np.ndarray, sigma: float) -> np.ndarray:
+    if sigma <= 0.05:
+        return a
+    return cv2.GaussianBlur(a, (0, 0), sigma)
+
+
+def _light_colour(rng: np.random.Generator) -> np.ndarray:
+    """Paper white / emulsion-lost white, slightly warm or grey."""
+    v = rng.uniform(0.82, 1.0)
+    warm = rng.uniform(0.0, 0.06)
+    return np.array([v, v - warm * 0.5, v - warm], np.float32).clip(0, 1)
+
+
+def _dark_colour(rng: np.random.Generator) -> np.ndarray:
+    v = rng.uniform(0.0, 0.25)
+    return np.array([v, v * rng.uniform(0.85, 1.0), v * rng.uniform(0.7, 1.0)], np.float32)
+
+
+def _bezier(p0, p1, p2, n):
+    t = np.linspace(0, 1, n)[:, None]
+    return (1 - t) ** 2 * p0 + 2 * (1 - t) * t * p1 + t ** 2 * p2
+
+
+# A layer is (alpha HxW float32 in [0,1], colour HxWx3 float32 or (3,) float32).
+
+def _scratch(rng, h, w):
+    """Long, thin, near-straight streak, light (mostly) or dark, soft-edged and partly transparent."""
+    diag = math.hypot(h, w)
+    length = rng.uniform(0.3, 1.3) * diag
+    ang = rng.uniform(0, math.pi) if rng.random() < 0.5 else rng.normal(math.pi / 2, 0.25)
+    cx, cy = rng.uniform(0, w), rng.uniform(0, h)
+    d = np.array([math.cos(ang), math.sin(ang)])
+    p0 = np.array([cx, cy]) - d * length / 2
+    p2 = np.array([cx, cy]) + d * length / 2
+    bend = rng.normal(0, 0.04) * length
+    p1 = (p0 + p2) / 2 + np.array([-d[1], d[0]]) * bend
+    pts = _bezier(p0, p1, p2, max(8, int(length / 4)))
+    pts += rng.normal(0, 0.35, pts.shape)  # a little wobble
+    thick = int(rng.choice([1, 1, 1, 1, 2, 2, 2, 3, 3, 4, 5, 6]))
+    canvas = np.zeros((h, w), np.uint8)
+    cv2.polylines(canvas, [np.round(pts * 16).astype(np.int32)], False, 255, thick, cv2.LINE_AA, shift=4)
+    a = canvas.astype(np.float32) / 255.0
+    a = _soften(a, rng.uniform(0.2, 0.7))
+    # Opacity varies along the scratch; some stretches fade out entirely.
+    along = _smooth_noise(rng, h, w, rng.uniform(20, 80))
+    opacity = rng.uniform(0.55, 1.0) * np.clip(along * 1.6 - rng.uniform(0.0, 0.4), 0, 1)
+    colour = _light_colour(rng) if rng.random() < 0.8 else _dark_colour(rng)
+    return a * opacity, colour
+
+
+def _crack_paths(rng, h, w, start=None):
+    """Branching random walks: a list of point arrays."""
+    paths = []
+    if start is None:
+        if rng.random() < 0.5:  # start on a border, walk inwards
+            side = rng.integers(4)
+            pos = [(rng.uniform(0, w), 0.0), (rng.uniform(0, w), h - 1.0), (0.0, rng.uniform(0, h)),
+                   (w - 1.0, rng.uniform(0, h))][side]
+            ang = [math.pi / 2, -math.pi / 2, 0.0, math.pi][side] + rng.normal(0, 0.5)
+        else:
+            pos = (rng.uniform(0, w), rng.uniform(0, h))
+            ang = rng.uniform(0, 2 * math.pi)
+    else:
+        pos, ang = start
+    stack = [(np.array(pos, np.float64), ang, int(rng.integers(25, 160)), 0)]
+    while stack and len(paths) < 12:
+        p, a, n, depth = stack.pop()
+        pts = [p.copy()]
+        heading = a
+        for _ in range(n):
+            heading += rng.normal(0, 0.35)
+            heading = 0.75 * heading + 0.25 * a  # stays roughly on course, jagged locally
+            step = rng.uniform(2.0, 5.0)
+            p = p + step * np.array([math.cos(heading), math.sin(heading)])
+            pts.append(p.copy())
+            if not (-10 < p[0] < w + 10 and -10 < p[1] < h + 10):
+                break
+            if depth < 3 and rng.random() < 0.03:
+                stack.append((p.copy(), heading + rng.choice([-1, 1]) * rng.uniform(0.4, 1.3),
+                              int(rng.integers(8, max(10, n // 2))), depth + 1))
+        paths.append(np.array(pts))
+    return paths
+
+
+def _crack(rng, h, w):
+    """Jagged branching crack: the emulsion split, so it shows as white (sometimes dark) lines, with
+    flakes of lost emulsion along the main line on some cracks."""
+    canvas = np.zeros((h, w), np.uint8)
+    paths = _crack_paths(rng, h, w)
+    base = int(rng.choice([1, 1, 2, 2, 3]))
+    for i, pts in enumerate(paths):
+        t = base if i == 0 else max(1, base - 1)
+        cv2.polylines(canvas, [np.round(pts * 16).astype(np.int32)], False, 255, t, cv2.LINE_AA, shift=4)
+    if rng.random() < 0.45:  # flaked emulsion: small jagged polygons hugging the crack
+        main = paths[0]
+        for _ in range(int(rng.integers(1, 8))):
+            c = main[rng.integers(len(main))]
+            r = rng.uniform(2, 9)
+            k = int(rng.integers(5, 10))
+            angs = np.sort(rng.uniform(0, 2 * math.pi, k))
+            rad = r * rng.uniform(0.4, 1.3, k)
+            poly = np.stack([c[0] + rad * np.cos(angs), c[1] + rad * np.sin(angs)], 1)
+            cv2.fillPoly(canvas, [np.round(poly * 16).astype(np.int32)], 255, cv2.LINE_AA, shift=4)
+    a = _soften(canvas.astype(np.float32) / 255.0, rng.uniform(0.2, 0.6))
+    a *= rng.uniform(0.7, 1.0)
+    colour = _light_colour(rng) if rng.random() < 0.85 else _dark_colour(rng)
+    return a, colour
+
+
+def _dust(rng, h, w):
+    """Dust specks and short hairs, white or black."""
+    canvas = np.zeros((h, w), np.uint8)
+    area = h * w
+    for _ in range(int(rng.integers(3, 12 + area // 4000))):
+        x, y = rng.uniform(0, w), rng.uniform(0, h)
+        if rng.random() < 0.8:
+            r = rng.uniform(0.6, 2.8)
+            cv2.circle(canvas, (int(x * 16), int(y * 16)), int(r * 16), 255, -1, cv2.LINE_AA, shift=4)
+        else:  # hair
+            L = rng.uniform(6, 30)
+            a0 = rng.uniform(0, 2 * math.pi)
+            p0 = np.array([x, y])
+            p2 = p0 + L * np.array([math.cos(a0), math.sin(a0)])
+            p1 = (p0 + p2) / 2 + rng.normal(0, L * 0.3, 2)
+            pts = _bezier(p0, p1, p2, 12)
+            cv2.polylines(canvas, [np.round(pts * 16).astype(np.int32)], False, 255, 1, cv2.LINE_AA, shift=4)
+    a = _soften(canvas.astype(np.float32) / 255.0, rng.uniform(0.2, 0.5)) * rng.uniform(0.7, 1.0)
+    colour = _light_colour(rng) if rng.random() < 0.6 else _dark_colour(rng)
+    return a, colour
+
+
+def _blob_alpha(rng, h, w, size):
+    """Irregular soft blob around a random centre, about `size` pixels across."""
+    cx, cy = rng.uniform(0, w), rng.uniform(0, h)
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    sx, sy = size * rng.uniform(0.5, 1.0), size * rng.uniform(0.5, 1.0)
+    d = ((xx - cx) / sx) ** 2 + ((yy - cy) / sy) ** 2
+    n = _smooth_noise(rng, h, w, max(4.0, size / 3))
+    field = 1.0 - d + (n - 0.5) * 1.2
+    return field
+
+
+def _stain(rng, h, w):
+    """Tinted stain or blotch: soft edged, often with a darker tide-line rim (water stain)."""
+    size = rng.uniform(0.08, 0.4) * min(h, w) + 6
+    field = _blob_alpha(rng, h, w, size)
+    edge = rng.uniform(0.05, 0.25)
+    a = np.clip(field / edge, 0, 1)
+    if rng.random() < 0.4:  # tide line
+        rim = np.exp(-((field - 0.05) / 0.06) ** 2)
+        a = np.clip(a * rng.uniform(0.4, 0.8) + rim * 0.6, 0, 1)
+    a = _soften(a.astype(np.float32), 1.0) * rng.uniform(0.5, 0.9)
+    tints = [(0.55, 0.40, 0.20), (0.75, 0.62, 0.35), (0.35, 0.28, 0.20), (0.90, 0.85, 0.70),
+             (0.20, 0.18, 0.15), (0.6, 0.5, 0.45)]
+    colour = np.array(tints[rng.integers(len(tints))], np.float32) * rng.uniform(0.85, 1.1)
+    return a, colour.clip(0, 1)
+
+
+def _tear(rng, h, w):
+    """Torn or missing paper from a border or corner: irregular paper-white region."""
+    canvas = np.zeros((h, w), np.uint8)
+    depth = rng.uniform(0.04, 0.22) * min(h, w) + 3
+    if rng.random() < 0.5:  # corner
+        cx, cy = [(0, 0), (w, 0), (0, h), (w, h)][rng.integers(4)]
+        k = 24
+        angs = np.linspace(0, math.pi / 2, k)
+        r = depth * 1.6 * (1 + np.cumsum(rng.normal(0, 0.08, k)))
+        sx, sy = (1 if cx == 0 else -1), (1 if cy == 0 else -1)
+        pts = np.stack([cx + sx * r * np.cos(angs), cy + sy * r * np.sin(angs)], 1)
+        poly = np.vstack([[cx, cy], pts])
+    else:  # along part of one side
+        side = rng.integers(4)
+        L = w if side < 2 else h
+        a0, a1 = sorted(rng.uniform(0, L, 2))
+        a1 = max(a1, a0 + 0.15 * L)
+        t = np.linspace(a0, a1, 40)
+        env = np.sin(np.linspace(0, math.pi, 40)) ** 0.5
+        dep = depth * env * (1 + np.cumsum(rng.normal(0, 0.12, 40)).clip(-0.8, 1.5))
+        dep = np.abs(dep + rng.normal(0, 1.2, 40))
+        if side == 0:
+            pts = np.stack([t, dep], 1)
+        elif side == 1:
+            pts = np.stack([t, h - 1 - dep], 1)
+        elif side == 2:
+            pts = np.stack([dep, t], 1)
+        else:
+            pts = np.stack([w - 1 - dep, t], 1)
+        poly = pts
+    cv2.fillPoly(canvas, [np.round(poly * 16).astype(np.int32)], 255, cv2.LINE_AA, shift=4)
+    a = _soften(canvas.astype(np.float32) / 255.0, 0.5)
+    colour = _light_colour(rng) if rng.random() < 0.85 else np.array([0.08, 0.08, 0.08], np.float32)
+    return a, colour
+
+
+def _fold(rng, h, w):
+    """Fold line: a straight crease across the print, light line with cracking along it."""
+    ang = rng.choice([0.0, math.pi / 2]) + rng.normal(0, 0.05)
+    cx, cy = rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h
+    d = np.array([math.cos(ang), math.sin(ang)])
+    L = 2 * math.hypot(h, w)
+    pts = np.stack([np.array([cx, cy]) + d * s for s in np.linspace(-L / 2, L / 2, 200)])
+    pts += rng.normal(0, 0.6, pts.shape)
+    canvas = np.zeros((h, w), np.uint8)
+    cv2.polylines(canvas, [np.round(pts * 16).astype(np.int32)], False, 255,
+                  int(rng.integers(1, 4)), cv2.LINE_AA, shift=4)
+    a = canvas.astype(np.float32) / 255.0
+    along = _smooth_noise(rng, h, w, rng.uniform(15, 50))
+    a = _soften(a, 0.5) * np.clip(0.4 + along, 0, 1) * rng.uniform(0.6, 1.0)
+    return a, _light_colour(rng)
+
+
+def _text(rng, h, w):
+    """Handwriting or stamped text over the picture."""
+    canvas = np.zeros((h, w), np.uint8)
+    s = " ".join(_WORDS[i] for i in rng.integers(len(_WORDS), size=int(rng.integers(1, 3))))
+    font = _FONTS[rng.integers(len(_FONTS))]
+    scale = rng.uniform(0.4, 1.6) * min(h, w) / 200
+    thick = int(rng.integers(1, 4))
+    (tw, th), _ = cv2.getTextSize(s, font, scale, thick)
+    x = int(rng.uniform(-0.1 * tw, max(1, w - 0.8 * tw)))
+    y = int(rng.uniform(th, max(th + 1, h)))
+    cv2.putText(canvas, s, (x, y), font, scale, 255, thick, cv2.LINE_AA)
+    if rng.random() < 0.4:  # slanted
+        M = cv2.getRotationMatrix2D((w / 2, h / 2), rng.uniform(-30, 30), 1.0)
+        canvas = cv2.warpAffine(canvas, M, (w, h))
+    a = canvas.astype(np.float32) / 255.0 * rng.uniform(0.7, 1.0)
+    inks = [(0.05, 0.05, 0.08), (0.1, 0.15, 0.55), (0.6, 0.1, 0.1), (0.95, 0.95, 0.95), (0.2, 0.2, 0.2)]
+    return a, np.array(inks[rng.integers(len(inks))], np.float32)
+
+
+# (generator, probability that a photo gets this kind, max count)
+_KINDS = [
+    (_scratch, 0.75, 7),
+    (_crack, 0.55, 4),
+    (_dust, 0.45, 1),
+    (_stain, 0.25, 2),
+    (_tear, 0.2, 2),
+    (_fold, 0.15, 1),
+    (_text, 0.12, 1),
+]
+
+
+def _layers(rng, h, w):
+    """[(alpha, colour, is_area)]: a random mix of damage kinds, at least one scratch."""
+    layers = []
+    for fn, p, n in _KINDS:
+        if rng.random() < p:
+            for _ in range(int(rng.integers(1, n + 1))):
+                layers.append((*fn(rng, h, w), fn is _stain))
+    if not layers:
+        layers.append((*_scratch(rng, h, w), False))
+    return layers
+
+
+# ----------------------------------------------------------------------------------------------- aging
+
+def age_photo(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:
+    """Whole-photo ageing before damage: tone (colour / grayscale / sepia), fading, softness."""
+    out = img.astype(np.float32)
+    r = rng.random()
+    if r < 0.7:
+        g = out @ np.array([0.299, 0.587, 0.114], np.float32)
+        if r < 0.3:
+            out = np.repeat(g[..., None], 3, 2)
+        else:
+            tone = np.array([1.0, rng.uniform(0.8, 0.92), rng.uniform(0.55, 0.78)], np.float32)
+            out = g[..., None] * tone + (1 - tone) * rng.uniform(0.0, 0.15)
+    if rng.random() < 0.7:  # fading: lifted blacks, lowered contrast
+        lo, hi = rng.uniform(0.0, 0.2), rng.uniform(0.8, 1.0)
+        out = lo + out * (hi - lo)
+    if rng.random() < 0.4:
+        out = _soften(out, rng.uniform(0.3, 1.0))
+    if rng.random() < 0.3:  # uneven fading / vignette
+        v = _smooth_noise(rng, out.shape[0], out.shape[1], max(out.shape[:2]) / 2)
+        out = out * (1 - 0.25 * v[..., None]) + 0.25 * v[..., None] * rng.uniform(0.6, 0.95)
+    return np.clip(out, 0, 1).astype(np.float32)
+
+
+def _post(rng, img):
+    """After-painting effects of scanning: grain and JPEG."""
+    out = img
+    if rng.random() < 0.6:
+        sigma = rng.uniform(0.005, 0.03)
+        grain = rng.normal(0, sigma, out.shape[:2]).astype(np.float32)
+        out = out + _soften(grain, 0.5)[..., None]
+    out = np.clip(out, 0, 1)
+    if rng.random() < 0.4:
+        q = int(rng.integers(35, 90))
+        u8 = (out * 255 + 0.5).astype(np.uint8)
+        ok, buf = cv2.imencode(".jpg", u8[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, q])
+        out = cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1].astype(np.float32) / 255.0
+    return out.astype(np.float32)
+
+
+# ----------------------------------------------------------------------------------------------- public
+
+def damage_mask(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
+    """A hole mask mixing the damage shapes (1 = damaged), for training inpainting on realistic holes."""
+    m = np.zeros((h, w), bool)
+    for a, _, _ in _layers(rng, h, w):
+        m |= a > 0.25
+    return m.astype(np.uint8)
+
+
+def paint_damage(rng: np.random.Generator, img: np.ndarray, *, age: bool = True) -> tuple[np.ndarray, np.ndarray]:
+    """Age the photo, paint damage into it and return (damaged, mask of visibly changed pixels)."""
+    h, w = img.shape[:2]
+    base = age_photo(rng, img) if age else img.astype(np.float32)
+    out = base.copy()
+    area = np.zeros((h, w), bool)
+    for a, colour, is_area in _layers(rng, h, w):
+        a3 = a[..., None]
+        new = out * (1 - a3) + a3 * colour
+        if is_area:  # a stain's visible change follows the photo's texture: judge it over a neighbourhood
+            d = _soften(np.abs(new - out).max(axis=2), 2.0)
+            area |= d > VISIBLE_DELTA
+        out = new
+    changed = np.abs(out - base).max(axis=2)
+    mask = ((changed > VISIBLE_DELTA) | (area & (changed > VISIBLE_DELTA / 4))).astype(np.uint8)
+    if age:
+        out = _post(rng, out)
+    return np.clip(out, 0, 1).astype(np.float32), mask

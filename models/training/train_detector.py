@@ -1,0 +1,160 @@
+"""Train the damage detector on photo crops with synthetic damage painted in. Resumable.
+
+  nohup /usr/bin/python3 models/training/train_detector.py --minutes 60 [--resume] \
+      > models/training/runs/detector/nohup.out 2>&1 &
+
+Checkpoints (runs/detector/last.pt, and best.pt by held-out F1) every --ckpt-minutes; log lines in
+runs/detector/log.txt with loss and held-out IoU/F1. One thread: the inpainting run owns the other core.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+import time
+from pathlib import Path
+
+import cv2
+import numpy as np
+import torch
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from kintsugi_train.detector import (  # noqa: E402
+    THRESHOLDS, DetectorUNet, confusion, count_params, heldout_set, loss_fn, random_crop_pair,
+    read_rgb, scores, split_train,
+)
+
+RUN_DIR = Path(__file__).resolve().parent / "runs" / "detector"
+
+
+def save_atomic(obj: dict, path: Path) -> None:
+    tmp = path.with_suffix(".tmp")
+    with open(tmp, "wb") as f:
+        torch.save(obj, f)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def evaluate(net: DetectorUNet, val: list) -> dict:
+    """Micro-averaged F1/IoU over the fixed held-out crops: at 0.5 and at the best threshold."""
+    net.eval()
+    conf = np.zeros((len(THRESHOLDS), 3), np.int64)
+    with torch.no_grad():
+        for img, mask in val:
+            x = torch.from_numpy(img.transpose(2, 0, 1).copy())[None]
+            prob = torch.sigmoid(net(x))[0, 0].numpy()
+            conf += confusion(prob, mask)
+    net.train()
+    f1, iou = scores(conf)
+    b = int(np.argmax(f1))
+    i5 = int(np.argmin(np.abs(THRESHOLDS - 0.5)))
+    return {"f1@0.5": round(float(f1[i5]), 4), "iou@0.5": round(float(iou[i5]), 4),
+            "f1": round(float(f1[b]), 4), "iou": round(float(iou[b]), 4), "threshold": float(THRESHOLDS[b])}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--minutes", type=float, default=60.0, help="wall-clock budget of this invocation")
+    ap.add_argument("--resume", action="store_true", help="continue from runs/detector/last.pt")
+    ap.add_argument("--batch", type=int, default=8)
+    ap.add_argument("--crop", type=int, default=128)
+    ap.add_argument("--lr", type=float, default=1e-3)
+    ap.add_argument("--ckpt-minutes", type=float, default=3.0)
+    ap.add_argument("--val-n", type=int, default=32, help="held-out crops scored at each checkpoint")
+    ap.add_argument("--run-dir", type=Path, default=RUN_DIR)
+    ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (tests)")
+    ap.add_argument("--threads", type=int, default=1)
+    args = ap.parse_args()
+
+    torch.set_num_threads(args.threads)
+    cv2.setNumThreads(1)
+    args.run_dir.mkdir(parents=True, exist_ok=True)
+    log_path = args.run_dir / "log.txt"
+
+    def log(msg: str) -> None:
+        line = f"{time.strftime('%Y-%m-%d %H:%M:%S')} {msg}"
+        print(line, flush=True)
+        with open(log_path, "a") as f:
+            f.write(line + "\n")
+
+    net = DetectorUNet()
+    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
+    state = {"step": 0, "minutes": 0.0, "losses": [], "best_f1": -1.0, "seed": 0, "history": []}
+    last = args.run_dir / "last.pt"
+    if args.resume and last.exists():
+        ck = torch.load(last, map_location="cpu")
+        net.load_state_dict(ck["model"])
+        opt.load_state_dict(ck["opt"])
+        state = ck["state"]
+        log(f"resumed from {last} at step {state['step']} ({state['minutes']:.1f} min)")
+    for g in opt.param_groups:
+        g["lr"] = args.lr
+
+    train_paths, _ = split_train()
+    photos = [(read_rgb(p) * 255).astype(np.uint8) for p in train_paths]
+    val = heldout_set(args.val_n, size=192)
+    log(f"params={count_params(net)} train_photos={len(photos)} val_crops={len(val)} "
+        f"batch={args.batch} crop={args.crop} lr={args.lr}")
+
+    # A fresh stream per invocation so resumed runs do not replay the same crops.
+    rng = np.random.default_rng([state["seed"], state["step"]])
+    state["seed"] += 1
+    t0 = time.time()
+    t_ck = t0
+    run_loss, run_n = 0.0, 0
+
+    def checkpoint(final: bool = False) -> None:
+        nonlocal t_ck
+        elapsed = (time.time() - t_ck) / 60
+        state["minutes"] += elapsed
+        t_ck = time.time()
+        ev = evaluate(net, val)
+        state["history"].append({"step": state["step"], **ev})
+        is_best = ev["f1"] > state["best_f1"]
+        if is_best:
+            state["best_f1"] = ev["f1"]
+        ck = {"model": net.state_dict(), "opt": opt.state_dict(), "state": state}
+        save_atomic(ck, last)
+        if is_best:
+            save_atomic({"model": net.state_dict(), "state": state}, args.run_dir / "best.pt")
+        log(f"ckpt step={state['step']} minutes={state['minutes']:.1f} heldout={json.dumps(ev)}"
+            f"{' best' if is_best else ''}{' final' if final else ''}")
+
+    start = time.time()
+    net.train()
+    while True:
+        xs, ys = [], []
+        for _ in range(args.batch):
+            img = photos[int(rng.integers(len(photos)))].astype(np.float32) / 255.0
+            d, m = random_crop_pair(rng, img, args.crop)
+            xs.append(d.transpose(2, 0, 1))
+            ys.append(m[None].astype(np.float32))
+        x = torch.from_numpy(np.stack(xs))
+        y = torch.from_numpy(np.stack(ys))
+        logits = net(x)
+        loss, parts = loss_fn(logits, y)
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        opt.step()
+        state["step"] += 1
+        run_loss += float(loss)
+        run_n += 1
+        if state["step"] % 50 == 0:
+            avg = run_loss / run_n
+            state["losses"].append([state["step"], round(avg, 4)])
+            log(f"step={state['step']} loss={avg:.4f} bce={parts['bce']:.4f} dice={parts['dice']:.4f} "
+                f"s/step={(time.time() - t0) / max(1, run_n):.2f}")
+            run_loss, run_n = 0.0, 0
+            t0 = time.time()
+        hit_steps = bool(args.max_steps) and state["step"] >= args.max_steps
+        if hit_steps or (time.time() - start) / 60 >= args.minutes:
+            checkpoint(final=True)
+            break
+        if (time.time() - t_ck) / 60 >= args.ckpt_minutes:
+            checkpoint()
+
+
+if __name__ == "__main__":
+    main()
