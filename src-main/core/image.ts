@@ -1,0 +1,34 @@
+/**
+ * In-memory raster shared by every layer. Pixels are interleaved (HWC), 8- or 16-bit, 1–4 channels, so
+ * grayscale stays grayscale and alpha survives a restore. Pure data: no sharp, no Node types.
+ */
+export interface Raster {
+  width: number;
+  height: number;
+  /** 1 = gray, 2 = gray+alpha, 3 = RGB, 4 = RGBA. */
+  channels: 1 | 2 | 3 | 4;
+  /** Bits per sample; 16-bit TIFF/PNG stay 16-bit end to end. */
+  depth: 8 | 16;
+  data: Uint8Array | Uint16Array;
+}
+
+/**
+ * A binary hole mask at image resolution: 1 byte per pixel, 0 = keep, 255 (any non-zero) = hole.
+ */
+export interface Mask {
+  width: number;
+  height: number;
+  data: Uint8Array;
+}
+
+/** Which execution provider onnxruntime should use; `auto` tries the accelerated ones first. */
+export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
+export const DEVICES: readonly Device[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
+
+/** Progress of a long job, throttled by the producer to ~10 Hz. */
+export interface Progress {
+  jobId?: string;
+  stage: string;
+  done: number;
+  total: number;
+}
