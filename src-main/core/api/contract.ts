@@ -1,0 +1,392 @@
+/**
+ * The one typed contract between the renderer and the app backend. Every channel is `app:domain.verb`
+ * with a zod schema for its argument, a result type and a one-line doc. The Electron preload, the Electron
+ * main handlers, the web host and the renderer clients are all built from this table, so a channel that is
+ * not here does not exist anywhere. Pixels never travel through these calls: images are served by blob id
+ * (`kintsugi://blob/<id>` in Electron, `GET /blob/<id>?token=…` in the web host) and uploads go as binary
+ * bodies / transferred ArrayBuffers, referenced here by an upload id.
+ *
+ * Pure TypeScript + zod: no electron, no node:* imports (it is bundled into the sandboxed preload and the
+ * renderer).
+ */
+import { z } from 'zod';
+
+// ---------------------------------------------------------------------------------------------------------
+// Shared value schemas
+// ---------------------------------------------------------------------------------------------------------
+
+/** Opaque ids are short printable strings; the bound keeps junk out of SQL and URLs. */
+const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/);
+/** A filesystem path the renderer got from a dialog, a drop, or from main. */
+const filePath = z.string().min(1).max(4096);
+
+/** Execution providers the model/device picker offers (mirrors core/image.ts `Device`). */
+export const deviceSchema = z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu']);
+/** Formats an export may be written in; `undefined` means "the original's format". */
+export const exportFormatSchema = z.enum(['jpeg', 'png', 'tiff', 'webp', 'avif']);
+
+/** Model + device choice carried by detect / restore / batch. */
+const jobChoice = {
+  modelId: id.optional(),
+  device: deviceSchema.optional(),
+};
+
+/** Mask painting tools; a straight line is a stroke with two points, the eraser removes coverage. */
+export const toolSchema = z.enum(['brush', 'line', 'eraser']);
+
+/**
+ * A mask edit the renderer appends to history. Coordinates are image pixels (not screen pixels);
+ * `points` is flat `[x0, y0, x1, y1, …]`; `size` is the brush diameter in image pixels; `hardness` 0..1
+ * (1 = hard edge). One stroke (mark → drag → release) is one command.
+ */
+export const strokeCommandSchema = z.object({
+  kind: z.literal('stroke'),
+  tool: toolSchema,
+  points: z
+    .array(z.number().finite())
+    .min(2)
+    .max(400_000)
+    .refine((p) => p.length % 2 === 0, 'points must be [x0, y0, x1, y1, …]'),
+  size: z.number().positive().max(4096),
+  hardness: z.number().min(0).max(1),
+});
+/** Empties the mask (an undoable step). */
+export const clearCommandSchema = z.object({ kind: z.literal('clear') });
+/** Replaces the mask with an uploaded grayscale image (> 127 = hole), e.g. a mask painted elsewhere. */
+export const maskImportCommandSchema = z.object({ kind: z.literal('mask-import'), uploadId: id });
+
+/** Commands the renderer may append; detect / restore / open entries are created by the backend itself. */
+export const historyCommandSchema = z.discriminatedUnion('kind', [
+  strokeCommandSchema,
+  clearCommandSchema,
+  maskImportCommandSchema,
+]);
+export type StrokeCommand = z.infer<typeof strokeCommandSchema>;
+export type HistoryCommand = z.infer<typeof historyCommandSchema>;
+export type Tool = z.infer<typeof toolSchema>;
+export type ExportFormat = z.infer<typeof exportFormatSchema>;
+
+// ---------------------------------------------------------------------------------------------------------
+// Result (view) types — plain JSON, what crosses the boundary
+// ---------------------------------------------------------------------------------------------------------
+
+/** Error codes that survive the boundary (those of core/errors.ts). */
+export type ApiErrorCode = 'bad-input' | 'cancelled' | 'internal';
+/** What every invoke returns on the wire, so errors survive IPC/HTTP as data (Signal's wrapResult). */
+export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: { code: ApiErrorCode; message: string } };
+
+/** Kinds of history entries; `open` is always entry 0, `snapshot` replaces entries dropped by the byte cap. */
+export type HistoryKind = 'open' | 'snapshot' | 'stroke' | 'clear' | 'mask-import' | 'detect' | 'restore';
+
+/** One row of the history panel. */
+export interface HistoryEntryView {
+  index: number;
+  kind: HistoryKind;
+  /** Human label, e.g. "Brush stroke (24 px)", "Detect damage (unet-s)", "Restore (classical)". */
+  label: string;
+  /** For `stroke` entries, so a renderer can redraw without fetching the mask. */
+  stroke?: StrokeCommand;
+  createdAt: number;
+}
+
+/** The history panel: all entries and which one is current (entries after `cursor` are redo-able). */
+export interface HistoryView {
+  entries: HistoryEntryView[];
+  cursor: number;
+  canUndo: boolean;
+  canRedo: boolean;
+}
+
+/** What the renderer needs to know about the open photo; its pixels come from `originalBlobId`. */
+export interface PhotoInfo {
+  /** File name shown in the title bar. */
+  name: string;
+  width: number;
+  height: number;
+  channels: 1 | 2 | 3 | 4;
+  depth: 8 | 16;
+  format: 'jpeg' | 'png' | 'tiff' | 'webp' | 'avif' | 'gif' | 'heif';
+  hasAlpha: boolean;
+}
+
+/**
+ * The state of the one open photo at the history cursor. Blob ids are fetched with the blob URL helpers:
+ * `originalBlobId` is a PNG of the decoded original; `resultBlobId` the latest restore at the cursor (null
+ * before any); `maskBlobId` a gray PNG of the mask at the cursor (white = hole; null when empty). A blob id
+ * changes whenever its content does, so it can be used as a cache key.
+ */
+export interface SessionView {
+  sessionId: string;
+  projectId: string;
+  projectName: string;
+  photo: PhotoInfo;
+  originalBlobId: string;
+  resultBlobId: string | null;
+  maskBlobId: string | null;
+  /** Number of hole pixels in the mask at the cursor. */
+  holePixels: number;
+  history: HistoryView;
+}
+
+/** A job (detect or restore) started; follow it with events and `app:job.wait`. */
+export interface JobStarted {
+  jobId: string;
+  kind: 'detect' | 'restore';
+}
+
+/** A model as the model/device picker shows it, including where it runs and why. */
+export interface ModelView {
+  id: string;
+  name: string;
+  task: 'inpaint' | 'detect-damage';
+  family: string;
+  bytes: number;
+  source: 'builtin' | 'bundled' | 'user';
+  format: 'native' | 'lama' | 'migan' | 'classical';
+  isDefault: boolean;
+  provider?: string;
+  providerReason?: string;
+  scores?: unknown;
+  card?: string;
+}
+
+/** One row of the model leaderboard (dev-set scores by hole-ratio band). */
+export interface LeaderboardRow {
+  modelId: string;
+  name: string;
+  task: 'inpaint' | 'detect-damage';
+  /** Where the figures come from: an evaluation run in the library, or the model's manifest entry. */
+  source: 'eval-run' | 'manifest';
+  runId?: string;
+  scores: Array<{ band: string; psnr?: number; ssim?: number; images?: number }>;
+  createdAt?: number;
+}
+
+/** A project in the library (one per opened photo; the original file is referenced, never copied/written). */
+export interface ProjectSummary {
+  id: string;
+  name: string;
+  sourceName: string;
+  sourcePath: string;
+  width: number;
+  height: number;
+  historyLength: number;
+  createdAt: number;
+  updatedAt: number;
+}
+
+/** A file produced by export: downloadable by blob id; `path` is set when it was written to disk (Electron). */
+export interface ExportResult {
+  blobId: string;
+  fileName: string;
+  path: string | null;
+  bytes: number;
+  format: ExportFormat | 'gif' | 'heif';
+}
+
+/** Per-file state inside a batch. */
+export type BatchFileState = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled';
+
+/** Snapshot of a batch run. */
+export interface BatchStatus {
+  batchId: string;
+  state: 'running' | 'paused' | 'cancelled' | 'done' | 'failed';
+  total: number;
+  done: number;
+  failed: number;
+  outputDir: string;
+  files: Array<{ path: string; state: BatchFileState; outPath?: string; error?: string }>;
+}
+
+/** Commands the native menus send to the renderer (Electron); the renderer runs them through the API. */
+export type MenuCommand =
+  | 'open'
+  | 'open-recent'
+  | 'save-project'
+  | 'export'
+  | 'batch'
+  | 'undo'
+  | 'redo'
+  | 'zoom-in'
+  | 'zoom-out'
+  | 'zoom-fit'
+  | 'zoom-100'
+  | 'compare';
+
+/** Events pushed to subscribers (`subscribe(listener, signal)`); progress is throttled to ~10 Hz. */
+export type AppEvent =
+  | { type: 'progress'; jobId: string; stage: string; done: number; total: number }
+  | {
+      type: 'job';
+      jobId: string;
+      kind: 'detect' | 'restore';
+      state: 'running' | 'done' | 'failed' | 'cancelled';
+      error?: { code: ApiErrorCode; message: string };
+    }
+  | { type: 'batch'; batchId: string; path: string; state: BatchFileState; error?: string; status: BatchStatus }
+  | { type: 'menu'; command: MenuCommand; projectId?: string };
+
+// ---------------------------------------------------------------------------------------------------------
+// The channel table
+// ---------------------------------------------------------------------------------------------------------
+
+/** A channel's declaration: its argument schema and doc; `result` is a type-only marker (never read). */
+export interface ChannelSpec<A extends z.ZodType, R> {
+  args: A;
+  doc: string;
+  /** Type-level marker for the result; undefined at run time. */
+  result?: R;
+}
+
+function channel<R>() {
+  return <A extends z.ZodType>(doc: string, args: A): ChannelSpec<A, R> => ({ args, doc });
+}
+
+const none = z.object({}).strict();
+const photoSource = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('path'), path: filePath }).strict(),
+  z.object({ kind: z.literal('upload'), uploadId: id }).strict(),
+]);
+
+/** Every channel. Adding one here adds it to the preload, main, the web host and both clients. */
+export const contract = {
+  'app:photo.open': channel<SessionView>()(
+    'Opens a photo (a path from a dialog/drop, or an uploaded file) as a new project; entry 0 of its history.',
+    z.object({ source: photoSource }).strict(),
+  ),
+  'app:photo.openDialog': channel<SessionView | null>()(
+    'Shows the native Open dialog and opens the chosen photo; null when cancelled (desktop app only).',
+    none,
+  ),
+  'app:session.current': channel<SessionView | null>()(
+    'The photo open right now, if any (a reloaded page picks up where it was).',
+    none,
+  ),
+  'app:project.list': channel<ProjectSummary[]>()('All projects in the library, most recent first.', none),
+  'app:project.recent': channel<ProjectSummary[]>()(
+    'The most recently edited projects (for File ▸ Open Recent).',
+    z.object({ limit: z.number().int().min(1).max(50).default(10) }).strict(),
+  ),
+  'app:project.open': channel<SessionView>()(
+    'Reopens a project: photo, mask edits, results and the whole history (not itself an undo step).',
+    z.object({ projectId: id }).strict(),
+  ),
+  'app:project.save': channel<ProjectSummary>()(
+    'Names the open project and makes sure everything is on disk (history is also saved as it happens).',
+    z.object({ name: z.string().min(1).max(200).optional() }).strict(),
+  ),
+  'app:history.list': channel<HistoryView>()('The history panel of the open photo.', none),
+  'app:history.append': channel<SessionView>()(
+    'Appends one mask edit (stroke, line, eraser, clear, mask import); drops any redo branch.',
+    z.object({ command: historyCommandSchema }).strict(),
+  ),
+  'app:history.undo': channel<SessionView>()('Steps the cursor back one entry.', none),
+  'app:history.redo': channel<SessionView>()('Steps the cursor forward one entry.', none),
+  'app:history.jumpTo': channel<SessionView>()(
+    'Moves the cursor to an entry (clicking it in the history panel).',
+    z.object({ index: z.number().int().min(0) }).strict(),
+  ),
+  'app:mask.detect': channel<JobStarted>()(
+    'Starts damage detection on the working image; its mask proposal becomes one history step.',
+    z.object(jobChoice).strict(),
+  ),
+  'app:restore.run': channel<JobStarted>()(
+    'Starts inpainting the working image inside the current mask; the result becomes one history step.',
+    z.object(jobChoice).strict(),
+  ),
+  'app:job.wait': channel<SessionView>()(
+    'Resolves when a job ends: the session after its history step, or its error (code cancelled on cancel).',
+    z.object({ jobId: id }).strict(),
+  ),
+  'app:job.cancel': channel<{ cancelled: boolean }>()(
+    'Cancels a running job (checked between tiles); false when it had already ended.',
+    z.object({ jobId: id }).strict(),
+  ),
+  'app:models.list': channel<ModelView[]>()(
+    'Installed models with the provider each runs on and why (resolving providers loads sessions).',
+    z.object({ resolveProviders: z.boolean().default(false) }).strict(),
+  ),
+  'app:models.leaderboard': channel<LeaderboardRow[]>()(
+    'Dev-set scores per model and hole band, from evaluation runs in the library or else the manifest.',
+    z.object({ task: z.enum(['inpaint', 'detect-damage']).optional() }).strict(),
+  ),
+  'app:export.save': channel<ExportResult>()(
+    "Exports the result at the cursor (the original's format and metadata by default); Electron asks where.",
+    z
+      .object({
+        format: exportFormatSchema.optional(),
+        quality: z.number().int().min(1).max(100).optional(),
+        what: z.enum(['result', 'mask']).default('result'),
+      })
+      .strict(),
+  ),
+  'app:compare.export': channel<ExportResult>()(
+    'Exports a before/after image (side by side, or split at a position) of the original and the result.',
+    z
+      .object({
+        layout: z.enum(['side-by-side', 'split']).default('side-by-side'),
+        position: z.number().min(0).max(1).default(0.5),
+        format: z.enum(['png', 'jpeg']).default('jpeg'),
+      })
+      .strict(),
+  ),
+  'app:batch.start': channel<BatchStatus>()(
+    'Restores many photos: detect (optional) + restore each, writing to an output folder (dialogs in Electron).',
+    z
+      .object({
+        inputs: z.array(filePath).max(100_000).optional(),
+        outputDir: filePath.optional(),
+        detect: z.boolean().default(true),
+        ...jobChoice,
+      })
+      .strict(),
+  ),
+  'app:batch.pause': channel<BatchStatus>()('Pauses a batch after the current file.', z.object({ batchId: id }).strict()),
+  'app:batch.resume': channel<BatchStatus>()('Resumes a paused batch.', z.object({ batchId: id }).strict()),
+  'app:batch.cancel': channel<BatchStatus>()('Cancels a batch (the current file is abandoned).', z.object({ batchId: id }).strict()),
+  'app:batch.status': channel<BatchStatus>()('The state of a batch and of each of its files.', z.object({ batchId: id }).strict()),
+} as const;
+
+/** The closed set of channel names. */
+export type Channel = keyof typeof contract;
+/** All channel names, for allow-lists. */
+export const CHANNELS = Object.keys(contract) as Channel[];
+
+/** The argument a caller passes to a channel (zod input: defaults may be omitted). */
+export type ArgsOf<C extends Channel> = z.input<(typeof contract)[C]['args']>;
+/** The argument a handler receives (zod output: defaults filled in). */
+export type ParsedArgsOf<C extends Channel> = z.output<(typeof contract)[C]['args']>;
+/** The value a channel resolves with. */
+export type ResultOf<C extends Channel> =
+  (typeof contract)[C] extends ChannelSpec<z.ZodType, infer R> ? R : never;
+
+type DomainOf<C> = C extends `app:${infer D}.${string}` ? D : never;
+
+/** The server side: one async function per channel, taking parsed args. */
+export type Handlers = { [C in Channel]: (args: ParsedArgsOf<C>) => Promise<ResultOf<C>> };
+
+/**
+ * The invoke part of the renderer API, nested by domain: `api.photo.open({source})`. Methods resolve with
+ * the value or reject with an `ApiError` (see src-renderer/lib/api).
+ */
+export type InvokeApi = {
+  [D in DomainOf<Channel>]: {
+    [C in Channel as C extends `app:${D}.${infer V}` ? V : never]: {} extends ArgsOf<C>
+      ? (args?: ArgsOf<C>) => Promise<ResultOf<C>>
+      : (args: ArgsOf<C>) => Promise<ResultOf<C>>;
+  };
+};
+
+/** Splits `app:photo.open` into its domain and verb (used to build the nested API objects). */
+export function splitChannel(c: Channel): { domain: string; verb: string } {
+  const m = /^app:([a-z]+)\.([A-Za-z]+)$/.exec(c);
+  if (!m) throw new Error(`malformed channel name ${c}`);
+  return { domain: m[1]!, verb: m[2]! };
+}
+
+/** The channel carrying pushed events (Electron: main → renderer send; web host: SSE at /events). */
+export const EVENT_CHANNEL = 'app:event';
+/** The Electron channel over which a MessagePort carrying an upload's ArrayBuffer is sent to main. */
+export const UPLOAD_CHANNEL = 'app:upload';
+/** Header the web host reads the per-launch token from (a `token` query parameter also works). */
+export const TOKEN_HEADER = 'x-kintsugi-token';
