@@ -1,0 +1,302 @@
+import { existsSync } from 'node:fs';
+import { mkdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { Device } from '../../core/image.js';
+import { badInput, cancelled, isKintsugiError } from '../../core/errors.js';
+import { Engine, type EngineOptions } from '../engine.js';
+import { restoreFile } from '../restore-file.js';
+import { sha256File } from './hash.js';
+import { BatchLedger, LEDGER_FILE, type FileState } from './ledger.js';
+import type { PauseGate } from './pause-gate.js';
+import { ProgressTracker, type BatchProgress } from './progress.js';
+import { findMask, indexMasks, scanInputs, type MaskIndex } from './scan.js';
+import { removeStaleTemps } from './stale-temps.js';
+import { writeBatchComparisons, type BatchComparisonResult } from '../compare/batch-compare.js';
+
+/** Everything `kintsugi batch` and the app's batch view can ask for. */
+export interface BatchOptions {
+  inDir: string;
+  outDir: string;
+  /** Folder of masks matched by relative path and stem; without it the damage detector proposes masks. */
+  masksDir?: string;
+  recursive?: boolean;
+  modelId?: string;
+  device?: Device;
+  /** Photos processed at the same time, each on its own engine (its own inference worker). */
+  jobs?: number;
+  /** Writes a comparison per restored photo, a contact sheet and an index page there. */
+  compareDir?: string;
+  engineOptions?: EngineOptions;
+  /** Engines to run on instead of creating `jobs` of them (the app lends its own); not closed here. */
+  engines?: Engine[];
+  gate?: PauseGate;
+}
+
+/** A photo changed state; `resumed` marks one found finished by an earlier run and not redone. */
+export interface FileEvent {
+  rel: string;
+  state: FileState;
+  inPath: string;
+  outPath: string;
+  reason?: string;
+  errorCode?: string;
+  resumed?: boolean;
+  durationMs?: number;
+  modelId?: string;
+}
+
+export interface BatchEvents {
+  onFile?: (e: FileEvent) => void;
+  onProgress?: (p: BatchProgress) => void;
+}
+
+/** A file or folder left out, with the reason people read in the summary. */
+export interface BatchIssue {
+  rel: string;
+  reason: string;
+}
+
+/** What a batch run did, for the CLI summary, `--json` and the app. */
+export interface BatchSummary {
+  inDir: string;
+  outDir: string;
+  ledger: string;
+  total: number;
+  restored: string[];
+  skipped: BatchIssue[];
+  failed: BatchIssue[];
+  /** Files in IN_DIR that are not images by their extension; never touched. */
+  ignored: string[];
+  cancelled: boolean;
+  elapsedMs: number;
+  compare?: BatchComparisonResult;
+}
+
+const ALREADY_DONE = 'already restored by an earlier run';
+
+function isInside(child: string, parent: string): boolean {
+  const rel = path.relative(parent, child);
+  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
+}
+
+function errorReason(e: unknown): { reason: string; code: string } {
+  if (isKintsugiError(e)) return { reason: e.message, code: e.code };
+  const err = e as NodeJS.ErrnoException;
+  if (err?.code === 'EACCES' || err?.code === 'EPERM') return { reason: 'permission denied', code: 'bad-input' };
+  if (err?.code === 'ENOENT') return { reason: 'file disappeared during the batch', code: 'bad-input' };
+  if (err?.code === 'EISDIR') return { reason: 'is a folder', code: 'bad-input' };
+  return { reason: e instanceof Error ? e.message : String(e), code: 'internal' };
+}
+
+function checkFolders(opts: BatchOptions): { inDir: string; outDir: string } {
+  const inDir = path.resolve(opts.inDir);
+  const outDir = path.resolve(opts.outDir);
+  if (inDir === outDir) {
+    throw badInput(outDir, 'the output folder must differ from the input folder (originals are never written)');
+  }
+  if (isInside(inDir, outDir)) {
+    throw badInput(outDir, `the output folder contains the input folder ${inDir}; outputs could land on originals`);
+  }
+  if (opts.masksDir !== undefined && path.resolve(opts.masksDir) === outDir) {
+    throw badInput(outDir, 'the output folder must differ from the masks folder');
+  }
+  return { inDir, outDir };
+}
+
+/**
+ * Restores every photo under IN_DIR into OUT_DIR, resumably. The ledger in OUT_DIR records each file's
+ * state as it changes, so running the same command after a crash redoes only what was not finished:
+ * done files whose output exists and whose input (and mask) hash is unchanged are skipped, files left
+ * `running` are redone, and outputs only ever appear whole (written to a temp file, synced, renamed).
+ * One bad file is recorded as failed and the batch goes on. Originals are only read.
+ * Abort `signal` to cancel (the photo in hand goes back to pending); use `opts.gate` to pause.
+ */
+export async function runBatch(
+  opts: BatchOptions,
+  events: BatchEvents = {},
+  signal?: AbortSignal,
+): Promise<BatchSummary> {
+  const started = Date.now();
+  const { inDir, outDir } = checkFolders(opts);
+  const inStat = await stat(inDir).catch((e: unknown) => {
+    throw badInput(inDir, `cannot read the input folder (${errorReason(e).reason})`);
+  });
+  if (!inStat.isDirectory()) throw badInput(inDir, 'is not a folder');
+  await mkdir(outDir, { recursive: true });
+  await removeStaleTemps(outDir);
+
+  const exclude = [outDir];
+  if (opts.compareDir !== undefined) exclude.push(path.resolve(opts.compareDir));
+  if (opts.masksDir !== undefined) exclude.push(path.resolve(opts.masksDir));
+  const scan = await scanInputs(inDir, { recursive: opts.recursive ?? false, exclude });
+  let masks: MaskIndex | null = null;
+  if (opts.masksDir !== undefined) {
+    masks = await indexMasks(path.resolve(opts.masksDir)).catch((e: unknown) => {
+      throw badInput(opts.masksDir, `cannot read the masks folder (${errorReason(e).reason})`);
+    });
+  }
+
+  const ledger = BatchLedger.open(outDir);
+  const summary: BatchSummary = {
+    inDir,
+    outDir,
+    ledger: path.join(outDir, LEDGER_FILE),
+    total: scan.files.length,
+    restored: [],
+    skipped: [],
+    failed: scan.problems.map((p) => ({ ...p })),
+    ignored: scan.ignored,
+    cancelled: false,
+    elapsedMs: 0,
+  };
+  const tracker = new ProgressTracker(scan.files.length);
+  let lastProgress = 0;
+  const emitProgress = (force: boolean): void => {
+    const now = Date.now();
+    if (!force && now - lastProgress < 100) return;
+    lastProgress = now;
+    events.onProgress?.(tracker.snapshot());
+  };
+  const emitFile = (e: FileEvent): void => {
+    events.onFile?.(e);
+  };
+
+  const ownEngines: Engine[] = [];
+  try {
+    ledger.requeueInterrupted();
+    ledger.enqueue(scan.files.map((f) => f.rel));
+    for (const p of scan.problems) {
+      emitFile({ rel: p.rel, state: 'failed', inPath: path.join(inDir, p.rel), outPath: '', reason: p.reason });
+    }
+    emitProgress(true);
+
+    const jobs = Math.max(1, Math.floor(opts.jobs ?? 1));
+    const slots = Math.min(jobs, Math.max(1, scan.files.length));
+    const engines: Engine[] = [];
+    if (opts.engines !== undefined && opts.engines.length > 0) {
+      engines.push(...opts.engines.slice(0, slots));
+    }
+    let next = 0;
+
+    const processOne = async (engine: () => Promise<Engine>, index: number): Promise<void> => {
+      const file = scan.files[index]!;
+      const inPath = file.abs;
+      const outPath = path.join(outDir, ...file.rel.split('/'));
+      const base = { rel: file.rel, inPath, outPath };
+      let facts;
+      try {
+        const st = await stat(inPath);
+        const inputSha256 = await sha256File(inPath);
+        const maskPath = masks === null ? null : findMask(masks, file.rel);
+        if (masks !== null && maskPath === null) {
+          const reason = `no mask named like it in ${opts.masksDir}`;
+          ledger.markSkipped(file.rel, reason);
+          summary.skipped.push({ rel: file.rel, reason });
+          tracker.settle('skipped', false);
+          emitFile({ ...base, state: 'skipped', reason });
+          return;
+        }
+        const maskSha = maskPath === null ? 'detect' : await sha256File(maskPath);
+        const params = JSON.stringify({ model: opts.modelId ?? 'default', mask: maskSha });
+        const row = ledger.get(file.rel);
+        if (
+          row !== null && row.state === 'done' && row.inputSha256 === inputSha256 && row.params === params &&
+          existsSync(outPath)
+        ) {
+          summary.skipped.push({ rel: file.rel, reason: ALREADY_DONE });
+          tracker.settle('skipped', false);
+          emitFile({ ...base, state: 'done', resumed: true, reason: ALREADY_DONE, modelId: row.modelId ?? undefined });
+          return;
+        }
+        facts = { inputSize: st.size, inputMtimeMs: st.mtimeMs, inputSha256, maskPath, params, outputRel: file.rel };
+      } catch (e) {
+        const { reason, code } = errorReason(e);
+        ledger.markFailed(file.rel, reason, code);
+        summary.failed.push({ rel: file.rel, reason });
+        tracker.settle('failed', true);
+        emitFile({ ...base, state: 'failed', reason, errorCode: code });
+        return;
+      }
+
+      ledger.markRunning(file.rel, facts);
+      tracker.current.add(file.rel);
+      emitFile({ ...base, state: 'running' });
+      emitProgress(true);
+      const t0 = Date.now();
+      try {
+        await mkdir(path.dirname(outPath), { recursive: true });
+        const result = await restoreFile(await engine(), inPath, outPath, {
+          ...(facts.maskPath !== null ? { maskPath: facts.maskPath } : {}),
+          ...(opts.modelId !== undefined ? { modelId: opts.modelId } : {}),
+          ...(opts.device !== undefined ? { device: opts.device } : {}),
+          ...(signal !== undefined ? { signal } : {}),
+          onProgress: () => emitProgress(false),
+        });
+        ledger.markDone(file.rel, {
+          modelId: result.modelId,
+          provider: result.provider,
+          holePixels: result.holePixels,
+          width: result.width,
+          height: result.height,
+        });
+        summary.restored.push(file.rel);
+        tracker.settle('restored', true);
+        emitFile({ ...base, state: 'done', durationMs: Date.now() - t0, modelId: result.modelId });
+      } catch (e) {
+        if (signal?.aborted || (isKintsugiError(e) && e.code === 'cancelled')) {
+          ledger.markPending(file.rel);
+          emitFile({ ...base, state: 'pending' });
+          throw cancelled('Batch');
+        }
+        const { reason, code } = errorReason(e);
+        ledger.markFailed(file.rel, reason, code);
+        summary.failed.push({ rel: file.rel, reason });
+        tracker.settle('failed', true);
+        emitFile({ ...base, state: 'failed', reason, errorCode: code, durationMs: Date.now() - t0 });
+      } finally {
+        tracker.current.delete(file.rel);
+      }
+    };
+
+    const worker = async (slot: number): Promise<void> => {
+      let engine: Engine | undefined = engines[slot];
+      const getEngine = async (): Promise<Engine> => {
+        if (engine === undefined) {
+          engine = await Engine.create(opts.engineOptions);
+          ownEngines.push(engine);
+        }
+        return engine;
+      };
+      for (;;) {
+        if (signal?.aborted) throw cancelled('Batch');
+        await opts.gate?.wait(signal);
+        if (signal?.aborted) throw cancelled('Batch');
+        const index = next++;
+        if (index >= scan.files.length) return;
+        await processOne(getEngine, index);
+        emitProgress(true);
+      }
+    };
+
+    const results = await Promise.allSettled(Array.from({ length: slots }, (_, i) => worker(i)));
+    for (const r of results) {
+      if (r.status === 'rejected') {
+        if (isKintsugiError(r.reason) && r.reason.code === 'cancelled') summary.cancelled = true;
+        else throw r.reason;
+      }
+    }
+    if (summary.cancelled) ledger.requeueInterrupted();
+    else if (opts.compareDir !== undefined) {
+      summary.compare = await writeBatchComparisons(
+        ledger.rows().filter((r) => r.state === 'done' && scan.files.some((f) => f.rel === r.rel)),
+        { inDir, outDir, compareDir: path.resolve(opts.compareDir), ...(signal !== undefined ? { signal } : {}) },
+      );
+    }
+  } finally {
+    ledger.close();
+    await Promise.allSettled(ownEngines.map((e) => e.close()));
+  }
+  summary.elapsedMs = Date.now() - started;
+  emitProgress(true);
+  return summary;
+}

@@ -1,0 +1,127 @@
+import { readdir, stat } from 'node:fs/promises';
+import path from 'node:path';
+
+/** Extensions a batch picks up; anything else in the folder is reported as ignored, never touched. */
+export const IMAGE_EXTENSIONS: readonly string[] = [
+  '.jpg', '.jpeg', '.jpe', '.png', '.tif', '.tiff', '.webp', '.avif', '.gif', '.heic', '.heif',
+];
+
+/** True when the file name has an extension the batch treats as an image. */
+export function isImageName(name: string): boolean {
+  return IMAGE_EXTENSIONS.includes(path.extname(name).toLowerCase());
+}
+
+/** One input photo, addressed by its path relative to IN_DIR (POSIX separators, the ledger key). */
+export interface ScannedFile {
+  rel: string;
+  abs: string;
+}
+
+/** Something the scan could not read (an unreadable folder, a dangling link): reported, never fatal. */
+export interface ScanProblem {
+  rel: string;
+  reason: string;
+}
+
+/** What a scan found: photos to process, problems to report, and names ignored as not images. */
+export interface ScanResult {
+  files: ScannedFile[];
+  problems: ScanProblem[];
+  ignored: string[];
+}
+
+export interface ScanOptions {
+  recursive: boolean;
+  /** Absolute folders never descended into (OUT_DIR and the compare folder when they sit inside IN_DIR). */
+  exclude: string[];
+}
+
+function toRel(root: string, abs: string): string {
+  return path.relative(root, abs).split(path.sep).join('/');
+}
+
+function describe(e: unknown): string {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'ENOENT') return 'does not exist (dangling link?)';
+  if (code === 'ELOOP') return 'symbolic link loop';
+  return e instanceof Error ? e.message : String(e);
+}
+
+/**
+ * Lists the photos under `root`, sorted by relative path so runs are reproducible. Hidden entries
+ * (dot files, our ledger, temp files) are skipped silently; excluded folders are not entered, so an
+ * OUT_DIR inside IN_DIR is never re-read as input. Problems are collected, not thrown: one unreadable
+ * folder must not stop the batch.
+ */
+export async function scanInputs(root: string, opts: ScanOptions): Promise<ScanResult> {
+  const result: ScanResult = { files: [], problems: [], ignored: [] };
+  const excluded = new Set(opts.exclude.map((p) => path.resolve(p)));
+
+  async function walk(dir: string): Promise<void> {
+    let entries;
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch (e) {
+      if (dir === root) throw e;
+      result.problems.push({ rel: toRel(root, dir) + '/', reason: `cannot read folder: ${describe(e)}` });
+      return;
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const abs = path.join(dir, entry.name);
+      if (excluded.has(path.resolve(abs))) continue;
+      let isDir = entry.isDirectory();
+      let isFile = entry.isFile();
+      if (entry.isSymbolicLink()) {
+        try {
+          const st = await stat(abs);
+          isDir = st.isDirectory();
+          isFile = st.isFile();
+        } catch (e) {
+          if (isImageName(entry.name) || opts.recursive) {
+            result.problems.push({ rel: toRel(root, abs), reason: `cannot read: ${describe(e)}` });
+          }
+          continue;
+        }
+      }
+      if (isDir) {
+        if (opts.recursive) await walk(abs);
+        continue;
+      }
+      if (!isFile) continue;
+      if (isImageName(entry.name)) result.files.push({ rel: toRel(root, abs), abs });
+      else result.ignored.push(toRel(root, abs));
+    }
+  }
+
+  await walk(path.resolve(root));
+  return result;
+}
+
+/** Masks found under MASK_DIR, keyed by relative path without extension ("a/b" for a/b.png). */
+export type MaskIndex = Map<string, string>;
+
+/** Reads MASK_DIR once (recursively) so matching a mask per photo costs a map lookup. */
+export async function indexMasks(maskDir: string): Promise<MaskIndex> {
+  const index: MaskIndex = new Map();
+  const scan = await scanInputs(maskDir, { recursive: true, exclude: [] });
+  for (const f of scan.files) {
+    const p = path.posix.parse(f.rel);
+    const key = p.dir === '' ? p.name : `${p.dir}/${p.name}`;
+    if (!index.has(key)) index.set(key, f.abs);
+  }
+  return index;
+}
+
+/**
+ * Finds the mask for `rel`: same relative folder and same stem, any image extension (photo `a/b.jpg` ↔
+ * mask `a/b.png`), falling back to the bare stem at the top of MASK_DIR, which is how people usually lay
+ * masks out for a flat folder. Null when there is none.
+ */
+export function findMask(index: MaskIndex, rel: string): string | null {
+  const p = path.posix.parse(rel);
+  const key = p.dir === '' ? p.name : `${p.dir}/${p.name}`;
+  return index.get(key) ?? index.get(p.name) ?? null;
+}

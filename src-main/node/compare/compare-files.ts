@@ -1,0 +1,102 @@
+import path from 'node:path';
+import sharp from 'sharp';
+import { badInput } from '../../core/errors.js';
+import { composeComparison, type CompareLayout } from './layouts.js';
+import { loadForCompare, type ComparePixels } from './load.js';
+import { sliderHtml } from './slider-html.js';
+import { writeFileAtomic } from './write-atomic.js';
+
+/** Picture formats a comparison can be written in, by the output's extension; `.html` makes a slider page. */
+const ENCODERS: Record<string, (s: sharp.Sharp) => sharp.Sharp> = {
+  '.jpg': (s) => s.jpeg({ quality: 90, mozjpeg: true }),
+  '.jpeg': (s) => s.jpeg({ quality: 90, mozjpeg: true }),
+  '.png': (s) => s.png(),
+  '.webp': (s) => s.webp({ quality: 90 }),
+  '.avif': (s) => s.avif({ quality: 70 }),
+  '.tif': (s) => s.tiff({ compression: 'lzw' }),
+  '.tiff': (s) => s.tiff({ compression: 'lzw' }),
+};
+
+/** Extensions `compare --out` accepts. */
+export const COMPARE_OUTPUT_EXTENSIONS: readonly string[] = [...Object.keys(ENCODERS), '.html', '.htm'];
+
+export interface CompareOptions {
+  layout?: CompareLayout;
+  labels?: [string, string];
+  /** Split position 0..1 (split layout and the slider's start). */
+  position?: number;
+}
+
+/** What was written, for the CLI's message and `--json`. */
+export interface CompareResult {
+  outPath: string;
+  kind: 'image' | 'html';
+  layout: CompareLayout | 'slider';
+  width: number;
+  height: number;
+  bytes: number;
+}
+
+/** Parses `--labels "Before,After"`; a missing half stays empty (no label drawn). */
+export function parseLabels(text: string | undefined): [string, string] {
+  if (text === undefined) return ['Before', 'After'];
+  const i = text.indexOf(',');
+  return i < 0 ? [text.trim(), ''] : [text.slice(0, i).trim(), text.slice(i + 1).trim()];
+}
+
+async function loadPair(beforePath: string, afterPath: string): Promise<[ComparePixels, ComparePixels]> {
+  const before = await loadForCompare(beforePath);
+  const after = await loadForCompare(afterPath, { width: before.width, height: before.height });
+  return [before, after];
+}
+
+async function dataUri(p: ComparePixels): Promise<string> {
+  const jpeg = await sharp(p.data, { raw: { width: p.width, height: p.height, channels: 3 } })
+    .jpeg({ quality: 90, mozjpeg: true })
+    .toBuffer();
+  return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
+}
+
+/**
+ * Makes one before/after comparison file: a labelled side-by-side, stacked or split picture, or (when
+ * `outPath` ends in .html) a one-file slider page. The after picture is fitted to the before's size.
+ * Neither input is ever written; the output appears atomically.
+ */
+export async function compareFiles(
+  beforePath: string,
+  afterPath: string,
+  outPath: string,
+  opts: CompareOptions = {},
+): Promise<CompareResult> {
+  const out = path.resolve(outPath);
+  if (out === path.resolve(beforePath) || out === path.resolve(afterPath)) {
+    throw badInput(outPath, 'the comparison would overwrite one of the photos it compares');
+  }
+  const ext = path.extname(out).toLowerCase();
+  const labels = opts.labels ?? ['Before', 'After'];
+  if (ext === '.html' || ext === '.htm') {
+    const [before, after] = await loadPair(beforePath, afterPath);
+    const html = sliderHtml({
+      title: `${path.basename(beforePath)} — ${labels[0] || 'before'} / ${labels[1] || 'after'}`,
+      beforeUri: await dataUri(before),
+      afterUri: await dataUri(after),
+      labels,
+      width: before.width,
+      height: before.height,
+    });
+    await writeFileAtomic(out, html);
+    return { outPath: out, kind: 'html', layout: 'slider', width: before.width, height: before.height, bytes: Buffer.byteLength(html) };
+  }
+  const encode = ENCODERS[ext];
+  if (encode === undefined) {
+    throw badInput(outPath, `unsupported comparison format "${ext || '(none)'}"; use one of ${COMPARE_OUTPUT_EXTENSIONS.join(', ')}`);
+  }
+  const layout = opts.layout ?? 'side-by-side';
+  const [before, after] = await loadPair(beforePath, afterPath);
+  const composed = composeComparison(before, after, { layout, labels, ...(opts.position !== undefined ? { position: opts.position } : {}) });
+  // Flatten the composite first: encoders see one plain picture, whatever the overlays were.
+  const flat = await composed.raw().toBuffer({ resolveWithObject: true });
+  const bytes = await encode(sharp(flat.data, { raw: { width: flat.info.width, height: flat.info.height, channels: flat.info.channels } })).toBuffer();
+  await writeFileAtomic(out, bytes);
+  return { outPath: out, kind: 'image', layout, width: flat.info.width, height: flat.info.height, bytes: bytes.length };
+}
