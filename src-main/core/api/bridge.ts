@@ -1,0 +1,48 @@
+/**
+ * The shape of `window.kintsugi`, the object the Electron preload exposes through contextBridge. It is
+ * built from the contract (named methods per channel, never a generic invoke) and returns wire results
+ * (`ApiResult`) because errors must survive the bridge as data; the renderer client unwraps them.
+ * Pure: used by the preload bundle and, as a type, by the renderer.
+ */
+import { contract, splitChannel, type ApiResult, type AppEvent, type ArgsOf, type Channel, type ResultOf } from './contract.js';
+
+type DomainOf<C> = C extends `app:${infer D}.${string}` ? D : never;
+
+/** Per channel: `bridge.photo.open(args) → Promise<ApiResult<SessionView>>`. */
+export type BridgeInvoke = {
+  [D in DomainOf<Channel>]: {
+    [C in Channel as C extends `app:${D}.${infer V}` ? V : never]: (args?: ArgsOf<C>) => Promise<ApiResult<ResultOf<C>>>;
+  };
+};
+
+/** Everything the preload exposes. */
+export interface PreloadBridge extends BridgeInvoke {
+  /** Marks the bridge so the renderer can tell Electron from a browser. */
+  readonly host: 'electron';
+  /** Pushed events; returns the function that unsubscribes (AbortSignals cannot cross contextBridge). */
+  subscribe(listener: (e: AppEvent) => void): () => void;
+  /** Sends bytes to main over a MessagePort (never through invoke); resolves with the upload id. */
+  upload(bytes: ArrayBuffer, name: string): Promise<ApiResult<{ uploadId: string }>>;
+}
+
+/**
+ * Builds the nested per-channel method object from one transport function. Each method is named after
+ * its channel and validates its argument with the contract's schema before anything is sent.
+ */
+export function buildInvokeObject(
+  send: (channel: Channel, args: unknown) => Promise<ApiResult<unknown>>,
+): BridgeInvoke {
+  const api: Record<string, Record<string, (args?: unknown) => Promise<ApiResult<unknown>>>> = {};
+  for (const channel of Object.keys(contract) as Channel[]) {
+    const { domain, verb } = splitChannel(channel);
+    const schema = contract[channel].args;
+    (api[domain] ??= {})[verb] = async (args?: unknown) => {
+      const parsed = schema.safeParse(args ?? {});
+      if (!parsed.success) {
+        return { ok: false, error: { code: 'bad-input', message: `${channel}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ')}` } };
+      }
+      return send(channel, parsed.data);
+    };
+  }
+  return api as unknown as BridgeInvoke;
+}
