@@ -1,0 +1,72 @@
+import { describe, expect, it } from 'vitest';
+import { CHANNELS, contract } from '../../../../src-main/core/api/contract.js';
+import { isKnownChannel, parseArgs, validateIpcCall, type SenderInfo, type TrustedSenders } from '../../../../src-main/core/api/validate.js';
+
+const trusted: TrustedSenders = { webContentsIds: new Set([7]), origins: ['kintsugi://app'] };
+const ours: SenderInfo = { webContentsId: 7, isMainFrame: true, url: 'kintsugi://app/index.html' };
+const openArgs = { source: { kind: 'path', path: '/photos/a.jpg' } };
+
+describe('validateIpcCall', () => {
+  it('accepts a known channel from our main frame with good arguments, filling defaults', () => {
+    const r = validateIpcCall('app:photo.open', ours, trusted, openArgs);
+    expect(r).toEqual({ ok: true, channel: 'app:photo.open', args: openArgs });
+    const d = validateIpcCall('app:project.recent', ours, trusted, {});
+    expect(d.ok && d.args).toEqual({ limit: 10 });
+  });
+
+  it('refuses unknown channels, including prototype keys and non-strings', () => {
+    for (const c of ['app:fs.readFile', 'app:photo.open ', '__proto__', 'toString', 'constructor', 42, null, undefined]) {
+      const r = validateIpcCall(c, ours, trusted, openArgs);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.message).toMatch(/unknown channel/);
+    }
+    expect(isKnownChannel('hasOwnProperty')).toBe(false);
+  });
+
+  it('refuses foreign senders: other webContents, sub-frames, other origins, look-alike origins, none', () => {
+    const foreign: Array<SenderInfo | null> = [
+      { ...ours, webContentsId: 8 },
+      { ...ours, isMainFrame: false },
+      { ...ours, url: 'https://evil.example/index.html' },
+      { ...ours, url: 'kintsugi://app.evil/index.html' },
+      { ...ours, url: 'file:///tmp/index.html' },
+      null,
+    ];
+    for (const s of foreign) {
+      const r = validateIpcCall('app:photo.open', s, trusted, openArgs);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.message).toMatch(/not the app window/);
+    }
+  });
+
+  it('refuses malformed payloads and names the bad field', () => {
+    const bad: unknown[] = [
+      null,
+      'x',
+      { source: { kind: 'path' } },
+      { source: { kind: 'path', path: '' } },
+      { source: { kind: 'url', path: 'http://x' } },
+      { ...openArgs, extra: true },
+    ];
+    for (const a of bad) {
+      const r = validateIpcCall('app:photo.open', ours, trusted, a);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.message).toMatch(/app:photo\.open: malformed argument/);
+    }
+    const stroke = parseArgs('app:history.append', {
+      command: { kind: 'stroke', tool: 'brush', points: [1, 2, 3], size: 10, hardness: 1 },
+    });
+    expect(stroke.ok).toBe(false);
+    if (!stroke.ok) expect(stroke.error.message).toMatch(/command\.points/);
+    expect(parseArgs('app:history.jumpTo', { index: -1 }).ok).toBe(false);
+    expect(parseArgs('app:job.cancel', { jobId: '../../etc' }).ok).toBe(false);
+  });
+
+  it('every channel is app:domain.verb with a doc line and an object schema', () => {
+    for (const c of CHANNELS) {
+      expect(c).toMatch(/^app:[a-z]+\.[A-Za-z]+$/);
+      expect(contract[c].doc.length).toBeGreaterThan(10);
+      expect(contract[c].args.safeParse('not an object').success).toBe(false);
+    }
+  });
+});
