@@ -1,0 +1,62 @@
+import { Option, type Command } from 'commander';
+import { badInput, isKintsugiError } from '../../core/errors.js';
+import { COMPARE_LAYOUTS, compareFiles, parseLabels, type CompareLayout } from '../../node/compare/index.js';
+
+interface CompareFlags {
+  out: string;
+  layout: CompareLayout;
+  labels?: string;
+  position?: string;
+  json?: boolean;
+}
+
+/**
+ * Prints a failure the way people should see it (no stack for their mistakes) and sets the exit code:
+ * 1 for bad input, 2 for our own bugs.
+ */
+export function reportFailure(e: unknown): void {
+  if (isKintsugiError(e) && e.code !== 'internal') {
+    process.stderr.write(`kintsugi: ${e.message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`kintsugi: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 2;
+  }
+}
+
+/** `kintsugi compare BEFORE AFTER --out FILE`: one labelled comparison picture or a slider page. */
+export function register(program: Command): void {
+  program
+    .command('compare')
+    .description('make a before/after comparison: a labelled picture, or a self-contained slider page when FILE ends in .html')
+    .argument('<before>', 'the original photo')
+    .argument('<after>', 'the restored photo')
+    .requiredOption('-o, --out <file>', 'comparison to write (.jpg, .png, .webp, .tif, .avif or .html)')
+    .addOption(new Option('--layout <layout>', 'how to arrange the pair').choices(COMPARE_LAYOUTS).default('side-by-side'))
+    .option('--labels <before,after>', 'captions drawn on each half', 'Before,After')
+    .option('--position <0..1>', 'where the split wipe sits (split layout and slider start)')
+    .option('--json', 'print the result as JSON')
+    .action(async (before: string, after: string, flags: CompareFlags) => {
+      try {
+        let position: number | undefined;
+        if (flags.position !== undefined) {
+          position = Number(flags.position);
+          if (!Number.isFinite(position) || position < 0 || position > 1) {
+            throw badInput(undefined, `--position must be a number from 0 to 1, got "${flags.position}"`);
+          }
+        }
+        const result = await compareFiles(before, after, flags.out, {
+          layout: flags.layout,
+          labels: parseLabels(flags.labels),
+          ...(position !== undefined ? { position } : {}),
+        });
+        if (flags.json) process.stdout.write(JSON.stringify(result) + '\n');
+        else {
+          const what = result.kind === 'html' ? 'slider page' : `${result.layout} picture ${result.width}×${result.height}`;
+          process.stdout.write(`wrote ${what}: ${result.outPath}\n`);
+        }
+      } catch (e) {
+        reportFailure(e);
+      }
+    });
+}
