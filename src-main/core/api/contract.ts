@@ -334,7 +334,9 @@ export const contract = {
     'Restores many photos: detect (optional) + restore each, writing to an output folder (dialogs in Electron).',
     z
       .object({
-        inputs: z.array(filePath).max(100_000).optional(),
+        /** Folder of photos; Electron asks with a dialog when absent. */
+        inputDir: filePath.optional(),
+        /** Where restored copies go; Electron asks when absent, the web host defaults to `<inputDir>-restored`. */
         outputDir: filePath.optional(),
         detect: z.boolean().default(true),
         ...jobChoice,
