@@ -2,16 +2,29 @@ import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * Temp files of atomic writes (image-io writes `<dir>/.<name>.<random>.tmp`, fsyncs, renames). One left
- * behind means the process died before the rename: it is garbage, never a valid output.
+ * Temp files of atomic writes (node/atomic-write.ts writes `<dir>/.<name>.<pid>.<hex>.tmp`, fsyncs,
+ * renames). One whose writer process is gone means it died before the rename: garbage, never an output.
  */
-export function isStaleTempName(name: string): boolean {
-  return name.startsWith('.') && (/\.tmp$/i.test(name) || /\.tmp-[A-Za-z0-9]+$/i.test(name));
+export function isStaleTempName(name: string, isAlive: (pid: number) => boolean = pidAlive): boolean {
+  const m = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/i.exec(name);
+  if (m === null) return false;
+  const pid = Number(m[1]);
+  return pid === process.pid || !isAlive(pid);
+}
+
+function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**
  * Deletes temp files that a killed run left under OUT_DIR, so half-written outputs never survive a
- * crash. Call before a run starts (no writer of ours is active then). Returns what was removed.
+ * crash. Call before a run starts; temps of another live process (a second batch) are left alone.
+ * Returns what was removed.
  */
 export async function removeStaleTemps(outDir: string): Promise<string[]> {
   const removed: string[] = [];

@@ -4,7 +4,7 @@ import { cancelled } from '../../core/errors.js';
 import { escapeXml } from './labels.js';
 import { compareFiles } from './compare-files.js';
 import { contactSheet } from './contact-sheet.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '../atomic-write.js';
 
 /** The part of a ledger row a batch comparison needs. */
 export interface ComparedRow {
@@ -90,6 +90,6 @@ ${ok.map((c) => `<li><a href="${link(c.comparison)}">${escapeXml(c.rel)}</a> · 
 ${result.failed.length > 0 ? `<h2>Not compared</h2><ul>${result.failed.map((f) => `<li>${escapeXml(f.rel)}: ${escapeXml(f.reason)}</li>`).join('')}</ul>` : ''}
 </body></html>
 `;
-  await writeFileAtomic(result.index, html);
+  await writeFileAtomic(result.index, Buffer.from(html));
   return result;
 }

@@ -4,7 +4,7 @@ import { badInput } from '../../core/errors.js';
 import { composeComparison, type CompareLayout } from './layouts.js';
 import { loadForCompare, type ComparePixels } from './load.js';
 import { sliderHtml } from './slider-html.js';
-import { writeFileAtomic } from './write-atomic.js';
+import { writeFileAtomic } from '../atomic-write.js';
 
 /** Picture formats a comparison can be written in, by the output's extension; `.html` makes a slider page. */
 const ENCODERS: Record<string, (s: sharp.Sharp) => sharp.Sharp> = {
@@ -84,7 +84,7 @@ export async function compareFiles(
       width: before.width,
       height: before.height,
     });
-    await writeFileAtomic(out, html);
+    await writeFileAtomic(out, Buffer.from(html));
     return { outPath: out, kind: 'html', layout: 'slider', width: before.width, height: before.height, bytes: Buffer.byteLength(html) };
   }
   const encode = ENCODERS[ext];
