@@ -1,0 +1,364 @@
+/**
+ * The editor's state as one runes class: the open session (from the service), the tools, the view,
+ * the running job and the comparison. Every history change goes through the API; the mask canvas is
+ * kept in step locally (strokes painted as they happen, replays after undo/redo/jump/reload).
+ */
+import type {
+  AppEvent,
+  ExportResult,
+  MenuCommand,
+  ModelView,
+  ProjectSummary,
+  SessionView,
+} from '../../src-main/core/api/contract.js';
+import { errorMessage, isCancelled, type EditorApi } from '../lib/editor-api.js';
+import { commandFromOp, replayPlan } from '../lib/history.js';
+import { MaskDocument } from '../lib/canvas/mask-document.js';
+import { loadImage, overlayToMaskPng, tintMask } from '../lib/canvas/mask-image.js';
+import { actualSize, fitView, zoomAround, type View } from '../lib/canvas/viewport.js';
+import type { StrokeOp } from '../lib/tools/mask-ops.js';
+
+export type ToolName = 'brush' | 'line' | 'eraser';
+export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
+export type Tab = 'editor' | 'models' | 'batch';
+
+/** A detect or restore in flight, with its latest progress. */
+export interface RunningJob {
+  kind: 'detect' | 'restore';
+  jobId: string | null;
+  stage: string;
+  done: number;
+  total: number;
+}
+
+export const MIN_BRUSH = 1;
+export const MAX_BRUSH = 400;
+
+export class EditorState {
+  readonly api: EditorApi;
+
+  tab = $state<Tab>('editor');
+  session = $state.raw<SessionView | null>(null);
+  projects = $state.raw<ProjectSummary[]>([]);
+  models = $state.raw<ModelView[]>([]);
+  inpaintModelId = $state<string | undefined>(undefined);
+  detectModelId = $state<string | undefined>(undefined);
+  device = $state<Device>('auto');
+
+  tool = $state<ToolName>('brush');
+  brushSize = $state(24);
+  hardness = $state(0.85);
+
+  view = $state<View>({ scale: 1, x: 0, y: 0 });
+  viewport = $state({ width: 800, height: 600 });
+
+  job = $state<RunningJob | null>(null);
+  error = $state<string | null>(null);
+  notice = $state<string | null>(null);
+  isOpening = $state(false);
+  lastExport = $state.raw<ExportResult | null>(null);
+
+  compareSplit = $state(false);
+  splitAt = $state(0.5);
+  isHoldingCompare = $state(false);
+
+  /** The mask canvas at image resolution; replaced when a photo of another size opens. */
+  mask = $state.raw<MaskDocument | null>(null);
+  /** Bumped whenever the mask pixels change outside a live stroke (for the hole counter). */
+  maskVersion = $state(0);
+
+  /** Set by the app shell: native menu commands (Electron) arrive as events. */
+  onMenu: ((c: MenuCommand) => void) | null = null;
+
+  #queue: Promise<unknown> = Promise.resolve();
+  #syncToken = 0;
+  #tinted = new Map<string, HTMLCanvasElement>();
+  #events = new AbortController();
+
+  constructor(api: EditorApi) {
+    this.api = api;
+  }
+
+  get photoUrl(): string | null {
+    return this.session ? this.api.blobUrl(this.session.originalBlobId) : null;
+  }
+  get resultUrl(): string | null {
+    return this.session?.resultBlobId ? this.api.blobUrl(this.session.resultBlobId) : null;
+  }
+  get canUndo(): boolean {
+    return !!this.session?.history.canUndo && !this.job;
+  }
+  get canRedo(): boolean {
+    return !!this.session?.history.canRedo && !this.job;
+  }
+  get inpaintModels(): ModelView[] {
+    return this.models.filter((m) => m.task === 'inpaint');
+  }
+  get detectModels(): ModelView[] {
+    return this.models.filter((m) => m.task === 'detect-damage');
+  }
+
+  /** Loads models and picks up the session a reload left open, else lists recent projects. */
+  async init(): Promise<void> {
+    this.api.subscribe((e) => this.#onEvent(e), this.#events.signal);
+    void this.loadModels();
+    await this.#guard(async () => {
+      const current = await this.api.session.current({});
+      if (current) await this.#adopt(current, true);
+      else this.projects = await this.api.project.list({});
+    });
+  }
+
+  dispose(): void {
+    this.#events.abort();
+  }
+
+  async loadModels(): Promise<void> {
+    await this.#guard(async () => {
+      this.#setModels(await this.api.models.list({ resolveProviders: false }));
+      // Resolving providers creates sessions; do it after the first paint.
+      this.#setModels(await this.api.models.list({ resolveProviders: true }));
+    });
+  }
+
+  #setModels(list: ModelView[]): void {
+    this.models = list;
+    const pick = (task: ModelView['task'], cur: string | undefined): string | undefined => {
+      const ofTask = list.filter((m) => m.task === task);
+      if (cur && ofTask.some((m) => m.id === cur)) return cur;
+      return (ofTask.find((m) => m.isDefault) ?? ofTask[0])?.id;
+    };
+    this.inpaintModelId = pick('inpaint', this.inpaintModelId);
+    this.detectModelId = pick('detect-damage', this.detectModelId);
+  }
+
+  async refreshProjects(): Promise<void> {
+    await this.#guard(async () => {
+      this.projects = await this.api.project.list({});
+    });
+  }
+
+  // ---- opening --------------------------------------------------------------------------------
+
+  async openFile(file: File): Promise<void> {
+    await this.#opening(async () => {
+      const uploadId = await this.api.upload(file, file.name);
+      return this.api.photo.open({ source: { kind: 'upload', uploadId } });
+    });
+  }
+
+  async openDialog(): Promise<void> {
+    await this.#opening(() => this.api.photo.openDialog({}));
+  }
+
+  async openProject(projectId: string): Promise<void> {
+    await this.#opening(() => this.api.project.open({ projectId }));
+  }
+
+  /** Back to the start screen (recent projects); the project stays in the library. */
+  async closePhoto(): Promise<void> {
+    this.session = null;
+    this.mask = null;
+    await this.refreshProjects();
+  }
+
+  async #opening(open: () => Promise<SessionView | null>): Promise<void> {
+    if (this.job) return;
+    this.isOpening = true;
+    try {
+      await this.#serial(async () => {
+        const view = await open();
+        if (view) await this.#adopt(view, true);
+      });
+    } finally {
+      this.isOpening = false;
+    }
+  }
+
+  // ---- the mask -------------------------------------------------------------------------------
+
+  /** A finished stroke or line (already painted on the canvas) becomes one history step. */
+  commitStroke(op: StrokeOp): void {
+    this.maskVersion++;
+    void this.#serial(async () => {
+      const view = await this.api.history.append({ command: commandFromOp(op) });
+      this.session = view;
+    });
+  }
+
+  clearMask(): void {
+    if (!this.mask || this.job) return;
+    this.mask.rebuild([]);
+    this.maskVersion++;
+    void this.#serial(async () => {
+      this.session = await this.api.history.append({ command: { kind: 'clear' } });
+    });
+  }
+
+  undo(): void {
+    if (!this.canUndo) return;
+    void this.#serial(async () => this.#adopt(await this.api.history.undo({}), true));
+  }
+
+  redo(): void {
+    if (!this.canRedo) return;
+    void this.#serial(async () => this.#adopt(await this.api.history.redo({}), true));
+  }
+
+  jumpTo(index: number): void {
+    if (this.job || !this.session) return;
+    void this.#serial(async () => this.#adopt(await this.api.history.jumpTo({ index }), true));
+  }
+
+  // ---- jobs -----------------------------------------------------------------------------------
+
+  async detect(): Promise<void> {
+    await this.#runJob('detect', () =>
+      this.api.mask.detect({ modelId: this.detectModelId, device: this.device }),
+    );
+  }
+
+  async restore(): Promise<void> {
+    await this.#runJob('restore', () =>
+      this.api.restore.run({ modelId: this.inpaintModelId, device: this.device }),
+    );
+  }
+
+  async cancelJob(): Promise<void> {
+    const id = this.job?.jobId;
+    if (!id) return;
+    this.job = { ...this.job!, stage: 'cancelling' };
+    await this.#guard(() => this.api.job.cancel({ jobId: id }));
+  }
+
+  async #runJob(kind: RunningJob['kind'], start: () => Promise<{ jobId: string }>): Promise<void> {
+    if (!this.session || this.job) return;
+    this.error = null;
+    this.notice = null;
+    this.job = { kind, jobId: null, stage: 'starting', done: 0, total: 1 };
+    try {
+      await this.#queue;
+      const { jobId } = await start();
+      if (this.job) this.job = { ...this.job, jobId };
+      const view = await this.api.job.wait({ jobId });
+      await this.#adopt(view, true);
+      if (kind === 'detect' && view.holePixels === 0) this.notice = 'No damage found — paint the mask by hand.';
+    } catch (e) {
+      if (isCancelled(e)) this.notice = kind === 'restore' ? 'Restore cancelled.' : 'Detection cancelled.';
+      else this.error = errorMessage(e);
+    } finally {
+      this.job = null;
+    }
+  }
+
+  #onEvent(e: AppEvent): void {
+    if (e.type === 'menu') {
+      this.onMenu?.(e.command);
+      return;
+    }
+    if (e.type === 'progress' && this.job && (this.job.jobId === null || this.job.jobId === e.jobId)) {
+      this.job = { ...this.job, jobId: e.jobId, stage: e.stage, done: e.done, total: e.total };
+    }
+  }
+
+  // ---- export ---------------------------------------------------------------------------------
+
+  /** Exports the result; in a browser the file is downloaded, in the desktop app main writes it. */
+  async exportResult(): Promise<void> {
+    if (!this.session) return;
+    await this.#guard(async () => {
+      const r = await this.api.export.save({});
+      if (r.path) {
+        this.notice = `Exported to ${r.path}`;
+      } else {
+        this.api.download(r);
+        this.notice = `Exported ${r.fileName}`;
+      }
+      this.lastExport = r;
+    });
+  }
+
+  // ---- view -----------------------------------------------------------------------------------
+
+  fit(): void {
+    const p = this.session?.photo;
+    if (p) this.view = fitView(p.width, p.height, this.viewport.width, this.viewport.height);
+  }
+
+  actualPixels(): void {
+    this.view = actualSize(this.view, this.viewport.width, this.viewport.height);
+  }
+
+  zoomBy(factor: number): void {
+    this.view = zoomAround(this.view, factor, this.viewport.width / 2, this.viewport.height / 2);
+  }
+
+  setBrushSize(px: number): void {
+    this.brushSize = Math.round(Math.min(MAX_BRUSH, Math.max(MIN_BRUSH, px)));
+  }
+
+  // ---- internals ------------------------------------------------------------------------------
+
+  /** Takes a session from the service; rebuilds the mask canvas when asked (anything but a local stroke). */
+  async #adopt(view: SessionView, syncMask: boolean): Promise<void> {
+    const prev = this.session;
+    const isNewPhoto = !prev || prev.sessionId !== view.sessionId || prev.projectId !== view.projectId;
+    const { width, height } = view.photo;
+    if (!this.mask || this.mask.width !== width || this.mask.height !== height) {
+      this.mask = new MaskDocument(width, height);
+    }
+    this.session = view;
+    if (isNewPhoto) {
+      this.tab = 'editor';
+      this.compareSplit = false;
+      this.fit();
+      if (typeof location !== 'undefined') history.replaceState(null, '', `#project=${view.projectId}`);
+    }
+    if (syncMask) await this.#syncMask(view);
+  }
+
+  async #syncMask(view: SessionView): Promise<void> {
+    const mask = this.mask;
+    if (!mask) return;
+    const token = ++this.#syncToken;
+    const plan = replayPlan(view.history.entries, view.history.cursor);
+    if (plan) {
+      mask.rebuild(plan);
+    } else if (view.maskBlobId) {
+      const id = view.maskBlobId;
+      let tinted = this.#tinted.get(id);
+      if (!tinted) {
+        const img = await loadImage(this.api.blobUrl(id));
+        tinted = tintMask(img, mask.width, mask.height);
+        if (this.#tinted.size > 8) this.#tinted.clear();
+        this.#tinted.set(id, tinted);
+      }
+      if (token !== this.#syncToken) return;
+      mask.rebuild([{ kind: 'detect', mask: tinted }]);
+    } else {
+      mask.rebuild([]);
+    }
+    this.maskVersion++;
+  }
+
+  /** Runs history mutations one after another so strokes, undo and redo reach the service in order. */
+  #serial<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    const next = this.#queue.then(() => this.#guard(fn));
+    this.#queue = next;
+    return next;
+  }
+
+  async #guard<T>(fn: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await fn();
+    } catch (e) {
+      this.error = errorMessage(e);
+      return undefined;
+    }
+  }
+
+  /** Exposed for tests and debugging: the hole mask as the service would receive it. */
+  async maskPng(): Promise<Blob | null> {
+    return this.mask ? (await overlayToMaskPng(this.mask.canvas)).png : null;
+  }
+}
