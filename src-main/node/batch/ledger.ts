@@ -199,8 +199,8 @@ export class BatchLedger {
  */
 export function readLedger(outDir: string): LedgerRow[] {
   if (!existsSync(path.join(outDir, LEDGER_FILE))) return [];
-  // Read-only, so the app's queue view can watch a ledger another process is writing.
-  const ledger = BatchLedger.open(outDir, { readonly: true });
+  // WAL lets this connection read while another process (a CLI batch) writes.
+  const ledger = BatchLedger.open(outDir);
   try {
     return ledger.rows();
   } finally {
