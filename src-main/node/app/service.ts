@@ -1,0 +1,585 @@
+/**
+ * The app backend both hosts share (Electron IPC handlers and the web host): it implements every channel
+ * of the contract, serves pixels by blob id, accepts uploads as bytes and pushes events. It holds one open
+ * photo (a Session), the library (projects + history + blobs in SQLite) and lends the inference Engine.
+ *
+ * Its surface is message-shaped — `invoke(channel, args, host)`, `readBlob(id)`, `putUpload(bytes, name)`,
+ * `subscribe(listener)` — so a host can run it in-process (web host, tests) or behind a worker.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { readFile, rm, writeFile } from 'node:fs/promises';
+import { basename, extname, join, resolve } from 'node:path';
+import type {
+  ApiResult,
+  AppEvent,
+  BatchStatus,
+  Channel,
+  ExportResult,
+  Handlers,
+  JobStarted,
+  LeaderboardRow,
+  ModelView,
+  ProjectSummary,
+  SessionView,
+} from '../../core/api/contract.js';
+import { isKnownChannel, parseArgs } from '../../core/api/validate.js';
+import { badInput, cancelled, isKintsugiError, KintsugiError } from '../../core/errors.js';
+import type { Device, Mask, Progress, Raster } from '../../core/image.js';
+import { writeFileAtomic } from '../atomic-write.js';
+import { sha256File } from '../batch/hash.js';
+import { encodeImage, type ImageFormat } from '../image-io.js';
+import { openLibrary, type Library } from '../store/library.js';
+import type { Project } from '../store/projects-repo.js';
+import { EventHub } from './events.js';
+import { Session } from './session.js';
+
+/** The part of E2's Engine the app uses (structural, so the service does not construct engines itself). */
+export interface AppEngine {
+  listModels(opts?: { resolveProviders?: boolean }): Promise<Array<ModelView & { file?: string | null; sha256?: string }>>;
+  detect(image: Raster, opts?: EngineJobOptions): Promise<{ mask: Mask; modelId: string; provider: string }>;
+  restore(image: Raster, mask: Mask, opts?: EngineJobOptions): Promise<{ image: Raster; modelId: string; provider: string }>;
+  close(): Promise<void>;
+}
+/** Job options the engine takes. */
+export interface EngineJobOptions {
+  modelId?: string;
+  device?: Device;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+}
+
+/** Paths a host decided (from native dialogs); never taken from the renderer's arguments. */
+export interface HostContext {
+  /** export.save / compare.export: write here too (Electron's Save dialog). */
+  savePath?: string;
+  /** batch.start: folders chosen in dialogs. */
+  inputDir?: string;
+  outputDir?: string;
+}
+
+export interface AppServiceOptions {
+  /** Folder for the library database, blobs, uploads and exports. */
+  dataDir: string;
+  /** Makes the engine on first use (the web host and Electron pass E2's `Engine.create`). */
+  createEngine: () => Promise<AppEngine>;
+  historyCapBytes?: number;
+}
+
+/** A served blob. */
+export interface BlobContent {
+  bytes: Buffer;
+  contentType: string;
+  fileName?: string;
+}
+
+interface Job {
+  id: string;
+  kind: 'detect' | 'restore';
+  controller: AbortController;
+  done: Promise<SessionView>;
+}
+
+interface BatchRun {
+  status: BatchStatus;
+  controller: AbortController;
+  gate: { pause(): void; resume(): void };
+}
+
+const CONTENT_TYPES: Record<string, string> = {
+  jpeg: 'image/jpeg',
+  png: 'image/png',
+  tiff: 'image/tiff',
+  webp: 'image/webp',
+  avif: 'image/avif',
+  gif: 'image/gif',
+  heif: 'image/heif',
+};
+const EXTENSIONS: Record<string, string> = { jpeg: 'jpg', png: 'png', tiff: 'tif', webp: 'webp', avif: 'avif', gif: 'gif' };
+
+function sniff(bytes: Buffer): string {
+  if (bytes[0] === 0x89 && bytes[1] === 0x50) return 'image/png';
+  if (bytes[0] === 0xff && bytes[1] === 0xd8) return 'image/jpeg';
+  return 'application/octet-stream';
+}
+
+/** Wire form of any error: KintsugiErrors keep their code and message; anything else is internal. */
+export function toFailure(e: unknown): Extract<ApiResult<never>, { ok: false }> {
+  if (isKintsugiError(e)) return { ok: false, error: { code: e.code, message: e.message } };
+  return { ok: false, error: { code: 'internal', message: e instanceof Error ? e.message : String(e) } };
+}
+
+/** The service. Create with {@link AppService.create}; `close()` releases the engine and the database. */
+export class AppService {
+  readonly events = new EventHub();
+  private readonly lib: Library;
+  private session: Session | null = null;
+  private engine: Promise<AppEngine> | null = null;
+  private readonly jobs = new Map<string, Job>();
+  private activeJob: Job | null = null;
+  private readonly uploads = new Map<string, { path: string; name: string }>();
+  private readonly exports = new Map<string, { path: string; fileName: string; contentType: string }>();
+  private readonly batches = new Map<string, BatchRun>();
+  private readonly uploadDir: string;
+  private readonly exportDir: string;
+  /** Serialises state changes (history edits, job commits, opening) so they never interleave. */
+  private queue: Promise<unknown> = Promise.resolve();
+  private readonly handlers: Handlers;
+
+  private constructor(private readonly opts: AppServiceOptions) {
+    this.lib = openLibrary({ dataDir: opts.dataDir, ...(opts.historyCapBytes !== undefined ? { historyCapBytes: opts.historyCapBytes } : {}) });
+    this.uploadDir = join(opts.dataDir, 'uploads');
+    this.exportDir = join(opts.dataDir, 'exports');
+    mkdirSync(this.uploadDir, { recursive: true });
+    mkdirSync(this.exportDir, { recursive: true });
+    this.handlers = this.makeHandlers();
+  }
+
+  /** Opens (creating) the library in `dataDir`. */
+  static async create(opts: AppServiceOptions): Promise<AppService> {
+    return new AppService(opts);
+  }
+
+  /** Runs one channel: unknown channel and malformed arguments are refused; errors come back as data. */
+  async invoke(channel: unknown, args: unknown, host: HostContext = {}): Promise<ApiResult<unknown>> {
+    if (!isKnownChannel(channel)) return { ok: false, error: { code: 'bad-input', message: `unknown channel ${String(channel).slice(0, 80)}` } };
+    const parsed = parseArgs(channel, args);
+    if (!parsed.ok) return parsed;
+    try {
+      const handler = this.handlers[channel] as (a: unknown, h: HostContext) => Promise<unknown>;
+      return { ok: true, value: await handler(parsed.args, host) };
+    } catch (e) {
+      return toFailure(e);
+    }
+  }
+
+  /** Pushed events until the returned function is called. */
+  subscribe(listener: (e: AppEvent) => void): () => void {
+    return this.events.subscribe(listener);
+  }
+
+  /** Stores uploaded bytes (a dropped photo or a mask) and returns the id `photo.open` / `mask-import` take. */
+  async putUpload(bytes: Uint8Array, name: string): Promise<string> {
+    if (bytes.byteLength === 0) throw badInput(name, 'the upload is empty');
+    const id = `u${randomUUID().replace(/-/g, '')}`;
+    const safe = basename(name).replace(/[^\w.\- ()]+/g, '_').slice(0, 120) || 'upload';
+    const dir = join(this.uploadDir, id);
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, safe);
+    await writeFile(path, bytes);
+    this.uploads.set(id, { path, name: safe });
+    return id;
+  }
+
+  /** Bytes and type of a blob id, or null when there is no such blob. */
+  async readBlob(id: string): Promise<BlobContent | null> {
+    if (/^[0-9a-f]{64}$/.test(id)) {
+      if (!this.lib.blobs.has(id)) return null;
+      const bytes = this.lib.blobs.get(id);
+      return { bytes, contentType: sniff(bytes) };
+    }
+    const exp = this.exports.get(id);
+    if (exp) return { bytes: await readFile(exp.path), contentType: exp.contentType, fileName: exp.fileName };
+    const derived = await this.session?.derivedBlob(id);
+    return derived ? { bytes: derived, contentType: 'image/png' } : null;
+  }
+
+  /** Cancels jobs and batches, closes the engine and the library. */
+  async close(): Promise<void> {
+    for (const j of this.jobs.values()) j.controller.abort();
+    for (const b of this.batches.values()) b.controller.abort();
+    await Promise.allSettled([...this.jobs.values()].map((j) => j.done));
+    const engine = this.engine;
+    this.engine = null;
+    if (engine) await (await engine.catch(() => null))?.close();
+    this.lib.close();
+  }
+
+  // -------------------------------------------------------------------------------------------------------
+
+  private serial<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(fn, fn);
+    this.queue = run.catch(() => undefined);
+    return run;
+  }
+
+  private getEngine(): Promise<AppEngine> {
+    if (!this.engine) {
+      this.engine = this.opts.createEngine();
+      this.engine.catch(() => (this.engine = null));
+    }
+    return this.engine;
+  }
+
+  private requireSession(): Session {
+    if (!this.session) throw badInput(undefined, 'no photo is open');
+    return this.session;
+  }
+
+  private requireIdle(): void {
+    if (this.activeJob) throw badInput(undefined, `wait for the running ${this.activeJob.kind} to finish, or cancel it`);
+  }
+
+  private summary(p: Project): ProjectSummary {
+    const entries = this.lib.history.list(p.id);
+    const open = entries.find((e) => e.kind === 'open')?.payload as { sourceName?: string; width?: number; height?: number } | undefined;
+    return {
+      id: p.id,
+      name: p.name,
+      sourceName: open?.sourceName ?? basename(p.sourcePath),
+      sourcePath: p.sourcePath,
+      width: open?.width ?? 0,
+      height: open?.height ?? 0,
+      historyLength: entries.length,
+      createdAt: p.createdAt,
+      updatedAt: p.updatedAt,
+    };
+  }
+
+  private async openPath(path: string, displayName?: string): Promise<SessionView> {
+    this.requireIdle();
+    const abs = resolve(path);
+    const sha = await sha256File(abs).catch((e: unknown) => {
+      throw badInput(abs, (e as NodeJS.ErrnoException).code === 'ENOENT' ? 'file not found' : `cannot read the file (${(e as Error).message})`);
+    });
+    const s = await Session.open(this.lib, abs, sha, displayName);
+    this.session = s;
+    return s.view();
+  }
+
+  private startJob(kind: 'detect' | 'restore', args: { modelId?: string | undefined; device?: Device | undefined }): JobStarted {
+    const s = this.requireSession();
+    this.requireIdle();
+    if (kind === 'restore' && s.holePixels === 0) {
+      throw badInput(undefined, 'the mask is empty: paint over the damage or run Detect damage first');
+    }
+    const id = `j${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    const controller = new AbortController();
+    const emitState = (state: 'running' | 'done' | 'failed' | 'cancelled', error?: { code: KintsugiError['code']; message: string }) =>
+      this.events.emit({ type: 'job', jobId: id, kind, state, ...(error ? { error } : {}) });
+    const jobOpts: EngineJobOptions = {
+      signal: controller.signal,
+      onProgress: (p) => this.events.emit({ type: 'progress', jobId: id, stage: p.stage, done: p.done, total: p.total }),
+      ...(args.modelId !== undefined ? { modelId: args.modelId } : {}),
+      ...(args.device !== undefined ? { device: args.device } : {}),
+    };
+    const run = async (): Promise<SessionView> => {
+      emitState('running');
+      this.events.emit({ type: 'progress', jobId: id, stage: kind === 'detect' ? 'detecting' : 'restoring', done: 0, total: 1 });
+      const engine = await this.getEngine();
+      const image = await s.workingImage();
+      if (controller.signal.aborted) throw cancelled(kind === 'detect' ? 'Detection' : 'Restore');
+      if (kind === 'detect') {
+        const r = await engine.detect(image, jobOpts);
+        if (controller.signal.aborted) throw cancelled('Detection');
+        await this.serial(() => s.commitDetect(r.mask, r.modelId, r.provider));
+      } else {
+        const r = await engine.restore(image, s.engineMask(), jobOpts);
+        if (controller.signal.aborted) throw cancelled('Restore');
+        await this.serial(() => s.commitRestore(r.image, r.modelId, r.provider));
+      }
+      this.events.emit({ type: 'progress', jobId: id, stage: 'done', done: 1, total: 1 });
+      return s.view();
+    };
+    const done = run().then(
+      (v) => {
+        emitState('done');
+        return v;
+      },
+      (e: unknown) => {
+        const f = toFailure(controller.signal.aborted && !(isKintsugiError(e) && e.code === 'cancelled') ? cancelled() : e);
+        emitState(f.error.code === 'cancelled' ? 'cancelled' : 'failed', f.error);
+        throw isKintsugiError(e) ? e : new KintsugiError(f.error.code, f.error.message);
+      },
+    );
+    const job: Job = { id, kind, controller, done };
+    this.jobs.set(id, job);
+    this.activeJob = job;
+    done
+      .catch(() => undefined)
+      .finally(() => {
+        if (this.activeJob === job) this.activeJob = null;
+        // Keep finished jobs a while so a late job.wait still gets the outcome.
+        setTimeout(() => this.jobs.delete(id), 10 * 60_000).unref();
+      });
+    return { jobId: id, kind };
+  }
+
+  private async exportFile(bytes: Buffer, fileName: string, format: ExportResult['format'], host: HostContext): Promise<ExportResult> {
+    const id = `export-${randomUUID().replace(/-/g, '')}`;
+    const dir = join(this.exportDir, id);
+    mkdirSync(dir, { recursive: true });
+    const path = join(dir, fileName);
+    await writeFile(path, bytes);
+    this.exports.set(id, { path, fileName, contentType: CONTENT_TYPES[format] ?? 'application/octet-stream' });
+    let savedTo: string | null = null;
+    if (host.savePath) {
+      const target = resolve(host.savePath);
+      if (this.session && target === resolve(this.session.project.sourcePath)) {
+        throw badInput(target, 'refusing to overwrite the original photo; choose another name');
+      }
+      await writeFileAtomic(target, bytes);
+      savedTo = target;
+    }
+    return { blobId: id, fileName, path: savedTo, bytes: bytes.byteLength, format };
+  }
+
+  private async leaderboard(task?: 'inpaint' | 'detect-damage'): Promise<LeaderboardRow[]> {
+    const rows: LeaderboardRow[] = [];
+    const seen = new Set<string>();
+    const runs = this.lib.evals.listRuns().filter((r) => r.status === 'done');
+    runs.sort((a, b) => b.startedAt - a.startedAt);
+    for (const run of runs) {
+      const scores = this.lib.evals.scores(run.id);
+      for (const m of this.lib.evals.models(run.id)) {
+        if (seen.has(m.modelId)) continue;
+        seen.add(m.modelId);
+        const byBand = new Map<string, { psnr: number; ssim: number; n: number }>();
+        for (const s of scores.filter((x) => x.modelId === m.modelId)) {
+          const b = byBand.get(s.band) ?? { psnr: 0, ssim: 0, n: 0 };
+          b.psnr += s.psnr;
+          b.ssim += s.ssim;
+          b.n += 1;
+          byBand.set(s.band, b);
+        }
+        rows.push({
+          modelId: m.modelId,
+          name: m.name,
+          task: 'inpaint',
+          source: 'eval-run',
+          runId: String(run.id),
+          createdAt: run.startedAt,
+          scores: [...byBand].sort(([a], [b]) => a.localeCompare(b)).map(([band, v]) => ({ band, psnr: v.psnr / v.n, ssim: v.ssim / v.n, images: v.n })),
+        });
+      }
+    }
+    const models = await (await this.getEngine()).listModels().catch(() => [] as ModelView[]);
+    for (const m of models) {
+      if (seen.has(m.id) || !m.scores || typeof m.scores !== 'object') continue;
+      const scores = Object.entries(m.scores as Record<string, unknown>)
+        .filter(([, v]) => v && typeof v === 'object')
+        .map(([band, v]) => {
+          const o = v as { psnr?: unknown; ssim?: unknown; images?: unknown };
+          return {
+            band,
+            ...(typeof o.psnr === 'number' ? { psnr: o.psnr } : {}),
+            ...(typeof o.ssim === 'number' ? { ssim: o.ssim } : {}),
+            ...(typeof o.images === 'number' ? { images: o.images } : {}),
+          };
+        });
+      rows.push({ modelId: m.id, name: m.name, task: m.task, source: 'manifest', scores });
+    }
+    return task ? rows.filter((r) => r.task === task) : rows;
+  }
+
+  private async startBatch(
+    args: { inputDir?: string | undefined; outputDir?: string | undefined; detect: boolean; modelId?: string | undefined; device?: Device | undefined },
+    host: HostContext,
+  ): Promise<BatchStatus> {
+    const inDir = host.inputDir ?? args.inputDir;
+    if (!inDir) throw badInput(undefined, 'choose a folder of photos for the batch');
+    const outDir = host.outputDir ?? args.outputDir ?? `${resolve(inDir)}-restored`;
+    const { runBatch, PauseGate } = await import('../batch/index.js');
+    const gate = new PauseGate();
+    const controller = new AbortController();
+    const batchId = `b${randomUUID().replace(/-/g, '').slice(0, 16)}`;
+    const status: BatchStatus = { batchId, state: 'running', total: 0, done: 0, failed: 0, outputDir: resolve(outDir), files: [] };
+    const run: BatchRun = { status, controller, gate };
+    this.batches.set(batchId, run);
+    const fileIndex = new Map<string, number>();
+    void runBatch(
+      {
+        inDir: resolve(inDir),
+        outDir: resolve(outDir),
+        gate,
+        ...(args.modelId !== undefined ? { modelId: args.modelId } : {}),
+        ...(args.device !== undefined ? { device: args.device } : {}),
+      },
+      {
+        onFile: (e) => {
+          let i = fileIndex.get(e.inPath);
+          if (i === undefined) {
+            i = status.files.length;
+            fileIndex.set(e.inPath, i);
+            status.files.push({ path: e.inPath, state: e.state });
+          }
+          const f = status.files[i]!;
+          f.state = e.state;
+          f.outPath = e.outPath;
+          if (e.reason) f.error = e.reason;
+          status.total = Math.max(status.total, status.files.length);
+          status.done = status.files.filter((x) => x.state === 'done' || x.state === 'skipped').length;
+          status.failed = status.files.filter((x) => x.state === 'failed').length;
+          this.events.emit({ type: 'batch', batchId, path: e.inPath, state: e.state, ...(e.reason ? { error: e.reason } : {}), status: structuredClone(status) });
+        },
+        onProgress: (p) => {
+          const total = (p as { total?: number }).total;
+          if (typeof total === 'number') status.total = total;
+        },
+      },
+      controller.signal,
+    ).then(
+      (summary) => {
+        status.state = summary.cancelled ? 'cancelled' : 'done';
+        status.total = summary.total;
+      },
+      (e: unknown) => {
+        status.state = controller.signal.aborted ? 'cancelled' : 'failed';
+        if (!controller.signal.aborted) status.files.push({ path: inDir, state: 'failed', error: toFailure(e).error.message });
+      },
+    ).finally(() => {
+      const last = status.files.at(-1);
+      this.events.emit({ type: 'batch', batchId, path: last?.path ?? inDir, state: last?.state ?? 'done', status: structuredClone(status) });
+    });
+    return structuredClone(status);
+  }
+
+  private batch(id: string): BatchRun {
+    const b = this.batches.get(id);
+    if (!b) throw badInput(undefined, `no batch ${id}`);
+    return b;
+  }
+
+  private makeHandlers(): Handlers {
+    const withSession = (fn: (s: Session) => Promise<void>) =>
+      this.serial(async () => {
+        const s = this.requireSession();
+        this.requireIdle();
+        await fn(s);
+        return s.view();
+      });
+    const h = {
+      'app:photo.open': (a, _host) =>
+        this.serial(async () => {
+          if (a.source.kind === 'path') return this.openPath(a.source.path);
+          const up = this.uploads.get(a.source.uploadId);
+          if (!up) throw badInput(undefined, `upload ${a.source.uploadId} not found`);
+          return this.openPath(up.path, up.name);
+        }),
+      'app:photo.openDialog': async (_a, host: HostContext & { openPath?: string }) => {
+        if (!host.openPath) throw badInput(undefined, 'the Open dialog exists only in the desktop app; drop a photo or use the file picker');
+        return this.serial(() => this.openPath(host.openPath!));
+      },
+      'app:session.current': async () => this.session?.view() ?? null,
+      'app:project.list': async () => this.lib.projects.list().map((p) => this.summary(p)),
+      'app:project.recent': async (a) => this.lib.projects.recent(a.limit).map((p) => this.summary(p)),
+      'app:project.open': (a) =>
+        this.serial(async () => {
+          this.requireIdle();
+          const p = this.lib.projects.get(a.projectId);
+          if (!p) throw badInput(undefined, `no project ${a.projectId} in the library`);
+          this.session = await Session.reopen(this.lib, p);
+          return this.session.view();
+        }),
+      'app:project.save': (a) =>
+        this.serial(async () => {
+          const s = this.requireSession();
+          if (a.name) this.lib.projects.rename(s.project.id, a.name);
+          this.lib.projects.touch(s.project.id);
+          s.project = this.lib.projects.get(s.project.id)!;
+          return this.summary(s.project);
+        }),
+      'app:history.list': async () => this.requireSession().history(),
+      'app:history.append': (a) =>
+        withSession(async (s) => {
+          const c = a.command;
+          if (c.kind === 'mask-import') {
+            const up = this.uploads.get(c.uploadId);
+            await s.append(c, up?.path);
+          } else await s.append(c);
+        }),
+      'app:history.undo': () => withSession(async (s) => void (await s.undo())),
+      'app:history.redo': () => withSession(async (s) => void (await s.redo())),
+      'app:history.jumpTo': (a) => withSession((s) => s.jumpTo(a.index)),
+      'app:mask.detect': (a) => this.serial(async () => this.startJob('detect', a)),
+      'app:restore.run': (a) => this.serial(async () => this.startJob('restore', a)),
+      'app:job.wait': async (a) => {
+        const j = this.jobs.get(a.jobId);
+        if (!j) throw badInput(undefined, `no job ${a.jobId}`);
+        return j.done;
+      },
+      'app:job.cancel': async (a) => {
+        const j = this.jobs.get(a.jobId);
+        if (!j || this.activeJob !== j) return { cancelled: false };
+        j.controller.abort();
+        return { cancelled: true };
+      },
+      'app:models.list': async (a) => {
+        const models = await (await this.getEngine()).listModels({ resolveProviders: a.resolveProviders });
+        return models.map((m): ModelView => {
+          const { file: _f, sha256: _s, ...view } = m;
+          return view;
+        });
+      },
+      'app:models.leaderboard': (a) => this.leaderboard(a.task),
+      'app:export.save': async (a, host) => {
+        const s = this.requireSession();
+        const format = (a.format ?? (s.decoded.format === 'heif' ? 'png' : s.decoded.format)) as ImageFormat;
+        const stem = basename(s.sourceName, extname(s.sourceName));
+        let bytes: Buffer;
+        let fileName: string;
+        if (a.what === 'mask') {
+          const m = s.engineMask();
+          bytes = await encodeImage({ width: m.width, height: m.height, channels: 1, depth: 8, data: m.data }, 'png');
+          fileName = `${stem}-mask.png`;
+          return this.exportFile(bytes, fileName, 'png', host);
+        }
+        const image = await s.workingImage();
+        bytes = await encodeImage(image, format, s.decoded, a.quality !== undefined ? { quality: a.quality } : {});
+        fileName = `${stem}-restored.${EXTENSIONS[format] ?? format}`;
+        return this.exportFile(bytes, fileName, format, host);
+      },
+      'app:compare.export': async (a, host) => {
+        const s = this.requireSession();
+        const { composeComparison } = await import('../compare/layouts.js');
+        const toRgb = async (r: Raster) => {
+          const { default: sharp } = await import('sharp');
+          const png = await encodeImage(r, 'png');
+          const { data, info } = await sharp(png).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
+          return { data, width: info.width, height: info.height };
+        };
+        const before = await toRgb(s.decoded.raster);
+        const after = await toRgb(await s.workingImage());
+        const pipeline = composeComparison(before, after, { layout: a.layout, labels: ['Before', 'After'], position: a.position });
+        const bytes = a.format === 'png' ? await pipeline.png().toBuffer() : await pipeline.jpeg({ quality: 92 }).toBuffer();
+        const stem = basename(s.sourceName, extname(s.sourceName));
+        return this.exportFile(bytes, `${stem}-before-after.${a.format === 'png' ? 'png' : 'jpg'}`, a.format, host);
+      },
+      'app:batch.start': (a, host) => this.startBatch(a, host),
+      'app:batch.pause': async (a) => {
+        const b = this.batch(a.batchId);
+        if (b.status.state === 'running') {
+          b.gate.pause();
+          b.status.state = 'paused';
+        }
+        return structuredClone(b.status);
+      },
+      'app:batch.resume': async (a) => {
+        const b = this.batch(a.batchId);
+        if (b.status.state === 'paused') {
+          b.gate.resume();
+          b.status.state = 'running';
+        }
+        return structuredClone(b.status);
+      },
+      'app:batch.cancel': async (a) => {
+        const b = this.batch(a.batchId);
+        if (b.status.state === 'running' || b.status.state === 'paused') {
+          b.controller.abort();
+          b.status.state = 'cancelled';
+        }
+        return structuredClone(b.status);
+      },
+      'app:batch.status': async (a) => structuredClone(this.batch(a.batchId).status),
+    } satisfies { [C in Channel]: (a: Parameters<Handlers[C]>[0], host: HostContext) => ReturnType<Handlers[C]> };
+    return h as unknown as Handlers;
+  }
+
+  /** Removes an upload's stored copy (unused uploads of a closed session). */
+  async dropUpload(id: string): Promise<void> {
+    const up = this.uploads.get(id);
+    if (!up) return;
+    this.uploads.delete(id);
+    await rm(join(this.uploadDir, id), { recursive: true, force: true });
+  }
+}

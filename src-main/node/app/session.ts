@@ -1,0 +1,301 @@
+/**
+ * One open photo: the decoded original (never written), its project and history in the library, and the
+ * state at the history cursor (mask coverage + the latest result). History entries are commands or
+ * deltas: strokes are point lists, detect / restore / clear / mask-import are keyframes holding blob ids
+ * of the mask and result they leave behind, so any entry is rebuilt from the keyframe at or before it
+ * plus the strokes after it. Moving the cursor never re-runs inference.
+ */
+import { basename, extname } from 'node:path';
+import sharp from 'sharp';
+import type { HistoryCommand, HistoryEntryView, HistoryKind, HistoryView, SessionView, StrokeCommand } from '../../core/api/contract.js';
+import { countHoles, paintStroke, toBinaryMask, type CoverageMask } from '../../core/api/stroke-raster.js';
+import { badInput } from '../../core/errors.js';
+import type { Mask, Raster } from '../../core/image.js';
+import { encodeImage, readImage, readMask, type DecodedImage } from '../image-io.js';
+import type { HistoryEntry } from '../store/history-repo.js';
+import type { Library } from '../store/library.js';
+import type { Project } from '../store/projects-repo.js';
+
+/** What every keyframe's payload holds: the mask and result it leaves (blob ids), plus details. */
+export interface KeyframePayload {
+  mask: string | null;
+  result: string | null;
+  modelId?: string;
+  provider?: string;
+  [k: string]: unknown;
+}
+
+/** Encodes a coverage mask as an 8-bit gray PNG (white = hole). */
+export async function maskToPng(mask: CoverageMask): Promise<Buffer> {
+  return sharp(Buffer.from(mask.data.buffer, mask.data.byteOffset, mask.data.byteLength), {
+    raw: { width: mask.width, height: mask.height, channels: 1 },
+  })
+    .png({ compressionLevel: 3 })
+    .toBuffer();
+}
+
+async function pngToMask(png: Buffer, width: number, height: number, what: string): Promise<CoverageMask> {
+  const { data, info } = await sharp(png).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
+  if (info.width !== width || info.height !== height) {
+    throw badInput(what, `mask is ${info.width}×${info.height} but the photo is ${width}×${height}`);
+  }
+  return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
+}
+
+function labelFor(cmd: HistoryCommand): string {
+  if (cmd.kind === 'clear') return 'Clear mask';
+  if (cmd.kind === 'mask-import') return 'Import mask';
+  const size = `${Math.round(cmd.size)} px`;
+  if (cmd.tool === 'eraser') return `Eraser (${size})`;
+  if (cmd.tool === 'line' || cmd.points.length === 4) return `Line (${size})`;
+  return `Brush stroke (${size})`;
+}
+
+let sessionCounter = 0;
+
+/** The open photo and its history cursor; every mutation is persisted before it returns. */
+export class Session {
+  readonly id: string;
+  /** Bumped on every state change, so derived blob ids (mask, original) are fresh cache keys. */
+  private rev = 0;
+  private mask: CoverageMask;
+  /** Blob id of the keyframe mask when no stroke came after it (then it is served directly). */
+  private keyMaskId: string | null = null;
+  private resultId: string | null = null;
+  private resultRaster: Raster | null = null;
+  private cachedMaskPng: { rev: number; png: Buffer } | null = null;
+  private originalPng: Promise<Buffer> | null = null;
+  private holes = 0;
+
+  private constructor(
+    private readonly lib: Library,
+    public project: Project,
+    readonly decoded: DecodedImage,
+  ) {
+    this.id = `s${Date.now().toString(36)}${(sessionCounter++).toString(36)}`;
+    const { width, height } = decoded.raster;
+    this.mask = { width, height, data: new Uint8Array(width * height) };
+  }
+
+  /** Opens a photo as a new project; the `open` entry is the first keyframe. */
+  static async open(lib: Library, path: string, sha256: string, displayName?: string): Promise<Session> {
+    const decoded = await readImage(path);
+    const name = displayName ?? basename(path);
+    const project = lib.projects.create({ name: basename(name, extname(name)), sourcePath: path, sourceSha256: sha256 });
+    const s = new Session(lib, project, decoded);
+    const payload: KeyframePayload = { mask: null, result: null, sourceName: name };
+    lib.history.append(project.id, { kind: 'open', label: `Open ${name}`, payload, keyframe: true });
+    await s.rebuild();
+    return s;
+  }
+
+  /** Reopens a project at its saved cursor; not an undo step. The photo must still be where it was. */
+  static async reopen(lib: Library, project: Project): Promise<Session> {
+    const decoded = await readImage(project.sourcePath).catch((e: unknown) => {
+      throw badInput(project.sourcePath, `cannot reopen project "${project.name}": ${(e as Error).message}`);
+    });
+    const s = new Session(lib, project, decoded);
+    lib.projects.touch(project.id);
+    await s.rebuild();
+    return s;
+  }
+
+  /** Display name of the photo (from the open entry, since uploads are stored under their own name). */
+  get sourceName(): string {
+    const first = this.lib.history.list(this.project.id).find((e) => e.kind === 'open');
+    const n = (first?.payload as KeyframePayload | undefined)?.sourceName;
+    return typeof n === 'string' ? n : basename(this.project.sourcePath);
+  }
+
+  /** Blob id of the original's PNG preview. */
+  get originalBlobId(): string {
+    return `orig-${this.id}`;
+  }
+
+  /** Blob id of the mask at the cursor (a library blob when it is a keyframe's, else derived). */
+  get maskBlobId(): string | null {
+    if (this.holes === 0 && this.mask.data.every((v) => v === 0)) return null;
+    return this.keyMaskId ?? `mask-${this.id}-${this.rev}`;
+  }
+
+  /** PNG bytes for this session's derived blob ids, or null when the id is not (or no longer) ours. */
+  async derivedBlob(id: string): Promise<Buffer | null> {
+    if (id === this.originalBlobId) {
+      this.originalPng ??= encodeImage(this.decoded.raster, 'png');
+      return this.originalPng;
+    }
+    if (id === `mask-${this.id}-${this.rev}`) {
+      if (this.cachedMaskPng?.rev !== this.rev) this.cachedMaskPng = { rev: this.rev, png: await maskToPng(this.mask) };
+      return this.cachedMaskPng.png;
+    }
+    return null;
+  }
+
+  /** The image a restore or detection starts from: the latest result at the cursor, else the original. */
+  async workingImage(): Promise<Raster> {
+    if (!this.resultId) return this.decoded.raster;
+    if (!this.resultRaster) this.resultRaster = (await readImage(this.lib.blobs.path(this.resultId))).raster;
+    return this.resultRaster;
+  }
+
+  /** The binary (0/255) mask at the cursor, for the engine. */
+  engineMask(): Mask {
+    return toBinaryMask(this.mask);
+  }
+
+  get holePixels(): number {
+    return this.holes;
+  }
+
+  /** Appends a renderer command (stroke, clear, mask import from an uploaded file path). */
+  async append(cmd: HistoryCommand, uploadPath?: string): Promise<void> {
+    if (cmd.kind === 'stroke') {
+      const size = { width: this.mask.width, height: this.mask.height };
+      if (!cmd.points.some((v, i) => (i % 2 === 0 ? v > -cmd.size && v < size.width + cmd.size : v > -cmd.size && v < size.height + cmd.size))) {
+        throw badInput(undefined, 'the stroke lies entirely outside the photo');
+      }
+      this.lib.history.append(this.project.id, { kind: 'stroke', label: labelFor(cmd), payload: cmd });
+      paintStroke(this.mask, cmd);
+      this.keyMaskId = null;
+      this.holes = countHoles(this.mask);
+      this.bump();
+      return;
+    }
+    if (cmd.kind === 'clear') {
+      await this.appendKeyframe('clear', 'Clear mask', null, this.resultId, {});
+      return;
+    }
+    if (!uploadPath) throw badInput(undefined, `upload ${cmd.uploadId} not found (upload the mask first)`);
+    const { width, height } = this.decoded.raster;
+    const m = await readMask(uploadPath, { width, height });
+    await this.appendKeyframe('mask-import', 'Import mask', { width, height, data: m.data }, this.resultId, {});
+  }
+
+  /** Records a detection: its mask proposal replaces the mask (one step). */
+  async commitDetect(mask: Mask, modelId: string, provider: string): Promise<void> {
+    await this.appendKeyframe('detect', `Detect damage (${modelId})`, { width: mask.width, height: mask.height, data: mask.data }, this.resultId, {
+      modelId,
+      provider,
+    });
+  }
+
+  /** Records a restore: its result becomes the working image; the mask it used is kept (editable, re-runnable). */
+  async commitRestore(result: Raster, modelId: string, provider: string): Promise<void> {
+    const resultId = this.lib.blobs.put(await encodeImage(result, 'png'));
+    await this.appendKeyframe('restore', `Restore (${modelId})`, this.mask, resultId, { modelId, provider });
+    this.resultRaster = result;
+  }
+
+  private async appendKeyframe(
+    kind: HistoryKind,
+    label: string,
+    mask: CoverageMask | null,
+    resultId: string | null,
+    extra: Record<string, unknown>,
+  ): Promise<void> {
+    const isEmpty = !mask || mask.data.every((v) => v === 0);
+    const maskId = isEmpty ? null : this.lib.blobs.put(await maskToPng(mask));
+    const payload: KeyframePayload = { ...extra, mask: maskId, result: resultId };
+    const blobs = [maskId, resultId].filter((b): b is string => b !== null);
+    this.lib.history.append(this.project.id, { kind, label, payload, blobs, keyframe: true });
+    await this.rebuild();
+  }
+
+  /** Steps back; false at the first entry. */
+  async undo(): Promise<boolean> {
+    if (this.lib.history.undo(this.project.id) === undefined) return false;
+    await this.rebuild();
+    return true;
+  }
+
+  /** Steps forward; false when there is nothing to redo. */
+  async redo(): Promise<boolean> {
+    if (this.lib.history.redo(this.project.id) === undefined) return false;
+    await this.rebuild();
+    return true;
+  }
+
+  /** Moves the cursor to the entry at `index` of the history list. */
+  async jumpTo(index: number): Promise<void> {
+    const entries = this.lib.history.list(this.project.id);
+    const e = entries[index];
+    if (!e) throw badInput(undefined, `history has ${entries.length} entries; there is no entry ${index}`);
+    this.lib.history.setCurrent(this.project.id, e.seq);
+    await this.rebuild();
+  }
+
+  /** Recomputes mask and result at the cursor: the keyframe at or before it, then the strokes after it. */
+  private async rebuild(): Promise<void> {
+    const pid = this.project.id;
+    this.project = this.lib.projects.get(pid) ?? this.project;
+    const cursor = this.project.currentSeq;
+    const key = this.lib.history.keyframeAtOrBefore(pid, cursor);
+    if (!key) throw badInput(this.project.sourcePath, `project "${this.project.name}" has no keyframe to rebuild from`);
+    const payload = key.payload as KeyframePayload;
+    const { width, height } = this.decoded.raster;
+    this.mask = payload.mask
+      ? await pngToMask(this.lib.blobs.get(payload.mask), width, height, `mask blob ${payload.mask}`)
+      : { width, height, data: new Uint8Array(width * height) };
+    // The decoded PNG buffer may be shared/readonly: own a copy before painting into it.
+    if (payload.mask) this.mask = { width, height, data: new Uint8Array(this.mask.data) };
+    this.keyMaskId = payload.mask;
+    if (payload.result !== this.resultId) {
+      this.resultId = payload.result;
+      this.resultRaster = null;
+    }
+    const strokes = this.lib.history
+      .list(pid)
+      .filter((e) => e.seq > key.seq && e.seq <= cursor && e.kind === 'stroke');
+    for (const s of strokes) paintStroke(this.mask, s.payload as StrokeCommand);
+    if (strokes.length > 0) this.keyMaskId = null;
+    this.holes = countHoles(this.mask);
+    this.bump();
+  }
+
+  private bump(): void {
+    this.rev++;
+    this.cachedMaskPng = null;
+  }
+
+  /** The history panel. */
+  history(): HistoryView {
+    const entries = this.lib.history.list(this.project.id);
+    const cursor = Math.max(0, entries.findIndex((e) => e.isCurrent));
+    return {
+      entries: entries.map((e, index) => toView(e, index)),
+      cursor,
+      canUndo: cursor > 0,
+      canRedo: cursor < entries.length - 1,
+    };
+  }
+
+  /** Everything the renderer shows. */
+  view(): SessionView {
+    const r = this.decoded.raster;
+    return {
+      sessionId: this.id,
+      projectId: this.project.id,
+      projectName: this.project.name,
+      photo: {
+        name: this.sourceName,
+        width: r.width,
+        height: r.height,
+        channels: r.channels,
+        depth: r.depth,
+        format: this.decoded.format,
+        hasAlpha: this.decoded.meta.hasAlpha,
+      },
+      originalBlobId: this.originalBlobId,
+      resultBlobId: this.resultId,
+      maskBlobId: this.maskBlobId,
+      holePixels: this.holes,
+      history: this.history(),
+    };
+  }
+}
+
+function toView(e: HistoryEntry, index: number): HistoryEntryView {
+  const v: HistoryEntryView = { index, kind: e.kind as HistoryKind, label: e.label, createdAt: e.createdAt };
+  if (e.kind === 'stroke') v.stroke = e.payload as StrokeCommand;
+  return v;
+}
