@@ -1,9 +1,11 @@
 /**
  * The mask at image resolution on its own canvas, plus the stroke-in-progress protocol
- * (mark → drag → squash, or bail). Painting happens on the canvas directly — no per-frame pixel
- * loops — and every committed state equals a replay of the ops that produced it.
+ * (mark → drag → squash, or bail). While dragging, dabs go straight onto the canvas (no per-frame
+ * pixel loops); a committed stroke is repainted with the service's rasteriser, so every committed
+ * state equals a replay of the ops that produced it and the mask the service restores with.
  */
-import { applyOp, paintStroke, replay, type MaskOp, type StrokeOp } from '../tools/mask-ops.js';
+import { paintStroke, type MaskOp, type StrokeOp } from '../tools/mask-ops.js';
+import { paintExact } from './exact-strokes.js';
 import { makeCanvas } from './mask-image.js';
 
 export class MaskDocument {
@@ -32,12 +34,23 @@ export class MaskDocument {
   /** Rebuilds the whole mask from ops (after undo, redo, jump or reopening a project). */
   rebuild(ops: readonly MaskOp[]): void {
     this.bail();
-    replay(this.ctx, ops);
-  }
-
-  /** Applies one committed op on top of the current mask. */
-  apply(op: MaskOp): void {
-    applyOp(this.ctx, op);
+    const { ctx } = this;
+    ctx.clearRect(0, 0, this.width, this.height);
+    let run: StrokeOp[] = [];
+    const flush = (): void => {
+      if (run.length) paintExact(ctx, run);
+      run = [];
+    };
+    for (const op of ops) {
+      if (op.kind === 'stroke' || op.kind === 'line') {
+        run.push(op);
+        continue;
+      }
+      flush();
+      ctx.clearRect(0, 0, this.width, this.height);
+      if (op.kind === 'detect') ctx.drawImage(op.mask, 0, 0, this.width, this.height);
+    }
+    flush();
   }
 
   /** mark: remembers the mask as it was and starts a live stroke at the first point. */
@@ -70,7 +83,7 @@ export class MaskDocument {
     this.#snapshot = null;
     if (!live || !snap) return null;
     this.#restore(snap);
-    paintStroke(this.ctx, live);
+    paintExact(this.ctx, [live]);
     return live;
   }
 

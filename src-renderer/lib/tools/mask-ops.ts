@@ -48,7 +48,8 @@ function dab(ctx: CanvasRenderingContext2D, x: number, y: number, r: number, har
 }
 
 /**
- * Paints a stroke. Hard brushes are one round-capped path (fast and seamless); soft brushes lay
+ * Paints a stroke live while the pointer drags (committed strokes are repainted exactly by
+ * ../canvas/exact-strokes.ts). Hard brushes are one round-capped path (fast and seamless); soft brushes lay
  * dabs every ~¼ radius so the falloff builds up the same way on every replay.
  */
 export function paintStroke(ctx: CanvasRenderingContext2D, op: StrokeOp): void {
@@ -88,25 +89,6 @@ export function paintStroke(ctx: CanvasRenderingContext2D, op: StrokeOp): void {
     }
   }
   ctx.restore();
-}
-
-/** Applies any mask op to a context sized to the image. */
-export function applyOp(ctx: CanvasRenderingContext2D, op: MaskOp): void {
-  const { width, height } = ctx.canvas;
-  if (op.kind === 'clear') {
-    ctx.clearRect(0, 0, width, height);
-  } else if (op.kind === 'detect') {
-    ctx.clearRect(0, 0, width, height);
-    ctx.drawImage(op.mask, 0, 0, width, height);
-  } else {
-    paintStroke(ctx, op);
-  }
-}
-
-/** Rebuilds the mask from scratch: clear, then every op in order. Deterministic by construction. */
-export function replay(ctx: CanvasRenderingContext2D, ops: readonly MaskOp[]): void {
-  ctx.clearRect(0, 0, ctx.canvas.width, ctx.canvas.height);
-  for (const op of ops) applyOp(ctx, op);
 }
 
 /** Rounds a point to 0.1 px so stored strokes stay small and replay identically. */

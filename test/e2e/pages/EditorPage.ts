@@ -1,0 +1,164 @@
+/**
+ * Page object for the editor: opening photos, painting the mask in image coordinates, detect,
+ * restore, export and screenshots. Tests talk to this, not to selectors.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Locator, Page } from 'playwright-core';
+import { HistoryPanel } from './HistoryPanel.js';
+import { ComparePage } from './ComparePage.js';
+
+export const ARTIFACTS = path.resolve(import.meta.dirname, '../../../test-artifacts/e2e');
+
+export class EditorPage {
+  readonly history: HistoryPanel;
+  readonly compare: ComparePage;
+
+  constructor(readonly page: Page) {
+    this.history = new HistoryPanel(page);
+    this.compare = new ComparePage(page);
+  }
+
+  byTestId(id: string): Locator {
+    return this.page.getByTestId(id);
+  }
+
+  async goto(url: string): Promise<void> {
+    await this.page.goto(url);
+    await this.page.waitForSelector('[data-testid="start-screen"], [data-testid="viewport"]');
+  }
+
+  /** Opens a photo through the file picker (the web host's upload path). */
+  async openPhoto(file: string): Promise<void> {
+    await this.byTestId('file-input').setInputFiles(file);
+    await this.waitForPhoto();
+  }
+
+  /** Waits until the photo is decoded in the viewport and the models are listed. */
+  async waitForPhoto(): Promise<void> {
+    await this.page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('[data-testid="original-image"]');
+      return !!img && img.complete && img.naturalWidth > 0;
+    });
+    await this.history.waitForEntries(1);
+  }
+
+  /** The photo's size as the editor shows it (from the stage element). */
+  async photoSize(): Promise<{ width: number; height: number }> {
+    return this.page.getByTestId('stage').evaluate((el) => ({
+      width: parseFloat((el as HTMLElement).style.width),
+      height: parseFloat((el as HTMLElement).style.height),
+    }));
+  }
+
+  /** Screen position of an image pixel, from the stage's on-screen box. */
+  async toScreen(x: number, y: number): Promise<[number, number]> {
+    const box = await this.byTestId('stage').boundingBox();
+    if (!box) throw new Error('stage not visible');
+    const { width, height } = await this.photoSize();
+    return [box.x + (x * box.width) / width, box.y + (y * box.height) / height];
+  }
+
+  async selectTool(tool: 'brush' | 'line' | 'eraser'): Promise<void> {
+    await this.page.keyboard.press(tool === 'brush' ? 'b' : tool === 'line' ? 'l' : 'e');
+    await this.page.waitForSelector(`[data-testid="tool-${tool}"][aria-pressed="true"]`);
+  }
+
+  async setBrushSize(px: number): Promise<void> {
+    await this.byTestId('brush-size-input').fill(String(px));
+  }
+
+  /** A freehand brush stroke through image-pixel points (one history step). */
+  async drawStroke(points: Array<[number, number]>, opts: { tool?: 'brush' | 'eraser' } = {}): Promise<void> {
+    await this.selectTool(opts.tool ?? 'brush');
+    const before = await this.history.count();
+    const [first, ...rest] = points;
+    if (!first) return;
+    const m = this.page.mouse;
+    await m.move(...(await this.toScreen(...first)));
+    await m.down();
+    for (const p of rest) await m.move(...(await this.toScreen(...p)), { steps: 6 });
+    await m.up();
+    await this.history.waitForEntries(before + 1);
+  }
+
+  /** A straight line by dragging with the line tool (one history step). */
+  async drawLine(from: [number, number], to: [number, number]): Promise<void> {
+    await this.selectTool('line');
+    const before = await this.history.count();
+    const m = this.page.mouse;
+    await m.move(...(await this.toScreen(...from)));
+    await m.down();
+    await m.move(...(await this.toScreen(...to)), { steps: 8 });
+    await m.up();
+    await this.history.waitForEntries(before + 1);
+  }
+
+  /** Pixels of the mask canvas with coverage over 50 % (what Restore will fill). */
+  async maskPixels(): Promise<number> {
+    return this.page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid="mask-canvas"]');
+      if (!c) return -1;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      let n = 0;
+      for (let i = 3; i < d.length; i += 4) if (d[i]! > 127) n++;
+      return n;
+    });
+  }
+
+  /** Waits for the running job's progress bar to go away; throws the banner text on failure. */
+  async waitForJob(): Promise<void> {
+    await this.page.waitForFunction(() => !document.querySelector('[data-testid="job-bar"]'), null, { timeout: 240_000 });
+    const error = this.byTestId('error-banner');
+    if (await error.isVisible()) throw new Error(`editor error: ${await error.innerText()}`);
+  }
+
+  async isDetectAvailable(): Promise<boolean> {
+    return this.byTestId('detect-button').isEnabled();
+  }
+
+  /** Runs the damage detector; its proposal becomes one history step. */
+  async detect(): Promise<void> {
+    const before = await this.history.count();
+    await this.byTestId('detect-button').click();
+    await this.waitForJob();
+    await this.history.waitForEntries(before + 1);
+  }
+
+  /** Runs Restore and waits until the result is shown in place. */
+  async restore(opts: { onProgress?: () => Promise<void> } = {}): Promise<void> {
+    const before = await this.history.count();
+    await this.byTestId('restore-button').click();
+    if (opts.onProgress) {
+      await this.byTestId('job-bar').waitFor({ state: 'visible' }).catch(() => undefined);
+      await opts.onProgress();
+    }
+    await this.waitForJob();
+    await this.history.waitForEntries(before + 1);
+    await this.page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('[data-testid="result-image"]');
+      return !!img && img.complete && img.naturalWidth > 0;
+    });
+  }
+
+  /** Exports the result and saves the download; returns the saved path. */
+  async exportResult(dir: string): Promise<string> {
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.byTestId('export-button').click()]);
+    const target = path.join(dir, download.suggestedFilename());
+    await download.saveAs(target);
+    return target;
+  }
+
+  async selectedModel(): Promise<string> {
+    return this.byTestId('inpaint-model').inputValue();
+  }
+
+  /** Saves a full-window screenshot as test-artifacts/e2e/<name>.png. */
+  async screenshot(name: string): Promise<string> {
+    mkdirSync(ARTIFACTS, { recursive: true });
+    const file = path.join(ARTIFACTS, `${name}.png`);
+    await this.page.mouse.move(2, 2); // keep the brush ring out of the picture
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+}

@@ -1,0 +1,44 @@
+import { describe, expect, it } from 'vitest';
+import type { HistoryEntryView } from '../../../../src-main/core/api/contract.js';
+import { commandFromOp, opFromCommand, replayPlan } from '../../../../src-renderer/lib/history.js';
+import type { StrokeOp } from '../../../../src-renderer/lib/tools/mask-ops.js';
+
+const stroke = (tool: 'brush' | 'line' | 'eraser', points: number[]): HistoryEntryView['stroke'] => ({
+  kind: 'stroke', tool, points, size: 12, hardness: 0.5,
+});
+let t = 0;
+const entry = (index: number, kind: HistoryEntryView['kind'], s?: HistoryEntryView['stroke']): HistoryEntryView => ({
+  index, kind, label: kind, stroke: s, createdAt: ++t,
+});
+
+describe('history replay plan', () => {
+  it('round-trips brush, line and eraser strokes through the contract form', () => {
+    const ops: StrokeOp[] = [
+      { kind: 'stroke', tool: 'brush', size: 10, hardness: 1, points: [1, 2, 3, 4, 5, 6] },
+      { kind: 'line', tool: 'brush', size: 3, hardness: 0.2, points: [0, 0, 50, 60] },
+      { kind: 'stroke', tool: 'eraser', size: 8, hardness: 0.9, points: [9, 9, 10, 12, 14, 15] },
+    ];
+    for (const op of ops) expect(opFromCommand(commandFromOp(op))).toEqual(op);
+  });
+
+  it('replays the strokes after the last open or clear, up to the cursor only', () => {
+    const entries = [
+      entry(0, 'open'),
+      entry(1, 'stroke', stroke('brush', [1, 1, 2, 2, 3, 3])),
+      entry(2, 'clear'),
+      entry(3, 'stroke', stroke('line', [0, 0, 10, 10])),
+      entry(4, 'stroke', stroke('eraser', [5, 5, 6, 6, 7, 7])),
+    ];
+    expect(replayPlan(entries, 4)!.map((o) => o.tool)).toEqual(['brush', 'eraser']);
+    expect(replayPlan(entries, 3)!.map((o) => o.kind)).toEqual(['line']);
+    expect(replayPlan(entries, 2)).toEqual([]);
+    expect(replayPlan(entries, 1)).toHaveLength(1);
+  });
+
+  it('asks for the service mask when a detection or restore lies in between', () => {
+    const entries = [entry(0, 'open'), entry(1, 'detect'), entry(2, 'stroke', stroke('brush', [1, 1, 2, 2]))];
+    expect(replayPlan(entries, 2)).toBeNull();
+    expect(replayPlan(entries, 0)).toEqual([]);
+    expect(replayPlan([entry(0, 'snapshot')], 0)).toBeNull();
+  });
+});
