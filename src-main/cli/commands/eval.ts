@@ -1,0 +1,124 @@
+import { Option, type Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { badInput, isKintsugiError } from '../../core/errors.js';
+import { Engine } from '../../node/engine.js';
+import { formatLeaderboard, leaderboard, runEval, SYNTHETIC_KINDS, type SyntheticKind } from '../../node/eval/index.js';
+import { openLibrary } from '../../node/store/library.js';
+import { openDatabase, type Database } from '../../node/store/db.js';
+import { EvalRepo } from '../../node/store/eval-repo.js';
+import { libraryMigrations } from '../../node/store/library-migrations.js';
+
+interface EvalFlags {
+  masks?: string;
+  synthetic?: SyntheticKind;
+  models?: string;
+  baseline?: string;
+  db?: string;
+  seed: string;
+  limit?: string;
+  json?: boolean;
+  progress: boolean;
+}
+
+function fail(e: unknown): void {
+  if (isKintsugiError(e) && e.code !== 'internal') {
+    process.stderr.write(`kintsugi: ${e.message}\n`);
+    process.exitCode = 1;
+  } else {
+    process.stderr.write(`kintsugi: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 2;
+  }
+}
+
+function positiveInt(flag: string, v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0) throw badInput(undefined, `${flag} must be a whole number, got "${v}"`);
+  return n;
+}
+
+/**
+ * `kintsugi eval IMAGES_DIR …`: scores inpainting models by PSNR/SSIM against clean photos and records the
+ * run in the library database (or --db FILE); prints the leaderboard, or the result object with --json.
+ */
+export function register(program: Command): void {
+  program
+    .command('eval')
+    .description('score inpainting models on clean photos: damage them, restore, and measure PSNR/SSIM (whole and hole-only)')
+    .argument('<images-dir>', 'folder of clean photos')
+    .option('--masks <dir>', 'hole masks (white = hole); files named bandB-… are grouped by hole-ratio band')
+    .addOption(new Option('--synthetic <kind>', 'make seeded damage instead of reading masks').choices([...SYNTHETIC_KINDS]))
+    .option('--models <ids>', 'comma-separated model ids (default: every installed inpainting model)')
+    .option('--baseline <id>', 'reference method scored alongside', 'classical')
+    .option('--db <file>', 'SQLite file to record the run in (default: the library database)')
+    .option('--seed <n>', 'seed of the synthetic damage', '1')
+    .option('--limit <n>', 'only the first N photos')
+    .option('--json', 'print the result object as JSON')
+    .option('--no-progress', 'no progress bar on stderr')
+    .action(async (imagesDir: string, flags: EvalFlags) => {
+      let engine: Engine | undefined;
+      let close = () => {};
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.once('SIGINT', onSigint);
+      let bar: cliProgress.SingleBar | undefined;
+      try {
+        if ((flags.masks === undefined) === (flags.synthetic === undefined)) {
+          throw badInput(undefined, 'give either --masks MASKS_DIR or --synthetic scratches|strokes|bands');
+        }
+        let repo: EvalRepo;
+        let db: Database;
+        if (flags.db !== undefined) {
+          db = openDatabase(flags.db, libraryMigrations);
+          repo = new EvalRepo(db);
+          const opened = db;
+          close = () => opened.close();
+        } else {
+          const lib = openLibrary();
+          db = lib.db;
+          repo = lib.evals;
+          close = () => lib.close();
+        }
+        engine = await Engine.create();
+        const showBar = flags.progress && process.stderr.isTTY !== false;
+        if (showBar) {
+          bar = new cliProgress.SingleBar(
+            { format: 'eval [{bar}] {value}/{total} {model} {image}', stream: process.stderr, hideCursor: true, clearOnComplete: true },
+            cliProgress.Presets.shades_classic,
+          );
+        }
+        let started = false;
+        const models = flags.models?.split(',').map((s) => s.trim()).filter(Boolean);
+        const result = await runEval(engine, repo, {
+          imagesDir,
+          ...(flags.masks !== undefined ? { masksDir: flags.masks } : {}),
+          ...(flags.synthetic !== undefined ? { synthetic: flags.synthetic } : {}),
+          ...(models ? { models } : {}),
+          ...(flags.baseline && flags.baseline !== 'none' ? { baseline: flags.baseline } : {}),
+          seed: positiveInt('--seed', flags.seed),
+          ...(flags.limit !== undefined ? { limit: positiveInt('--limit', flags.limit) } : {}),
+          signal: controller.signal,
+          onProgress: (p) => {
+            if (!bar) return;
+            if (!started) {
+              bar.start(p.total, 0, { model: '', image: '' });
+              started = true;
+            }
+            bar.update(p.done, { model: p.modelId ?? '', image: p.image ?? '' });
+          },
+        });
+        bar?.stop();
+        if (flags.json) process.stdout.write(JSON.stringify(result, null, 1) + '\n');
+        else {
+          process.stdout.write(formatLeaderboard(leaderboard(db, { runId: result.runId })) + '\n');
+          process.stdout.write(`run ${result.runId} recorded in ${db.name}\n`);
+        }
+      } catch (e) {
+        bar?.stop();
+        fail(e);
+      } finally {
+        process.off('SIGINT', onSigint);
+        await engine?.close();
+        close();
+      }
+    });
+}

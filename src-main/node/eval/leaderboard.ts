@@ -1,0 +1,111 @@
+import type { Database } from '../store/db.js';
+
+/**
+ * One leaderboard line: a model's mean scores over one hole band of an evaluation run ('all' = every
+ * image of the run). The Models view and `kintsugi eval` both show these.
+ */
+export interface LeaderboardRow {
+  runId: number;
+  modelId: string;
+  name: string;
+  sha256: string | null;
+  provider: string;
+  isBaseline: boolean;
+  band: string;
+  n: number;
+  psnr: number;
+  ssim: number;
+  psnrHole: number;
+  ssimHole: number;
+  /** Mean restore time per image, ms. */
+  ms: number;
+}
+
+/** Mean scores of one model in one band, for the Models view's chart. */
+export interface BandScores {
+  runId: number;
+  band: string;
+  n: number;
+  psnr: number;
+  ssim: number;
+  psnrHole: number;
+  ssimHole: number;
+}
+
+const AGG = `COUNT(*) AS n, AVG(s.psnr) AS psnr, AVG(s.ssim) AS ssim, AVG(s.psnr_hole) AS psnrHole,
+             AVG(s.ssim_hole) AS ssimHole, AVG(s.ms) AS ms`;
+
+/** The newest finished run, or the newest of any status when none finished; undefined when there are none. */
+export function latestRunId(db: Database): number | undefined {
+  const row = db.prepare("SELECT id FROM eval_runs ORDER BY status = 'done' DESC, id DESC LIMIT 1").get() as { id: number } | undefined;
+  return row?.id;
+}
+
+/**
+ * Leaderboard of one run (default: the latest finished one): a row per model × band plus an 'all' row per
+ * model, models ordered by their overall hole-only PSNR (the number inpainting is about), best first.
+ */
+export function leaderboard(db: Database, opts: { runId?: number } = {}): LeaderboardRow[] {
+  const runId = opts.runId ?? latestRunId(db);
+  if (runId === undefined) return [];
+  const rows = db
+    .prepare(
+      `SELECT s.run_id AS runId, m.model_id AS modelId, m.name, m.sha256, m.provider, m.is_baseline AS isBaseline,
+              band, ${AGG}
+         FROM eval_scores s JOIN eval_models m ON m.run_id = s.run_id AND m.model_id = s.model_id
+        WHERE s.run_id = ? GROUP BY m.model_id, band
+       UNION ALL
+       SELECT s.run_id, m.model_id, m.name, m.sha256, m.provider, m.is_baseline, 'all', ${AGG}
+         FROM eval_scores s JOIN eval_models m ON m.run_id = s.run_id AND m.model_id = s.model_id
+        WHERE s.run_id = ? GROUP BY m.model_id`,
+    )
+    .all(runId, runId) as (Omit<LeaderboardRow, 'isBaseline'> & { isBaseline: number })[];
+  const overall = new Map(rows.filter((r) => r.band === 'all').map((r) => [r.modelId, r.psnrHole]));
+  return rows
+    .map((r) => ({ ...r, isBaseline: r.isBaseline === 1 }))
+    .sort(
+      (a, b) =>
+        (overall.get(b.modelId) ?? 0) - (overall.get(a.modelId) ?? 0) ||
+        a.modelId.localeCompare(b.modelId) ||
+        (a.band === 'all' ? 1 : 0) - (b.band === 'all' ? 1 : 0) ||
+        a.band.localeCompare(b.band),
+    );
+}
+
+/** A model's mean scores per hole band from the latest run that scored it (the model card's numbers). */
+export function scoresByBand(db: Database, modelId: string): BandScores[] {
+  const run = db
+    .prepare(
+      `SELECT r.id FROM eval_runs r JOIN eval_models m ON m.run_id = r.id
+        WHERE m.model_id = ? AND EXISTS (SELECT 1 FROM eval_scores s WHERE s.run_id = r.id AND s.model_id = m.model_id)
+        ORDER BY r.status = 'done' DESC, r.id DESC LIMIT 1`,
+    )
+    .get(modelId) as { id: number } | undefined;
+  if (!run) return [];
+  return db
+    .prepare(
+      `SELECT s.run_id AS runId, band, COUNT(*) AS n, AVG(psnr) AS psnr, AVG(ssim) AS ssim,
+              AVG(psnr_hole) AS psnrHole, AVG(ssim_hole) AS ssimHole
+         FROM eval_scores s WHERE s.run_id = ? AND s.model_id = ? GROUP BY band ORDER BY band`,
+    )
+    .all(run.id, modelId) as BandScores[];
+}
+
+/** Plain-text table of leaderboard rows for the terminal. */
+export function formatLeaderboard(rows: readonly LeaderboardRow[]): string {
+  const head = ['model', 'band', 'n', 'PSNR', 'SSIM', 'PSNR hole', 'SSIM hole', 'ms/img', 'provider'];
+  const body = rows.map((r) => [
+    r.modelId + (r.isBaseline ? ' (baseline)' : ''),
+    r.band,
+    String(r.n),
+    r.psnr.toFixed(2),
+    r.ssim.toFixed(4),
+    r.psnrHole.toFixed(2),
+    r.ssimHole.toFixed(4),
+    r.ms.toFixed(0),
+    r.provider,
+  ]);
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 || i === 8 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}

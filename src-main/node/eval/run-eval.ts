@@ -1,0 +1,234 @@
+import { readdir } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { badInput, cancelled } from '../../core/errors.js';
+import type { Mask, Progress, Raster } from '../../core/image.js';
+import { scoreRestoration, type RestorationScores } from '../../core/metrics.js';
+import type { EvalRepo } from '../store/eval-repo.js';
+import { groupMasks, IMAGE_EXTENSIONS, listImages, maskFor, readMaskResized, readRgb8 } from './pairing.js';
+import { BAND_RANGES, bandOf, holeRatio, seedFor, syntheticMask, type SyntheticKind } from './synthetic-masks.js';
+
+/**
+ * The slice of the Engine facade (src-main/node/engine.ts) an evaluation needs; Engine satisfies it.
+ * Kept structural so the eval does not decide how models are loaded.
+ */
+export interface EvalEngine {
+  listModels(): Promise<{ id: string; name: string; task: string; sha256?: string; isDefault: boolean; provider?: string }[]>;
+  restore(image: Raster, mask: Mask, opts: { modelId?: string; signal?: AbortSignal }): Promise<{ image: Raster; modelId: string; provider: string }>;
+}
+
+/** What to measure. Exactly one of `masksDir` / `synthetic`. */
+export interface EvalOptions {
+  imagesDir: string;
+  masksDir?: string;
+  synthetic?: SyntheticKind;
+  /** Models to score; default: every installed inpainting model. */
+  models?: string[];
+  /** Reference method scored alongside (normally 'classical'); omit for none. */
+  baseline?: string;
+  /** Seed of the synthetic damage. */
+  seed?: number;
+  /** Only the first N images (quick looks). */
+  limit?: number;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress & { modelId?: string; image?: string }) => void;
+}
+
+/** Mean scores of one model over one band (or 'all'). */
+export interface BandSummary extends RestorationScores {
+  band: string;
+  n: number;
+  ms: number;
+}
+
+/** The result `kintsugi eval --json` prints and the database holds. */
+export interface EvalResult {
+  runId: number;
+  imagesDir: string;
+  masks: string;
+  models: { modelId: string; name: string; sha256: string | null; provider: string; isBaseline: boolean; bands: BandSummary[] }[];
+}
+
+interface Job {
+  image: string;
+  band: string;
+  mask: string;
+  loadMask: (w: number, h: number) => Promise<Mask>;
+}
+
+/**
+ * Damages each clean photo (given masks by the shared pairing rule, or seeded synthetic ones), restores it
+ * with every model, scores PSNR/SSIM whole and hole-only, and records run, models, providers, times and
+ * scores in the library database. Only hole pixels of a result are kept (pixels outside are the clean
+ * photo's), exactly as devset.py does, so the Python and TypeScript numbers agree.
+ */
+export async function runEval(engine: EvalEngine, repo: EvalRepo, opts: EvalOptions): Promise<EvalResult> {
+  if ((opts.masksDir === undefined) === (opts.synthetic === undefined)) {
+    throw badInput(undefined, 'give either --masks MASKS_DIR or --synthetic scratches|strokes|bands');
+  }
+  const seed = opts.seed ?? 1;
+  const images = (await listImages(opts.imagesDir)).slice(0, opts.limit ?? Infinity);
+  const jobs = opts.masksDir !== undefined ? await maskJobs(images, opts.masksDir) : syntheticJobs(images, opts.synthetic!, seed);
+  const models = await resolveModels(engine, opts);
+
+  const masksLabel = opts.masksDir !== undefined ? resolve(opts.masksDir) : `synthetic:${opts.synthetic}`;
+  const runId = repo.startRun({
+    imagesDir: resolve(opts.imagesDir),
+    masks: masksLabel,
+    ...(opts.synthetic ? { seed } : {}),
+    imageCount: images.length,
+    options: { models: models.map((m) => m.id), baseline: opts.baseline ?? null, limit: opts.limit ?? null },
+  });
+  for (const m of models) {
+    repo.addModel(runId, { modelId: m.id, name: m.name, sha256: m.sha256 ?? null, provider: m.provider ?? 'pending', isBaseline: m.id === opts.baseline });
+  }
+
+  const total = jobs.length * models.length;
+  let done = 0;
+  const providers = new Map<string, string>();
+  try {
+    for (const job of jobs) {
+      const clean = await readRgb8(job.image);
+      const mask = await job.loadMask(clean.width, clean.height);
+      const damaged = damage(clean, mask);
+      for (const m of models) {
+        if (opts.signal?.aborted) throw cancelled('Evaluation');
+        opts.onProgress?.({ stage: 'restore', done, total, modelId: m.id, image: basename(job.image) });
+        const t0 = performance.now();
+        const out = await engine.restore(damaged, mask, { modelId: m.id, ...(opts.signal ? { signal: opts.signal } : {}) });
+        const ms = performance.now() - t0;
+        if (providers.get(m.id) !== out.provider) {
+          providers.set(m.id, out.provider);
+          repo.setProvider(runId, m.id, out.provider);
+        }
+        const restored = keepHoleOnly(clean, out.image, mask, job.image);
+        repo.addScore(runId, {
+          modelId: m.id,
+          image: basename(job.image),
+          mask: job.mask,
+          band: job.band,
+          holeRatio: holeRatio(mask),
+          ms,
+          ...scoreRestoration(clean, restored, mask.data),
+        });
+        done += 1;
+      }
+    }
+    opts.onProgress?.({ stage: 'done', done, total });
+    repo.finishRun(runId, 'done');
+  } catch (e) {
+    repo.finishRun(runId, opts.signal?.aborted ? 'cancelled' : 'failed');
+    throw e;
+  }
+  return summarize(repo, runId);
+}
+
+/** Per model × band means (plus an 'all' row per model) of a stored run. */
+export function summarize(repo: EvalRepo, runId: number): EvalResult {
+  const run = repo.getRun(runId);
+  if (!run) throw new Error(`no evaluation run ${runId}`);
+  const scores = repo.scores(runId);
+  return {
+    runId,
+    imagesDir: run.imagesDir,
+    masks: run.masks,
+    models: repo.models(runId).map((m) => {
+      const mine = scores.filter((s) => s.modelId === m.modelId);
+      const bands = [...new Set(mine.map((s) => s.band))].sort();
+      return {
+        ...m,
+        bands: [...bands.map((b) => mean(b, mine.filter((s) => s.band === b))), ...(mine.length ? [mean('all', mine)] : [])],
+      };
+    }),
+  };
+}
+
+function mean(band: string, rows: (RestorationScores & { ms: number })[]): BandSummary {
+  const avg = (k: 'psnr' | 'ssim' | 'psnrHole' | 'ssimHole' | 'ms') => rows.reduce((s, r) => s + r[k], 0) / rows.length;
+  return { band, n: rows.length, psnr: avg('psnr'), ssim: avg('ssim'), psnrHole: avg('psnrHole'), ssimHole: avg('ssimHole'), ms: avg('ms') };
+}
+
+async function maskJobs(images: string[], masksDir: string): Promise<Job[]> {
+  let names: string[];
+  try {
+    names = await readdir(masksDir);
+  } catch (e) {
+    throw badInput(masksDir, 'cannot read this folder', e);
+  }
+  const files = names.filter((n) => IMAGE_EXTENSIONS.has(n.slice(n.lastIndexOf('.')).toLowerCase())).map((n) => join(masksDir, n));
+  if (files.length === 0) throw badInput(masksDir, 'has no mask images');
+  const jobs: Job[] = [];
+  for (const [band, group] of groupMasks(files)) {
+    images.forEach((image, i) => {
+      const file = maskFor(group, i);
+      const job: Job = {
+        image,
+        band,
+        mask: basename(file),
+        loadMask: async (w, h) => {
+          const m = await readMaskResized(file, w, h);
+          // Masks without a band prefix are banded by the hole ratio they turn out to have.
+          if (band === 'all') job.band = bandOf(holeRatio(m));
+          return m;
+        },
+      };
+      jobs.push(job);
+    });
+  }
+  return jobs;
+}
+
+function syntheticJobs(images: string[], kind: SyntheticKind, seed: number): Job[] {
+  if (kind === 'bands') {
+    return Object.keys(BAND_RANGES).flatMap((band) =>
+      images.map((image) => {
+        const s = seedFor(seed, `${band}/${basename(image)}`);
+        return { image, band, mask: `strokes#${s}`, loadMask: async (w: number, h: number) => syntheticMask('strokes', w, h, s, band) };
+      }),
+    );
+  }
+  return images.map((image) => {
+    const s = seedFor(seed, `${kind}/${basename(image)}`);
+    const job: Job = {
+      image,
+      band: '',
+      mask: `${kind}#${s}`,
+      loadMask: async (w, h) => {
+        const m = syntheticMask(kind, w, h, s);
+        job.band = bandOf(holeRatio(m));
+        return m;
+      },
+    };
+    return job;
+  });
+}
+
+async function resolveModels(engine: EvalEngine, opts: EvalOptions) {
+  const installed = (await engine.listModels()).filter((m) => m.task === 'inpaint');
+  const wanted = opts.models && opts.models.length > 0 ? opts.models : installed.filter((m) => m.id !== 'classical').map((m) => m.id);
+  const ids = [...new Set([...(opts.baseline ? [opts.baseline] : []), ...wanted])];
+  if (ids.length === 0) throw badInput(undefined, 'no inpainting model to evaluate; pass --models or --baseline classical');
+  return ids.map((id) => {
+    const m = installed.find((x) => x.id === id);
+    if (!m) throw badInput(undefined, `unknown model "${id}"; installed: ${installed.map((x) => x.id).join(', ')}`);
+    return m;
+  });
+}
+
+/** The photo as the model sees it: hole pixels painted white, so no model can peek at the answer. */
+function damage(clean: Raster, mask: Mask): Raster {
+  const data = Uint8Array.from(clean.data as Uint8Array);
+  for (let p = 0; p < mask.data.length; p++) if (mask.data[p] !== 0) data.fill(255, p * 3, p * 3 + 3);
+  return { ...clean, data };
+}
+
+/** The clean photo with the result's hole pixels pasted in (devset.py: np.where(hole, out, rgb)). */
+function keepHoleOnly(clean: Raster, out: Raster, mask: Mask, file: string): Raster {
+  if (out.width !== clean.width || out.height !== clean.height || out.channels !== 3 || out.depth !== 8) {
+    throw new Error(`${file}: model returned ${out.width}x${out.height}x${out.channels}@${out.depth}, expected ${clean.width}x${clean.height}x3@8`);
+  }
+  const data = Uint8Array.from(clean.data as Uint8Array);
+  for (let p = 0; p < mask.data.length; p++) {
+    if (mask.data[p] !== 0) for (let k = p * 3; k < p * 3 + 3; k++) data[k] = out.data[k]!;
+  }
+  return { ...clean, data };
+}
