@@ -1,0 +1,153 @@
+/**
+ * The engine facade every surface uses (CLI, app service, batch, evaluation): finds models, runs detection
+ * and restoration in the inference worker, and reports which execution provider runs each model and why.
+ */
+import { badInput, KintsugiError } from '../core/errors.js';
+import type { Device, Mask, Progress, Raster } from '../core/image.js';
+import { InferenceClient } from './inference/worker-client.js';
+import { CLASSICAL_ID, loadRegistry, type RegisteredModel, type Registry, type RejectedModel } from './models/registry.js';
+
+/** Where models come from and which device jobs use by default. */
+export interface EngineOptions {
+  modelsDir?: string;
+  userModelsDir?: string;
+  device?: Device;
+  /** How long a cancelled job may keep running before its worker is terminated (default 2 s). */
+  hardStopMs?: number;
+}
+
+/** A model as listed to people (`kintsugi models`, the model picker). */
+export interface ModelInfo {
+  id: string;
+  name: string;
+  task: 'inpaint' | 'detect-damage';
+  family: string;
+  file: string | null;
+  bytes: number;
+  source: 'builtin' | 'bundled' | 'user';
+  format: 'native' | 'lama' | 'migan' | 'classical';
+  isDefault: boolean;
+  provider?: string;
+  providerReason?: string;
+  sha256?: string;
+  scores?: unknown;
+  card?: string;
+}
+
+/** Per-job choices. */
+export interface JobOptions {
+  modelId?: string;
+  device?: Device;
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  /** Id carried by this job's progress events; generated when absent. */
+  jobId?: string;
+  /** Hand the input pixel buffers to the worker instead of copying them; the caller's arrays detach. */
+  transferInput?: boolean;
+}
+
+function checkRaster(image: Raster): void {
+  const { width, height, channels, data } = image;
+  if (!(width > 0 && height > 0) || data.length !== width * height * channels) {
+    throw badInput(undefined, `image buffer holds ${data.length} samples, expected ${width}×${height}×${channels}`);
+  }
+}
+
+/** Runs restoration and damage detection; create one per concurrent job stream (each owns a worker). */
+export class Engine {
+  private constructor(
+    private readonly registry: Registry,
+    private readonly client: InferenceClient,
+    private readonly device: Device,
+  ) {}
+
+  /** Loads the registry (bundled manifest + user folder); the worker starts with the first job. */
+  static async create(opts: EngineOptions = {}): Promise<Engine> {
+    const registry = await loadRegistry({ modelsDir: opts.modelsDir, userModelsDir: opts.userModelsDir });
+    return new Engine(registry, new InferenceClient(opts.hardStopMs), opts.device ?? 'auto');
+  }
+
+  /** Model files that were found but skipped, with the reason (corrupt, incompatible, missing). */
+  get rejectedModels(): readonly RejectedModel[] {
+    return this.registry.rejected;
+  }
+
+  /** Every usable model; with resolveProviders, each session is created to learn its provider and why. */
+  async listModels(opts: { resolveProviders?: boolean; device?: Device } = {}): Promise<ModelInfo[]> {
+    const defaults = new Set(
+      (['inpaint', 'detect-damage'] as const).map((t) => this.registry.defaultFor(t)?.spec.id).filter(Boolean),
+    );
+    const out: ModelInfo[] = [];
+    for (const m of this.registry.models) {
+      const info: ModelInfo = {
+        id: m.spec.id, name: m.name, task: m.spec.task, family: m.family, file: m.spec.file, bytes: m.bytes,
+        source: m.source, format: m.spec.format, isDefault: defaults.has(m.spec.id),
+      };
+      if (m.sha256) info.sha256 = m.sha256;
+      if (m.scores !== undefined) info.scores = m.scores;
+      if (m.card) info.card = m.card;
+      if (opts.resolveProviders) {
+        try {
+          const choice = await this.client.call({ kind: 'prepare', model: m.spec, device: opts.device ?? this.device });
+          info.provider = choice.provider;
+          info.providerReason = choice.reason;
+        } catch (e) {
+          info.providerReason = e instanceof Error ? e.message : String(e);
+        }
+      }
+      out.push(info);
+    }
+    return out;
+  }
+
+  private pick(task: 'inpaint' | 'detect-damage', modelId?: string): RegisteredModel {
+    if (modelId) {
+      const m = this.registry.get(modelId);
+      if (m.spec.task !== task) throw badInput(undefined, `model "${modelId}" is a ${m.spec.task} model, not ${task}`);
+      return m;
+    }
+    const m = this.registry.defaultFor(task);
+    if (!m) throw badInput(undefined, 'no damage-detection model installed');
+    return m;
+  }
+
+  /** Proposes a damage mask (thresholded, dilated probability map) at the image's resolution. */
+  async detect(image: Raster, opts: JobOptions = {}): Promise<{ mask: Mask; modelId: string; provider: string }> {
+    checkRaster(image);
+    const model = this.pick('detect-damage', opts.modelId);
+    const r = await this.client.call({ kind: 'detect', model: model.spec, device: opts.device ?? this.device, image }, opts);
+    return { mask: r.mask, modelId: model.spec.id, provider: r.provider };
+  }
+
+  /** Fills the mask's holes; pixels outside the dilated holes come back bit-identical. */
+  async restore(image: Raster, mask: Mask, opts: JobOptions = {}): Promise<{ image: Raster; modelId: string; provider: string }> {
+    checkRaster(image);
+    if (mask.width !== image.width || mask.height !== image.height) {
+      throw badInput(undefined, `mask is ${mask.width}×${mask.height} but the image is ${image.width}×${image.height}`);
+    }
+    if (mask.data.length !== mask.width * mask.height) throw new KintsugiError('bad-input', 'mask buffer has the wrong length');
+    const model = this.pick('inpaint', opts.modelId);
+    const r = await this.client.call(
+      { kind: 'restore', model: model.spec, device: opts.device ?? this.device, image, mask },
+      opts,
+    );
+    return { image: r.image, modelId: model.spec.id, provider: r.provider };
+  }
+
+  /** Hard stop: terminates the worker now (jobs in flight are rejected); the next job starts a new one. */
+  stop(): void {
+    this.client.hardStop();
+  }
+
+  /** The worker thread's id while one is running (diagnostics, tests). */
+  get workerThreadId(): number | undefined {
+    return this.client.threadId;
+  }
+
+  /** Ends the worker; the engine cannot be used afterwards. */
+  async close(): Promise<void> {
+    await this.client.close();
+  }
+}
+
+export { CLASSICAL_ID };

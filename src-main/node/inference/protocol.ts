@@ -1,0 +1,68 @@
+/**
+ * Messages between the Engine (caller thread) and the inference worker. Plain, structured-cloneable data;
+ * pixel buffers travel as transferred ArrayBuffers, errors as KintsugiError JSON.
+ */
+import type { ErrorCode } from '../../core/errors.js';
+import type { Device, Mask, Raster } from '../../core/image.js';
+import type { ModelSpec } from '../models/registry.js';
+
+/** Asks the worker to create (or reuse) the session of a model and report its provider. */
+export interface PrepareRequest {
+  kind: 'prepare';
+  id: string;
+  model: ModelSpec;
+  device: Device;
+}
+
+/** Inpaints the mask's holes of an image. */
+export interface RestoreRequest {
+  kind: 'restore';
+  id: string;
+  model: ModelSpec;
+  device: Device;
+  image: Raster;
+  mask: Mask;
+}
+
+/** Proposes a damage mask for an image. */
+export interface DetectRequest {
+  kind: 'detect';
+  id: string;
+  model: ModelSpec;
+  device: Device;
+  image: Raster;
+}
+
+/** Soft cancel: the job stops at the next tile boundary. */
+export interface CancelRequest {
+  kind: 'cancel';
+  id: string;
+}
+
+/** Everything the caller may send. */
+export type WorkerRequest = PrepareRequest | RestoreRequest | DetectRequest | CancelRequest;
+
+/** Which provider a session runs on, and why that one (failed attempts with their reasons). */
+export interface ProviderChoice {
+  provider: string;
+  reason: string;
+}
+
+/** Results per request kind. */
+export interface WorkerResults {
+  prepare: ProviderChoice;
+  restore: { image: Raster; provider: string };
+  detect: { mask: Mask; provider: string };
+}
+
+/** Everything the worker may send back. */
+export type WorkerResponse =
+  | { kind: 'progress'; id: string; stage: string; done: number; total: number }
+  | { kind: 'done'; id: string; value: WorkerResults[keyof WorkerResults] }
+  | { kind: 'failed'; id: string; error: { code: ErrorCode; message: string; file?: string } };
+
+/** The ArrayBuffer behind a typed array, when it can be handed over whole (no other view shares it). */
+export function ownBuffer(a: Uint8Array | Uint16Array | Float32Array): ArrayBuffer | undefined {
+  const b = a.buffer;
+  return b instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === b.byteLength ? b : undefined;
+}

@@ -1,0 +1,98 @@
+/**
+ * Inference worker entry point. onnxruntime's run() blocks the thread it runs on and cannot be interrupted,
+ * so sessions live here, off the caller's event loop: the caller cancels softly (checked between tiles)
+ * or terminates this thread for a hard stop. One job at a time per message, many sessions cached.
+ */
+import { parentPort } from 'node:worker_threads';
+import { KintsugiError, isKintsugiError } from '../core/errors.js';
+import type { Device } from '../core/image.js';
+import { classicalBackend, detectRaster, inpaintRaster, probToMask } from '../node/inference/pipeline-port.js';
+import { detectBackend, inpaintBackend } from '../node/inference/ort-backends.js';
+import { ownBuffer, type WorkerRequest, type WorkerResponse } from '../node/inference/protocol.js';
+import { createSession, type ChosenSession } from '../node/inference/providers.js';
+import type { ModelSpec } from '../node/models/registry.js';
+
+const port = parentPort;
+if (!port) throw new Error('inference-worker must run in a worker thread');
+
+const sessions = new Map<string, Promise<ChosenSession>>();
+const running = new Map<string, AbortController>();
+
+function session(model: ModelSpec, device: Device): Promise<ChosenSession> {
+  if (!model.file) throw new KintsugiError('internal', `model ${model.id} has no file`);
+  const key = `${model.file}\u0000${device}`;
+  let s = sessions.get(key);
+  if (!s) {
+    s = createSession(model.file, device);
+    sessions.set(key, s);
+    s.catch(() => sessions.delete(key));
+  }
+  return s;
+}
+
+function send(msg: WorkerResponse, transfer: ArrayBuffer[] = []): void {
+  port!.postMessage(msg, transfer);
+}
+
+/** Progress at most every 100 ms, plus every stage change and the final step. */
+function throttledProgress(id: string): (p: { stage: string; done: number; total: number }) => void {
+  let last = 0;
+  let lastStage = '';
+  return (p) => {
+    const now = Date.now();
+    if (now - last < 100 && p.stage === lastStage && p.done < p.total) return;
+    last = now;
+    lastStage = p.stage;
+    send({ kind: 'progress', id, stage: p.stage, done: p.done, total: p.total });
+  };
+}
+
+async function handle(req: Exclude<WorkerRequest, { kind: 'cancel' }>): Promise<void> {
+  const ac = new AbortController();
+  running.set(req.id, ac);
+  const opts = { signal: ac.signal, onProgress: throttledProgress(req.id) };
+  try {
+    if (req.kind === 'prepare') {
+      if (req.model.format === 'classical') {
+        send({ kind: 'done', id: req.id, value: { provider: 'cpu', reason: 'classical fill runs in JavaScript on the CPU' } });
+        return;
+      }
+      const s = await session(req.model, req.device);
+      send({ kind: 'done', id: req.id, value: { provider: s.provider, reason: s.reason } });
+    } else if (req.kind === 'restore') {
+      let provider = 'cpu';
+      let backend;
+      if (req.model.format === 'classical') backend = classicalBackend();
+      else {
+        const s = await session(req.model, req.device);
+        provider = s.provider;
+        backend = inpaintBackend(s.session, req.model);
+      }
+      const image = await inpaintRaster(req.image, req.mask, backend, opts);
+      const buf = ownBuffer(image.data);
+      send({ kind: 'done', id: req.id, value: { image, provider } }, buf ? [buf] : []);
+    } else {
+      const s = await session(req.model, req.device);
+      const prob = await detectRaster(req.image, detectBackend(s.session, req.model), opts);
+      const pp = req.model.postprocess ?? { threshold: 0.5, dilate: 2 };
+      const mask = probToMask(prob, req.image.width, req.image.height, pp.threshold, pp.dilate);
+      const buf = ownBuffer(mask.data);
+      send({ kind: 'done', id: req.id, value: { mask, provider: s.provider } }, buf ? [buf] : []);
+    }
+  } catch (e) {
+    const err = isKintsugiError(e)
+      ? e.toJSON()
+      : { code: 'internal' as const, message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) };
+    send({ kind: 'failed', id: req.id, error: err });
+  } finally {
+    running.delete(req.id);
+  }
+}
+
+port.on('message', (req: WorkerRequest) => {
+  if (req.kind === 'cancel') {
+    running.get(req.id)?.abort();
+    return;
+  }
+  void handle(req);
+});
