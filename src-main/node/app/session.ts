@@ -30,6 +30,7 @@ export async function maskToPng(mask: CoverageMask): Promise<Buffer> {
   return sharp(Buffer.from(mask.data.buffer, mask.data.byteOffset, mask.data.byteLength), {
     raw: { width: mask.width, height: mask.height, channels: 1 },
   })
+    .toColourspace('b-w')
     .png({ compressionLevel: 3 })
     .toBuffer();
 }
