@@ -58,6 +58,8 @@ export class EditorState {
   isOpening = $state(false);
   lastExport = $state.raw<ExportResult | null>(null);
 
+  /** The red overlay; hidden after a restore so the result shows, back on when painting or detecting. */
+  isMaskVisible = $state(true);
   compareSplit = $state(false);
   splitAt = $state(0.5);
   isHoldingCompare = $state(false);
@@ -180,6 +182,7 @@ export class EditorState {
   /** A finished stroke or line (already painted on the canvas) becomes one history step. */
   commitStroke(op: StrokeOp): void {
     this.maskVersion++;
+    this.isMaskVisible = true;
     void this.#serial(async () => {
       const view = await this.api.history.append({ command: commandFromOp(op) });
       this.session = view;
@@ -242,6 +245,7 @@ export class EditorState {
       if (this.job) this.job = { ...this.job, jobId };
       const view = await this.api.job.wait({ jobId });
       await this.#adopt(view, true);
+      this.isMaskVisible = kind === 'detect';
       if (kind === 'detect' && view.holePixels === 0) this.notice = 'No damage found — paint the mask by hand.';
     } catch (e) {
       if (isCancelled(e)) this.notice = kind === 'restore' ? 'Restore cancelled.' : 'Detection cancelled.';
