@@ -279,7 +279,8 @@ function withEncoder(p: sharp.Sharp, format: ImageFormat, quality?: number): sha
     case 'webp':
       return quality === undefined || quality >= 100 ? p.webp({ lossless: true }) : p.webp({ quality });
     case 'avif':
-      return quality === undefined || quality >= 100 ? p.avif({ lossless: true }) : p.avif({ quality });
+      // Lossless AVIF costs seconds per megapixel; high-quality lossy is the practical default.
+      return quality !== undefined && quality >= 100 ? p.avif({ lossless: true }) : p.avif({ quality: quality ?? 90, effort: 3 });
     case 'gif':
       return p.gif();
     case 'heif':

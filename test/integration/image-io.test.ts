@@ -76,7 +76,7 @@ describe('readImage / writeImage round trips', () => {
     expect((await readImage(jpg)).raster.channels).toBe(1);
   });
 
-  it('writes WebP and AVIF losslessly by default and reads them back', async () => {
+  it('writes WebP losslessly and AVIF at high quality by default, and reads them back', async () => {
     const src = gradient(24, 16, 3, 8);
     for (const ext of ['webp', 'avif']) {
       const out = join(dir, `c.${ext}`);
@@ -126,7 +126,8 @@ describe('readImage / writeImage round trips', () => {
     for (const name of ['iopaint-icc_profile_test.jpg', 'iopaint-icc_profile_test.png']) {
       const img = await readImage(join(fixtures, name));
       expect(img.meta.icc?.length, name).toBeGreaterThan(0);
-      for (const ext of ['png', 'jpg', 'tif', 'webp', 'avif']) {
+      // AVIF encoding is slow on 2 cores: one fixture is enough to prove the profile survives it.
+      for (const ext of ['png', 'jpg', 'tif', 'webp', ...(name.endsWith('.png') ? ['avif'] : [])]) {
         const out = join(dir, `icc-${name}.${ext}`);
         await writeImage(out, img.raster, { like: img });
         const m = await sharp(out).metadata();

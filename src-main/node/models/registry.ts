@@ -239,7 +239,7 @@ async function loadBundled(dir: string, rejected: RejectedModel[]): Promise<{ mo
       const entry = checkEntry(raw, manifestPath);
       const file = resolve(dir, entry.file);
       if (!existsSync(file)) {
-        rejected.push({ file, reason: `listed in ${manifestPath} but not present` });
+        rejected.push({ file, reason: `${file}: listed in ${manifestPath} but not present` });
         continue;
       }
       models.push({
