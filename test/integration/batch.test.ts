@@ -34,10 +34,12 @@ describe('runBatch with given masks and the classical model', () => {
     const outDir = path.join(inDir, 'restored');
     const compareDir = path.join(inDir, 'compare');
     const events: FileEvent[] = [];
+    let queue: FileEvent[] = [];
     const s1 = await runBatch(
       { inDir, outDir, masksDir: maskDir, recursive: true, modelId: 'classical', compareDir },
-      { onFile: (e) => events.push(e) },
+      { onFile: (e) => events.push(e), onQueue: (q) => (queue = q) },
     );
+    expect(queue.map((q) => [q.rel, q.state])).toEqual(made.map((m) => [m.rel, 'pending']).sort());
     expect(s1.failed).toEqual([]);
     expect(s1.restored.sort()).toEqual(made.map((m) => m.rel).sort());
     for (const m of made) {

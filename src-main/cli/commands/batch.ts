@@ -51,8 +51,8 @@ export function formatSummary(s: BatchSummary): string {
 
 /**
  * `kintsugi batch IN_DIR --out OUT_DIR`: restores a whole folder, resumably (see node/batch/run-batch.ts).
- * Exit code 0 when every photo is restored or skipped, 1 when some failed or the arguments are wrong,
- * 2 on an internal error, 130 when interrupted (Ctrl-C; running again resumes).
+ * Exit code 0 when every photo is restored or skipped, 1 when some failed (bad input) or the arguments are
+ * wrong, 2 when any failure was an internal error, 130 when interrupted (Ctrl-C; running again resumes).
  */
 export function register(program: Command): void {
   program
@@ -118,7 +118,13 @@ export function register(program: Command): void {
         barStarted = false;
         if (flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
         else process.stdout.write(formatSummary(summary));
-        process.exitCode = summary.cancelled ? 130 : summary.failed.length > 0 ? 1 : 0;
+        process.exitCode = summary.cancelled
+          ? 130
+          : summary.failed.some((f) => f.code === 'internal')
+            ? 2
+            : summary.failed.length > 0
+              ? 1
+              : 0;
       } catch (e) {
         if (barStarted) bar.stop();
         reportFailure(e);

@@ -4,3 +4,4 @@ export { readLedger, LEDGER_FILE, type LedgerRow, type FileState } from './ledge
 export { PauseGate } from './pause-gate.js';
 export type { BatchProgress } from './progress.js';
 export { IMAGE_EXTENSIONS } from './scan.js';
+export { batchThumbnail } from './thumbnail.js';

@@ -46,6 +46,8 @@ export interface FileEvent {
 }
 
 export interface BatchEvents {
+  /** Once, after the scan: every photo of this run, all `pending` (the queue view's initial list). */
+  onQueue?: (files: FileEvent[]) => void;
   onFile?: (e: FileEvent) => void;
   onProgress?: (p: BatchProgress) => void;
 }
@@ -54,6 +56,8 @@ export interface BatchEvents {
 export interface BatchIssue {
   rel: string;
   reason: string;
+  /** For failures: 'bad-input' (the file's fault) or 'internal' (ours; the CLI exits 2). */
+  code?: string;
 }
 
 /** What a batch run did, for the CLI summary, `--json` and the app. */
@@ -144,7 +148,7 @@ export async function runBatch(
     total: scan.files.length,
     restored: [],
     skipped: [],
-    failed: scan.problems.map((p) => ({ ...p })),
+    failed: scan.problems.map((p) => ({ ...p, code: 'bad-input' })),
     ignored: scan.ignored,
     cancelled: false,
     elapsedMs: 0,
@@ -165,6 +169,10 @@ export async function runBatch(
   try {
     ledger.requeueInterrupted();
     ledger.enqueue(scan.files.map((f) => f.rel));
+    // Announce the whole queue at once (not one event per file) so a view can list every photo up front.
+    events.onQueue?.(
+      scan.files.map((f) => ({ rel: f.rel, state: 'pending', inPath: f.abs, outPath: path.join(outDir, ...f.rel.split('/')) })),
+    );
     for (const p of scan.problems) {
       emitFile({ rel: p.rel, state: 'failed', inPath: path.join(inDir, p.rel), outPath: '', reason: p.reason });
     }
@@ -212,7 +220,7 @@ export async function runBatch(
       } catch (e) {
         const { reason, code } = errorReason(e);
         ledger.markFailed(file.rel, reason, code);
-        summary.failed.push({ rel: file.rel, reason });
+        summary.failed.push({ rel: file.rel, reason, code });
         tracker.settle('failed', true);
         emitFile({ ...base, state: 'failed', reason, errorCode: code });
         return;
@@ -250,7 +258,7 @@ export async function runBatch(
         }
         const { reason, code } = errorReason(e);
         ledger.markFailed(file.rel, reason, code);
-        summary.failed.push({ rel: file.rel, reason });
+        summary.failed.push({ rel: file.rel, reason, code });
         tracker.settle('failed', true);
         emitFile({ ...base, state: 'failed', reason, errorCode: code, durationMs: Date.now() - t0 });
       } finally {
@@ -287,8 +295,9 @@ export async function runBatch(
     }
     if (summary.cancelled) ledger.requeueInterrupted();
     else if (opts.compareDir !== undefined) {
+      const scanned = new Set(scan.files.map((f) => f.rel));
       summary.compare = await writeBatchComparisons(
-        ledger.rows().filter((r) => r.state === 'done' && scan.files.some((f) => f.rel === r.rel)),
+        ledger.rows().filter((r) => r.state === 'done' && scanned.has(r.rel)),
         { inDir, outDir, compareDir: path.resolve(opts.compareDir), ...(signal !== undefined ? { signal } : {}) },
       );
     }
