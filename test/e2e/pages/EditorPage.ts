@@ -2,7 +2,7 @@
  * Page object for the editor: opening photos, painting the mask in image coordinates, detect,
  * restore, export and screenshots. Tests talk to this, not to selectors.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { HistoryPanel } from './HistoryPanel.js';
@@ -32,6 +32,39 @@ export class EditorPage {
   async openPhoto(file: string): Promise<void> {
     await this.byTestId('file-input').setInputFiles(file);
     await this.waitForPhoto();
+  }
+
+  /** Opens a photo by dropping it on the window, as from a file manager. */
+  async dropPhoto(file: string, mime = 'image/jpeg'): Promise<void> {
+    const b64 = readFileSync(file).toString('base64');
+    const dt = await this.page.evaluateHandle(
+      ({ b64, name, mime }) => {
+        const bin = atob(b64);
+        const bytes = new Uint8Array(bin.length);
+        for (let i = 0; i < bin.length; i++) bytes[i] = bin.charCodeAt(i);
+        const data = new DataTransfer();
+        data.items.add(new File([bytes], name, { type: mime }));
+        return data;
+      },
+      { b64, name: path.basename(file), mime },
+    );
+    await this.page.dispatchEvent('body', 'dragover', { dataTransfer: dt });
+    await this.byTestId('drop-zone').waitFor();
+    await this.page.dispatchEvent('body', 'drop', { dataTransfer: dt });
+    await this.waitForPhoto();
+  }
+
+  /** The zoom level the tool panel shows, in percent. */
+  async zoomPercent(): Promise<number> {
+    return parseInt(await this.byTestId('zoom-level').innerText(), 10);
+  }
+
+  /** Image pixel under a screen point (inverse of toScreen). */
+  async toImage(sx: number, sy: number): Promise<[number, number]> {
+    const box = await this.byTestId('stage').boundingBox();
+    if (!box) throw new Error('stage not visible');
+    const { width, height } = await this.photoSize();
+    return [((sx - box.x) * width) / box.width, ((sy - box.y) * height) / box.height];
   }
 
   /** Waits until the photo is decoded in the viewport and the models are listed. */

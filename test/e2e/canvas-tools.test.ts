@@ -1,0 +1,127 @@
+/**
+ * The canvas on a 12 MP photo opened by drag-and-drop: wheel zoom around the cursor, 100 %, fit,
+ * space-drag and middle-button pan, brush size keys, click/shift-click lines, Escape mid-stroke, the
+ * eraser — and the overlay always equal to the service's own mask.
+ */
+import { existsSync, mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
+import { startHost, type RunningHost } from './support/host.js';
+import { EditorPage } from './pages/EditorPage.js';
+import { repoRoot } from './support/build-renderer.js';
+
+const SOURCE = path.resolve(repoRoot, '../shared/data/real-damage/bopbtl-scratched/a.png');
+
+describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
+  let host: RunningHost;
+  let browser: BrowserSession;
+  let editor: EditorPage;
+  let photo: string;
+
+  beforeAll(async () => {
+    // A 12 MP scan made from a real scratched photo (written to tmp, never into the project).
+    photo = path.join(mkdtempSync(path.join(os.tmpdir(), 'kintsugi-e2e-12mp-')), 'scan-12mp.jpg');
+    await sharp(SOURCE).removeAlpha().resize(3000, 4000, { fit: 'fill' }).jpeg({ quality: 90 }).toFile(photo);
+    host = await startHost();
+    browser = await launchBrowser();
+    editor = new EditorPage(browser.page);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+
+  const holeText = async (): Promise<number> =>
+    Number((await editor.byTestId('hole-pixels').innerText()).replace(/[^\d]/g, ''));
+
+  it('zooms, pans and paints with every tool', async () => {
+    const { page } = browser;
+    await editor.goto(host.url);
+    await editor.dropPhoto(photo);
+    expect(await editor.photoSize()).toEqual({ width: 3000, height: 4000 });
+    expect(await editor.zoomPercent()).toBeLessThan(25);
+
+    // Wheel zoom keeps the pixel under the cursor in place.
+    const vp = (await editor.byTestId('viewport').boundingBox())!;
+    const cx = vp.x + vp.width * 0.4;
+    const cy = vp.y + vp.height * 0.45;
+    await page.mouse.move(cx, cy);
+    const before = await editor.toImage(cx, cy);
+    const z0 = await editor.zoomPercent();
+    for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -200);
+    await expect.poll(() => editor.zoomPercent()).toBeGreaterThan(z0);
+    const after = await editor.toImage(cx, cy);
+    expect(Math.abs(after[0] - before[0])).toBeLessThan(2);
+    expect(Math.abs(after[1] - before[1])).toBeLessThan(2);
+    await editor.screenshot('10-12mp-zoomed');
+
+    // 100 % and fit.
+    await page.keyboard.press('1');
+    await expect.poll(() => editor.zoomPercent()).toBe(100);
+    await editor.byTestId('zoom-fit').click();
+    await expect.poll(() => editor.zoomPercent()).toBeLessThan(25);
+
+    // Space-drag and middle-button pan move the stage by the drag.
+    const s0 = (await editor.byTestId('stage').boundingBox())!;
+    await page.mouse.move(cx, cy);
+    await page.keyboard.down('Space');
+    await page.mouse.down();
+    await page.mouse.move(cx + 80, cy + 30, { steps: 5 });
+    await page.mouse.up();
+    await page.keyboard.up('Space');
+    const s1 = (await editor.byTestId('stage').boundingBox())!;
+    expect(s1.x - s0.x).toBeCloseTo(80, 0);
+    expect(s1.y - s0.y).toBeCloseTo(30, 0);
+    await page.mouse.move(cx, cy);
+    await page.mouse.down({ button: 'middle' });
+    await page.mouse.move(cx - 80, cy - 30, { steps: 5 });
+    await page.mouse.up({ button: 'middle' });
+    const s2 = (await editor.byTestId('stage').boundingBox())!;
+    expect(s2.x).toBeCloseTo(s0.x, 0);
+    expect(s2.y).toBeCloseTo(s0.y, 0);
+    expect(await editor.history.count()).toBe(1); // panning is not a step
+
+    // [ and ] change the brush size.
+    await editor.setBrushSize(40);
+    await page.keyboard.press(']');
+    expect(Number(await editor.byTestId('brush-size').innerText())).toBe(48);
+    await page.keyboard.press('[');
+    expect(Number(await editor.byTestId('brush-size').innerText())).toBe(40);
+
+    // Brush stroke, then a line by click and shift-click.
+    await editor.drawStroke([[600, 900], [900, 1000], [1300, 950]]);
+    await editor.selectTool('line');
+    await page.mouse.click(...(await editor.toScreen(2000, 500)));
+    expect(await editor.history.count()).toBe(2); // the click only sets the start
+    await page.keyboard.down('Shift');
+    await page.mouse.click(...(await editor.toScreen(2400, 3200)));
+    await page.keyboard.up('Shift');
+    await editor.history.waitForEntries(3);
+    expect((await editor.history.entries()).at(-1)?.label).toMatch(/line/i);
+    const painted = await editor.maskPixels();
+    await expect.poll(holeText).toBe(painted);
+
+    // Escape mid-stroke bails: no step, mask unchanged.
+    await editor.selectTool('brush');
+    await page.mouse.move(...(await editor.toScreen(500, 2500)));
+    await page.mouse.down();
+    await page.mouse.move(...(await editor.toScreen(1500, 2600)), { steps: 6 });
+    await page.keyboard.press('Escape');
+    await page.mouse.up();
+    expect(await editor.maskPixels()).toBe(painted);
+    expect(await editor.history.count()).toBe(3);
+
+    // The eraser removes coverage, as one step, and the service agrees.
+    await editor.setBrushSize(120);
+    await editor.drawStroke([[2150, 1500], [2250, 2000]], { tool: 'eraser' });
+    const erased = await editor.maskPixels();
+    expect(erased).toBeLessThan(painted);
+    await expect.poll(holeText).toBe(erased);
+    await editor.screenshot('11-12mp-tools');
+    expect(browser.errors).toEqual([]);
+  });
+});
