@@ -1,0 +1,54 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { compile } from 'svelte/compiler';
+import { render } from 'svelte/server';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { LeaderboardRow, ModelView } from '../../../../src-main/core/api/contract.js';
+
+// Server-renders the real component (compiled by the real Svelte compiler) with real-shaped props.
+const repoRoot = resolve(__dirname, '../../../..');
+let ModelsView: Parameters<typeof render>[0];
+
+beforeAll(async () => {
+  const source = readFileSync(join(repoRoot, 'src-renderer/components/ModelsView.svelte'), 'utf8');
+  const ts = compile(source, { generate: 'server', filename: 'ModelsView.svelte' });
+  // Written inside the repo so `svelte/internal/server` resolves from node_modules.
+  const outDir = join(repoRoot, 'node_modules/.cache/kintsugi-test');
+  mkdirSync(outDir, { recursive: true });
+  const file = join(outDir, `ModelsView.${process.pid}.mjs`);
+  writeFileSync(file, ts.js.code);
+  ModelsView = ((await import(pathToFileURL(file).href)) as { default: typeof ModelsView }).default;
+});
+
+const board: LeaderboardRow[] = [
+  { modelId: 'classical', name: 'Classical (Telea)', task: 'inpaint', source: 'eval-run', runId: '3',
+    scores: [{ band: 'band0', psnr: 31.2, ssim: 0.93 }, { band: 'band4', psnr: 19.5, ssim: 0.61 }] },
+  { modelId: 'kintsugi-gc', name: 'Kintsugi gated', task: 'inpaint', source: 'eval-run', runId: '3',
+    scores: [{ band: 'band0', psnr: 32.4, ssim: 0.94 }, { band: 'band4', psnr: 20.1, ssim: 0.63 }] },
+];
+const models = [
+  { id: 'kintsugi-gc', name: 'Kintsugi gated', task: 'inpaint', family: 'gated-conv', bytes: 1, source: 'bundled', format: 'native',
+    isDefault: true, provider: 'cpu', card: '# Kintsugi gated\nTrained <for> 10k steps.' },
+] as ModelView[];
+
+describe('ModelsView', () => {
+  it('renders the leaderboard best first, bars per model and band, and the card as text', () => {
+    const { body } = render(ModelsView, { props: { leaderboard: board, models } });
+    const order = [...body.matchAll(/data-testid="leaderboard-row" data-model="([^"]+)"/g)].map((m) => m[1]);
+    expect(order).toEqual(['kintsugi-gc', 'classical']);
+    expect(body).toContain('32.40 / 0.9400');
+    expect(body).toContain('data-testid="chart-psnr"');
+    expect(body).toContain('data-testid="chart-ssim"');
+    expect(body.match(/<rect /g)).toHaveLength(2 * 2 * 2); // 2 charts × 2 bands × 2 models
+    expect(body).toContain('Kintsugi gated · band4: 20.10 dB');
+    expect(body).toContain('Trained &lt;for> 10k steps.'); // card shown as text, not HTML
+    expect(body).toContain('runs on cpu');
+  });
+
+  it('says how to get scores when there are none', () => {
+    const { body } = render(ModelsView, { props: { leaderboard: [], models: [] } });
+    expect(body).toContain('data-testid="leaderboard-empty"');
+    expect(body).toContain('No models installed.');
+  });
+});
