@@ -149,6 +149,11 @@ export class EditorState {
     });
   }
 
+  /** A photo the service already knows the path of (a batch result). */
+  async openPath(path: string): Promise<void> {
+    await this.#opening(() => this.api.photo.open({ source: { kind: 'path', path } }));
+  }
+
   async openDialog(): Promise<void> {
     await this.#opening(() => this.api.photo.openDialog({}));
   }
