@@ -1,0 +1,115 @@
+/**
+ * The app service as seen from Electron's main process: the same message-shaped surface as AppService
+ * (invoke, readBlob, putUpload, subscribe, close), implemented by posting to a worker thread that hosts
+ * the real service. Main stays free for windows, menus and dialogs.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import type { ApiResult, AppEvent } from '../../core/api/contract.js';
+import type { BlobContent, HostContext } from './service.js';
+import type { ServiceReply, ServiceRequest, ServiceWorkerData } from './service-protocol.js';
+
+function spawn(data: ServiceWorkerData): Worker {
+  const here = import.meta.url;
+  const isTs = here.endsWith('.ts');
+  const url = new URL(isTs ? './service-worker.ts' : './service-worker.js', here);
+  if (!isTs) return new Worker(url, { workerData: data });
+  if (!existsSync(fileURLToPath(url))) throw new Error(`service worker not found at ${url.href}`);
+  // Under tsx (tests, dev) the worker registers tsx's loader in its own thread first.
+  // createRequire, not import.meta.resolve: the latter is missing under vitest's module runner.
+  const api = pathToFileURL(createRequire(here).resolve('tsx/esm/api').replace(/\.cjs$/, '.mjs')).href;
+  const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(code, { eval: true, workerData: data });
+}
+
+type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
+type Pending = { resolve: (v: ServiceReply) => void; reject: (e: Error) => void };
+
+/** A worker-hosted AppService. */
+export class ServiceProxy {
+  private readonly listeners = new Set<(e: AppEvent) => void>();
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
+  private exited: Error | null = null;
+
+  private constructor(private readonly worker: Worker) {
+    worker.on('message', (m: ServiceReply) => {
+      if (m.type === 'event') {
+        for (const l of [...this.listeners]) l(m.event);
+      } else if (m.type === 'result' || m.type === 'blob') {
+        const p = this.pending.get(m.id);
+        this.pending.delete(m.id);
+        p?.resolve(m);
+      }
+    });
+    const fail = (e: Error): void => {
+      this.exited = e;
+      for (const p of this.pending.values()) p.reject(e);
+      this.pending.clear();
+    };
+    worker.on('error', fail);
+    worker.on('exit', (code) => fail(new Error(`the app service stopped (exit code ${code})`)));
+  }
+
+  /** Starts the worker and waits until the service (library, folders) is open. */
+  static async start(data: ServiceWorkerData): Promise<ServiceProxy> {
+    const worker = spawn(data);
+    await new Promise<void>((ok, fail) => {
+      const onMessage = (m: ServiceReply): void => {
+        if (m.type === 'ready') ok();
+        else if (m.type === 'failed') fail(new Error(m.message));
+        else return;
+        worker.off('message', onMessage);
+      };
+      worker.on('message', onMessage);
+      worker.once('error', fail);
+    });
+    return new ServiceProxy(worker);
+  }
+
+  private request<T extends ServiceReply>(m: WithoutId<ServiceRequest>, transfer: ArrayBuffer[] = []): Promise<T> {
+    if (this.exited) return Promise.reject(this.exited);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.pending.set(id, { resolve: resolve as (v: ServiceReply) => void, reject });
+      this.worker.postMessage({ ...m, id }, transfer);
+    });
+  }
+
+  /** Runs a channel in the worker (it validates again: the worker trusts no caller). */
+  async invoke(channel: unknown, args: unknown, host: HostContext = {}): Promise<ApiResult<unknown>> {
+    try {
+      const r = await this.request<Extract<ServiceReply, { type: 'result' }>>({ type: 'invoke', channel: String(channel), args, host });
+      return r.result;
+    } catch (e) {
+      return { ok: false, error: { code: 'internal', message: (e as Error).message } };
+    }
+  }
+
+  async readBlob(blobId: string): Promise<BlobContent | null> {
+    const r = await this.request<Extract<ServiceReply, { type: 'blob' }>>({ type: 'blob', blobId });
+    if (!r.blob) return null;
+    const b = r.blob.bytes;
+    return { ...r.blob, bytes: Buffer.from(b.buffer, b.byteOffset, b.byteLength) };
+  }
+
+  async putUpload(bytes: Uint8Array, name: string): Promise<string> {
+    const copy = new Uint8Array(bytes); // transfer our own copy, not the caller's buffer
+    const r = await this.request<Extract<ServiceReply, { type: 'result' }>>({ type: 'upload', bytes: copy.buffer, name }, [copy.buffer]);
+    if (!r.result.ok) throw Object.assign(new Error(r.result.error.message), { code: r.result.error.code });
+    return (r.result.value as { uploadId: string }).uploadId;
+  }
+
+  subscribe(listener: (e: AppEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Closes the service (engine, library) and ends the worker. */
+  async close(): Promise<void> {
+    if (!this.exited) await this.request({ type: 'close' }).catch(() => undefined);
+    await this.worker.terminate();
+  }
+}

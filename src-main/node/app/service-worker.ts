@@ -1,0 +1,50 @@
+/**
+ * Worker-thread entry that hosts the AppService for Electron's main process (see service-proxy.ts):
+ * answers invoke / blob / upload requests and forwards every pushed event.
+ */
+import { parentPort, workerData } from 'node:worker_threads';
+import { AppService, toFailure, type AppEngine } from './service.js';
+import type { ServiceReply, ServiceRequest, ServiceWorkerData } from './service-protocol.js';
+
+const port = parentPort;
+if (!port) throw new Error('service-worker.ts must run in a worker thread');
+const data = workerData as ServiceWorkerData;
+const post = (m: ServiceReply, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
+
+try {
+  const service = await AppService.create({
+    dataDir: data.dataDir,
+    ...(data.historyCapBytes !== undefined ? { historyCapBytes: data.historyCapBytes } : {}),
+    createEngine: async () => {
+      const { Engine } = await import('../engine.js');
+      return (await Engine.create({ modelsDir: data.modelsDir, userModelsDir: data.userModelsDir })) as AppEngine;
+    },
+  });
+  service.subscribe((event) => post({ type: 'event', event }));
+  port.on('message', (m: ServiceRequest) => {
+    void (async () => {
+      if (m.type === 'invoke') {
+        post({ type: 'result', id: m.id, result: await service.invoke(m.channel, m.args, m.host) });
+      } else if (m.type === 'blob') {
+        const blob = await service.readBlob(m.blobId).catch(() => null);
+        if (!blob) return post({ type: 'blob', id: m.id, blob: null });
+        const bytes = new Uint8Array(blob.bytes); // own copy so it can be transferred
+        post({ type: 'blob', id: m.id, blob: { ...blob, bytes } }, [bytes.buffer]);
+      } else if (m.type === 'upload') {
+        try {
+          const uploadId = await service.putUpload(new Uint8Array(m.bytes), m.name);
+          post({ type: 'result', id: m.id, result: { ok: true, value: { uploadId } } });
+        } catch (e) {
+          post({ type: 'result', id: m.id, result: toFailure(e) });
+        }
+      } else if (m.type === 'close') {
+        await service.close();
+        post({ type: 'result', id: m.id, result: { ok: true, value: null } });
+        port.close();
+      }
+    })();
+  });
+  post({ type: 'ready' });
+} catch (e) {
+  post({ type: 'failed', message: e instanceof Error ? e.message : String(e) });
+}
