@@ -1,7 +1,6 @@
 /**
- * The one place the inference worker meets the pure pipeline (src-main/core): tiling, compositing,
- * mask post-processing and the classical fallback are written there; this module only re-exports them.
+ * The one place the inference worker meets the pipeline (tiling, compositing, mask post-processing and
+ * the classical fallback). E1's pure implementation lives in src-main/core; until it lands this re-exports
+ * the interim stand-in with the same interfaces.
  */
-export { detectRaster, inpaintRaster, type DetectBackend, type InpaintBackend } from '../../core/pipeline.js';
-export { probToMask } from '../../core/mask.js';
-export { classicalBackend } from '../../core/classical.js';
+export { classicalBackend, detectRaster, inpaintRaster, probToMask, type DetectBackend, type InpaintBackend } from './interim-pipeline.js';

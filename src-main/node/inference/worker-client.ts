@@ -3,7 +3,9 @@
  * with ids, relays throttled progress, cancels softly on AbortSignal and hard-stops by terminating the
  * thread when a native run does not return in time. A dead worker is respawned on the next job.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { cancelled, fromJSON, KintsugiError } from '../../core/errors.js';
@@ -40,12 +42,20 @@ function workerEntry(): { url: URL; tsx: boolean } {
   return { url: new URL('../../workers/inference-worker.js', here), tsx: false };
 }
 
+/** The ESM build of tsx's register API (vitest has no import.meta.resolve; require would pick the CJS build). */
+function tsxEsmApi(): string {
+  const require = createRequire(import.meta.url);
+  const pkgPath = require.resolve('tsx/package.json');
+  const pkg = JSON.parse(readFileSync(pkgPath, 'utf8')) as { exports: Record<string, { import: { default: string } }> };
+  return join(dirname(pkgPath), pkg.exports['./esm/api']!.import.default);
+}
+
 function spawn(): Worker {
   const { url, tsx } = workerEntry();
   if (!tsx) return new Worker(url);
   if (!existsSync(fileURLToPath(url))) throw new KintsugiError('internal', `inference worker not found at ${url.href}`);
   // Under tsx (tests, dev) the worker needs tsx's loader registered inside its own thread first.
-  const api = pathToFileURL(fileURLToPath(import.meta.resolve('tsx/esm/api'))).href;
+  const api = pathToFileURL(tsxEsmApi()).href;
   const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
   return new Worker(code, { eval: true });
 }

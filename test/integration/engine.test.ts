@@ -1,0 +1,315 @@
+import { createHash } from 'node:crypto';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { KintsugiError } from '../../src-main/core/errors.js';
+import type { Mask, Progress, Raster } from '../../src-main/core/image.js';
+import { Engine } from '../../src-main/node/engine.js';
+import { readImage } from '../../src-main/node/image-io.js';
+import { detectFile, restoreFile } from '../../src-main/node/restore-file.js';
+import { buildTestModels, FILL } from './helpers/test-models.js';
+
+const repoRoot = resolve(__dirname, '../..');
+const fixtures = join(resolve(repoRoot, '../shared/data'), 'fixtures');
+let models: string;
+let work: string;
+let bundled: string;
+let user: string;
+let empty: string;
+let engine: Engine;
+
+beforeAll(async () => {
+  models = buildTestModels();
+  work = mkdtempSync(join(tmpdir(), 'kintsugi-engine-'));
+  bundled = join(work, 'bundled');
+  user = join(work, 'user');
+  empty = join(work, 'empty');
+  for (const d of [bundled, user, empty]) mkdirSync(d);
+  copyFileSync(join(models, 'native-inpaint.onnx'), join(bundled, 'test-inpaint.onnx'));
+  copyFileSync(join(models, 'native-detect.onnx'), join(bundled, 'test-detect.onnx'));
+  writeFileSync(
+    join(bundled, 'manifest.json'),
+    JSON.stringify({
+      version: 1,
+      defaults: { inpaint: 'test-inpaint', 'detect-damage': 'test-detect' },
+      models: [
+        { id: 'test-inpaint', task: 'inpaint', family: 'test', file: 'test-inpaint.onnx',
+          io: { inputs: [{ name: 'image' }, { name: 'mask' }], outputs: [{ name: 'output' }], size: { kind: 'dynamic', padMultiple: 8 } },
+          tile: { size: 64, overlap: 8 } },
+        { id: 'test-detect', task: 'detect-damage', family: 'test', file: 'test-detect.onnx',
+          io: { inputs: [{ name: 'image' }], outputs: [{ name: 'prob' }], size: { kind: 'dynamic', padMultiple: 8 } },
+          tile: { size: 64, overlap: 8 }, postprocess: { threshold: 0.7, dilate: 0 } },
+      ],
+    }),
+  );
+  for (const n of ['lama', 'migan', 'corrupt']) copyFileSync(join(models, `${n}.onnx`), join(user, `${n}.onnx`));
+  engine = await Engine.create({ modelsDir: bundled, userModelsDir: user, device: 'cpu' });
+});
+
+afterAll(async () => {
+  await engine?.close();
+  rmSync(models, { recursive: true, force: true });
+  rmSync(work, { recursive: true, force: true });
+});
+
+function photo(w: number, h: number): Raster {
+  const data = new Uint8Array(w * h * 3);
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+    const o = (y * w + x) * 3;
+    data[o] = (x * 3) & 255;
+    data[o + 1] = (y * 5) & 255;
+    data[o + 2] = (x + y) & 255;
+  }
+  return { width: w, height: h, channels: 3, depth: 8, data };
+}
+
+function boxes(w: number, h: number, list: [number, number, number, number][]): Mask {
+  const data = new Uint8Array(w * h);
+  for (const [x0, y0, x1, y1] of list) for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) data[y * w + x] = 255;
+  return { width: w, height: h, data };
+}
+
+/** Many small holes spread over a large image: many regions, many tiles, so cancel lands mid-job. */
+function manyHoles(w: number, h: number): Mask {
+  const list: [number, number, number, number][] = [];
+  for (let y = 20; y + 12 < h; y += 90) for (let x = 20; x + 12 < w; x += 90) list.push([x, y, x + 12, y + 12]);
+  return boxes(w, h, list);
+}
+
+async function rejection(p: Promise<unknown>): Promise<KintsugiError> {
+  const e = await p.then(() => undefined, (x: unknown) => x);
+  expect(e).toBeInstanceOf(KintsugiError);
+  return e as KintsugiError;
+}
+
+describe('Engine on real ONNX sessions in the worker', () => {
+  it('restores holes with the model, leaves far pixels bit-identical, reports progress', async () => {
+    const img = photo(300, 200);
+    const mask = boxes(300, 200, [[100, 50, 140, 90], [220, 150, 260, 170]]);
+    const events: Progress[] = [];
+    const r = await engine.restore(img, mask, { onProgress: (p) => events.push(p), jobId: 'job-a' });
+    expect(r.modelId).toBe('test-inpaint');
+    expect(r.provider).toBe('cpu');
+    const out = r.image.data;
+    const centre = (120 * 1 + 70 * 300) * 3;
+    expect(Math.abs(out[centre]! - FILL[0] * 255)).toBeLessThanOrEqual(1);
+    expect(Math.abs(out[centre + 2]! - FILL[2] * 255)).toBeLessThanOrEqual(1);
+    const far = (10 + 10 * 300) * 3;
+    expect([out[far], out[far + 1], out[far + 2]]).toEqual([img.data[far], img.data[far + 1], img.data[far + 2]]);
+    // The caller's pixels are copied, not detached.
+    expect(img.data.length).toBe(300 * 200 * 3);
+    expect(events.length).toBeGreaterThan(0);
+    expect(events.every((e) => e.jobId === 'job-a' && e.done <= e.total && typeof e.stage === 'string')).toBe(true);
+  });
+
+  it('runs off the caller event loop', async () => {
+    const img = photo(1500, 1000);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 5);
+    await engine.restore(img, manyHoles(1500, 1000));
+    clearInterval(timer);
+    expect(ticks).toBeGreaterThan(3);
+  });
+
+  it('detects damage with the detector model and its post-processing', async () => {
+    const img = photo(200, 120);
+    // Red channel is the test detector's probability: paint a bright red bar.
+    for (let y = 40; y < 50; y++) for (let x = 0; x < 200; x++) img.data[(y * 200 + x) * 3] = 255;
+    for (let i = 0; i < 200 * 120; i++) if (img.data[i * 3]! > 170 && !(i >= 40 * 200 && i < 50 * 200)) img.data[i * 3] = 0;
+    const { mask, modelId } = await engine.detect(img);
+    expect(modelId).toBe('test-detect');
+    expect(mask.data[45 * 200 + 100]).toBeGreaterThan(0);
+    expect(mask.data[10 * 200 + 10]).toBe(0);
+    const holes = mask.data.reduce((a, v) => a + (v ? 1 : 0), 0);
+    expect(holes).toBe(200 * 10);
+  });
+
+  it('cancels between tiles when the signal fires', async () => {
+    await engine.restore(photo(16, 16), boxes(16, 16, [[2, 2, 4, 4]]));
+    const thread = engine.workerThreadId;
+    const img = photo(2400, 1600);
+    const ac = new AbortController();
+    let seen = 0;
+    const p = engine.restore(img, manyHoles(2400, 1600), {
+      signal: ac.signal,
+      onProgress: (e) => {
+        seen++;
+        if (e.done > 0) ac.abort();
+      },
+    });
+    const e = await rejection(p);
+    expect(e.code).toBe('cancelled');
+    expect(seen).toBeGreaterThan(0);
+    // A soft cancel: the worker stopped between tiles and was not killed.
+    expect(engine.workerThreadId).toBe(thread);
+    // The engine still works afterwards.
+    const ok = await engine.restore(photo(64, 64), boxes(64, 64, [[10, 10, 20, 20]]));
+    expect(ok.image.width).toBe(64);
+  });
+
+  it('a hard stop kills the worker mid-job and the next job respawns it', async () => {
+    await engine.restore(photo(32, 32), boxes(32, 32, [[4, 4, 8, 8]]));
+    const before = engine.workerThreadId;
+    expect(before).toBeDefined();
+    const p = engine.restore(photo(2400, 1600), manyHoles(2400, 1600), {
+      onProgress: (e) => {
+        if (e.done > 0) engine.stop();
+      },
+    });
+    const e = await rejection(p);
+    expect(e.code).toBe('cancelled');
+    expect(engine.workerThreadId).toBeUndefined();
+    const ok = await engine.restore(photo(32, 32), boxes(32, 32, [[4, 4, 8, 8]]));
+    expect(ok.modelId).toBe('test-inpaint');
+    expect(engine.workerThreadId).not.toBe(before);
+  });
+
+  it('a cancel the worker does not honour in time ends in a kill', async () => {
+    const quick = await Engine.create({ modelsDir: bundled, userModelsDir: empty, device: 'cpu', hardStopMs: 0 });
+    try {
+      const ac = new AbortController();
+      const p = quick.restore(photo(2400, 1600), manyHoles(2400, 1600), { signal: ac.signal, onProgress: () => ac.abort() });
+      expect((await rejection(p)).code).toBe('cancelled');
+      expect(quick.workerThreadId).toBeUndefined();
+      expect((await quick.restore(photo(16, 16), boxes(16, 16, [[2, 2, 4, 4]]))).image.width).toBe(16);
+    } finally {
+      await quick.close();
+    }
+  });
+
+  it('lists models with the provider each runs on and why (cuda falls back to cpu here)', async () => {
+    const list = await engine.listModels({ resolveProviders: true, device: 'cuda' });
+    const byId = new Map(list.map((m) => [m.id, m]));
+    expect([...byId.keys()].sort()).toEqual(['classical', 'test-detect', 'test-inpaint', 'user:lama', 'user:migan']);
+    const inpaint = byId.get('test-inpaint')!;
+    expect(inpaint).toMatchObject({ task: 'inpaint', source: 'bundled', format: 'native', isDefault: true, provider: 'cpu' });
+    expect(inpaint.providerReason).toMatch(/^cuda: .+; using cpu$/);
+    expect(byId.get('user:lama')).toMatchObject({ format: 'lama', source: 'user', isDefault: false });
+    expect(byId.get('classical')).toMatchObject({ provider: 'cpu', format: 'classical', file: null });
+    expect(engine.rejectedModels.some((r) => r.file.endsWith('corrupt.onnx'))).toBe(true);
+  });
+
+  it('runs third-party LaMa and MI-GAN exports through their adapters', async () => {
+    for (const id of ['user:lama', 'user:migan']) {
+      const img = photo(120, 80);
+      const r = await engine.restore(img, boxes(120, 80, [[40, 20, 80, 60]]), { modelId: id });
+      const c = (60 + 40 * 120) * 3;
+      expect(Math.abs(r.image.data[c + 1]! - FILL[1] * 255), id).toBeLessThanOrEqual(1);
+      expect(r.image.data[0], id).toBe(img.data[0]);
+    }
+  });
+
+  it('refuses bad jobs with bad-input errors', async () => {
+    const e1 = await rejection(engine.restore(photo(10, 10), boxes(12, 10, [])));
+    expect(e1.code).toBe('bad-input');
+    expect(e1.message).toMatch(/12×10.*10×10/);
+    const e2 = await rejection(engine.restore(photo(10, 10), boxes(10, 10, []), { modelId: 'test-detect' }));
+    expect(e2.message).toMatch(/detect-damage model, not inpaint/);
+    const e3 = await rejection(engine.restore(photo(10, 10), boxes(10, 10, []), { modelId: 'corrupt' }));
+    expect(e3.message).toMatch(/unknown model "corrupt"/);
+  });
+
+  it('with no model files: restore falls back to classical, detect says no detector is installed', async () => {
+    const bare = await Engine.create({ modelsDir: empty, userModelsDir: empty });
+    try {
+      const img = photo(64, 48);
+      const r = await bare.restore(img, boxes(64, 48, [[20, 20, 30, 30]]));
+      expect(r.modelId).toBe('classical');
+      expect(r.image.data[0]).toBe(img.data[0]);
+      const e = await rejection(bare.detect(img));
+      expect(e.code).toBe('bad-input');
+      expect(e.message).toMatch(/no damage-detection model installed/);
+    } finally {
+      await bare.close();
+    }
+  });
+});
+
+describe('restoreFile / detectFile', () => {
+  const sha = (f: string): string => createHash('sha256').update(readFileSync(f)).digest('hex');
+
+  it('restores with a mask file, keeps format and ICC, never writes the input', async () => {
+    const input = join(work, 'icc.png');
+    copyFileSync(join(fixtures, 'iopaint-icc_profile_test.png'), input);
+    const before = sha(input);
+    const { width, height } = (await readImage(input)).raster;
+    const maskPath = join(work, 'icc-mask.png');
+    const m = boxes(width, height, [[100, 100, 140, 130]]);
+    await sharp(m.data, { raw: { width, height, channels: 1 } }).png().toFile(maskPath);
+    const out = join(work, 'icc-restored.png');
+    const res = await restoreFile(engine, input, out, { maskPath });
+    expect(res).toMatchObject({ outPath: out, modelId: 'test-inpaint', provider: 'cpu', holePixels: 40 * 30, width, height });
+    expect(sha(input)).toBe(before);
+    const meta = await sharp(out).metadata();
+    expect(meta.format).toBe('png');
+    expect(meta.icc?.equals((await sharp(input).metadata()).icc!)).toBe(true);
+  });
+
+  it('without a mask the detector proposes one, and --save-mask writes it', async () => {
+    const input = join(work, 'red-bar.png');
+    const img = photo(160, 100);
+    for (let i = 0; i < 160 * 100; i++) img.data[i * 3] = i >= 30 * 160 && i < 36 * 160 ? 255 : 0;
+    await sharp(img.data, { raw: { width: 160, height: 100, channels: 3 } }).png().toFile(input);
+    const out = join(work, 'red-bar-restored.jpg');
+    const saved = join(work, 'red-bar-mask.png');
+    const res = await restoreFile(engine, input, out, { saveMaskPath: saved });
+    expect(res.detectModelId).toBe('test-detect');
+    expect(res.holePixels).toBe(160 * 6);
+    expect((await sharp(out).metadata()).format).toBe('jpeg');
+    const mask = await readImage(saved);
+    expect(mask.raster.channels).toBe(1);
+    const detected = join(work, 'detected.png');
+    const d = await detectFile(engine, input, detected);
+    expect(d.holePixels).toBe(160 * 6);
+    expect(existsSync(detected)).toBe(true);
+  });
+
+  it('refuses output equal to input and unwritable output folders before doing any work', async () => {
+    const input = join(work, 'same.png');
+    await sharp(photo(8, 8).data, { raw: { width: 8, height: 8, channels: 3 } }).png().toFile(input);
+    const before = sha(input);
+    const e = await rejection(restoreFile(engine, input, join(work, '.', 'same.png'), { maskPath: input }));
+    expect(e.code).toBe('bad-input');
+    expect(e.message).toMatch(/output path is the input file/);
+    expect(sha(input)).toBe(before);
+    const missing = join(work, 'nowhere', 'x.png');
+    expect((await rejection(restoreFile(engine, input, missing))).message).toMatch(/does not exist/);
+    if (process.getuid?.() !== 0) {
+      const ro = join(work, 'ro');
+      mkdirSync(ro);
+      chmodSync(ro, 0o555);
+      expect((await rejection(restoreFile(engine, input, join(ro, 'x.png')))).message).toMatch(/not writable/);
+      chmodSync(ro, 0o755);
+    }
+  });
+});
+
+const shipped = join(repoRoot, 'models', 'manifest.json');
+const shippedModels: { id: string; task: string; file: string }[] = existsSync(shipped)
+  ? (JSON.parse(readFileSync(shipped, 'utf8')).models ?? []).filter((m: { file: string }) => existsSync(join(repoRoot, 'models', m.file)))
+  : [];
+
+describe.runIf(shippedModels.length > 0)('shipped models in models/', () => {
+  it('each shipped model runs on a real photo through the worker', async () => {
+    const real = await Engine.create({ userModelsDir: empty, device: 'cpu' });
+    try {
+      const input = join(fixtures, 'iopaint-overture-creations-5sI6fQgYIuo.png');
+      const maskPath = join(fixtures, 'iopaint-overture-creations-5sI6fQgYIuo_mask.png');
+      for (const m of shippedModels) {
+        const out = join(work, `shipped-${m.id}.png`);
+        if (m.task === 'inpaint') {
+          const r = await restoreFile(real, input, out, { maskPath, modelId: m.id });
+          expect(r.modelId).toBe(m.id);
+          expect(r.holePixels).toBeGreaterThan(0);
+        } else {
+          const r = await detectFile(real, input, out, { modelId: m.id });
+          expect(r.modelId).toBe(m.id);
+        }
+      }
+    } finally {
+      await real.close();
+    }
+  });
+});
