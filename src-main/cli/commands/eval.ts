@@ -79,7 +79,8 @@ export function register(program: Command): void {
           close = () => lib.close();
         }
         engine = await Engine.create();
-        const showBar = flags.progress && process.stderr.isTTY !== false;
+        // cli-progress draws only on a TTY; piped stderr stays clean.
+        const showBar = flags.progress;
         if (showBar) {
           bar = new cliProgress.SingleBar(
             { format: 'eval [{bar}] {value}/{total} {model} {image}', stream: process.stderr, hideCursor: true, clearOnComplete: true },
