@@ -18,11 +18,12 @@ if (!port) throw new Error('inference-worker must run in a worker thread');
 const sessions = new Map<string, Promise<ChosenSession>>();
 const running = new Map<string, AbortController>();
 
-function session(model: ModelSpec, device: Device): Promise<ChosenSession> {
+function session(model: ModelSpec, device: Device, progress?: (p: { stage: string; done: number; total: number }) => void): Promise<ChosenSession> {
   if (!model.file) throw new KintsugiError('internal', `model ${model.id} has no file`);
   const key = `${model.file}\u0000${device}`;
   let s = sessions.get(key);
   if (!s) {
+    progress?.({ stage: 'load-model', done: 0, total: 1 });
     s = createSession(model.file, device);
     sessions.set(key, s);
     s.catch(() => sessions.delete(key));
@@ -64,7 +65,7 @@ async function handle(req: Exclude<WorkerRequest, { kind: 'cancel' }>): Promise<
       let backend;
       if (req.model.format === 'classical') backend = classicalBackend();
       else {
-        const s = await session(req.model, req.device);
+        const s = await session(req.model, req.device, opts.onProgress);
         provider = s.provider;
         backend = inpaintBackend(s.session, req.model);
       }
@@ -72,7 +73,7 @@ async function handle(req: Exclude<WorkerRequest, { kind: 'cancel' }>): Promise<
       const buf = ownBuffer(image.data);
       send({ kind: 'done', id: req.id, value: { image, provider } }, buf ? [buf] : []);
     } else {
-      const s = await session(req.model, req.device);
+      const s = await session(req.model, req.device, opts.onProgress);
       const prob = await detectRaster(req.image, detectBackend(s.session, req.model), opts);
       const pp = req.model.postprocess ?? { threshold: 0.5, dilate: 2 };
       const mask = probToMask(prob, req.image.width, req.image.height, pp.threshold, pp.dilate);

@@ -85,7 +85,8 @@ export async function createSession(file: string, device: Device): Promise<Chose
       return { session, provider: p, reason: why };
     } catch (e) {
       if (p === 'cpu') throw badInput(file, `onnxruntime cannot load this model (${firstLine(e)})`, e);
-      failures.push(`${p}: ${firstLine(e)}`);
+      const notInstalled = ort.listSupportedBackends().some((b) => b.name === ORT_NAME[p] && !b.bundled);
+      failures.push(`${p}: ${firstLine(e)}${notInstalled ? ' (provider libraries not installed with onnxruntime-node)' : ''}`);
     }
   }
   throw badInput(file, `no execution provider could load this model (${failures.join('; ')})`);
