@@ -68,6 +68,8 @@ export class EditorState {
   mask = $state.raw<MaskDocument | null>(null);
   /** Bumped whenever the mask pixels change outside a live stroke (for the hole counter). */
   maskVersion = $state(0);
+  /** Bumped on undo, redo and jumps, so tools drop state tied to the old mask (the line anchor). */
+  historyMoves = $state(0);
 
   /** Set by the app shell: native menu commands (Electron) arrive as events. */
   onMenu: ((c: MenuCommand) => void) | null = null;
@@ -205,16 +207,19 @@ export class EditorState {
 
   undo(): void {
     if (!this.canUndo) return;
+    this.historyMoves++;
     void this.#serial(async () => this.#adopt(await this.api.history.undo({}), true));
   }
 
   redo(): void {
     if (!this.canRedo) return;
+    this.historyMoves++;
     void this.#serial(async () => this.#adopt(await this.api.history.redo({}), true));
   }
 
   jumpTo(index: number): void {
     if (this.job || !this.session) return;
+    this.historyMoves++;
     void this.#serial(async () => this.#adopt(await this.api.history.jumpTo({ index }), true));
   }
 
