@@ -10,6 +10,7 @@ export type ServiceRequest =
   | { type: 'invoke'; id: number; channel: string; args: unknown; host: HostContext }
   | { type: 'blob'; id: number; blobId: string }
   | { type: 'upload'; id: number; bytes: ArrayBuffer; name: string }
+  | { type: 'saveExport'; id: number; exportId: string; path: string }
   | { type: 'close'; id: number };
 
 /** Worker → host. */

@@ -102,6 +102,12 @@ export class ServiceProxy {
     return (r.result.value as { uploadId: string }).uploadId;
   }
 
+  /** Copies an export to a path from the host's Save dialog. */
+  async saveExport(exportId: string, path: string): Promise<ApiResult<unknown>> {
+    const r = await this.request<Extract<ServiceReply, { type: 'result' }>>({ type: 'saveExport', exportId, path });
+    return r.result;
+  }
+
   subscribe(listener: (e: AppEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -37,6 +37,8 @@ try {
         } catch (e) {
           post({ type: 'result', id: m.id, result: toFailure(e) });
         }
+      } else if (m.type === 'saveExport') {
+        post({ type: 'result', id: m.id, result: await service.saveExport(m.exportId, m.path) });
       } else if (m.type === 'close') {
         await service.close();
         post({ type: 'result', id: m.id, result: { ok: true, value: null } });

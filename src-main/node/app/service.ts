@@ -51,6 +51,8 @@ export interface EngineJobOptions {
 
 /** Paths a host decided (from native dialogs); never taken from the renderer's arguments. */
 export interface HostContext {
+  /** photo.openDialog: the file chosen in Electron's Open dialog. */
+  openPath?: string;
   /** export.save / compare.export: write here too (Electron's Save dialog). */
   savePath?: string;
   /** batch.start: folders chosen in dialogs. */
@@ -456,7 +458,7 @@ export class AppService {
           if (!up) throw badInput(undefined, `upload ${a.source.uploadId} not found`);
           return this.openPath(up.path, up.name);
         }),
-      'app:photo.openDialog': async (_a, host: HostContext & { openPath?: string }) => {
+      'app:photo.openDialog': async (_a, host) => {
         if (!host.openPath) throw badInput(undefined, 'the Open dialog exists only in the desktop app; drop a photo or use the file picker');
         return this.serial(() => this.openPath(host.openPath!));
       },
@@ -573,6 +575,27 @@ export class AppService {
       'app:batch.status': async (a) => structuredClone(this.batch(a.batchId).status),
     } satisfies { [C in Channel]: (a: Parameters<Handlers[C]>[0], host: HostContext) => ReturnType<Handlers[C]> };
     return h as unknown as Handlers;
+  }
+
+  /**
+   * Copies an export to a path the host chose in its Save dialog (atomic; never over the original).
+   * Not a contract channel: only hosts call it, with paths from their own dialogs.
+   */
+  async saveExport(exportId: string, path: string): Promise<ApiResult<ExportResult>> {
+    const exp = this.exports.get(exportId);
+    if (!exp) return toFailure(badInput(undefined, `no export ${exportId}`));
+    const target = resolve(path);
+    if (this.session && target === resolve(this.session.project.sourcePath)) {
+      return toFailure(badInput(target, 'refusing to overwrite the original photo; choose another name'));
+    }
+    try {
+      const bytes = await readFile(exp.path);
+      await writeFileAtomic(target, bytes);
+      const format = (exp.contentType.split('/')[1] ?? 'png') as ExportResult['format'];
+      return { ok: true, value: { blobId: exportId, fileName: exp.fileName, path: target, bytes: bytes.byteLength, format } };
+    } catch (e) {
+      return toFailure(badInput(target, `cannot write the export (${(e as Error).message})`));
+    }
   }
 
   /** Removes an upload's stored copy (unused uploads of a closed session). */
