@@ -65,6 +65,7 @@ describe('a batch over a folder with broken files', () => {
     expect(failed['empty.png']).toMatch(/empty|0 bytes|cannot|not/i);
     expect(s.ignored).toEqual(['notes.txt']);
     const text = formatSummary(s);
+    console.info(text);
     for (const rel of Object.keys(failed)) expect(text).toContain(rel);
     expect(text).toMatch(/restored 3/);
     expect(text).toMatch(/failed 4/);

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -6,7 +6,7 @@ import BetterSqlite3 from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PauseGate, readLedger, runBatch, LEDGER_FILE, type FileEvent } from '../../src-main/node/batch/index.js';
-import { makePhotos, pixels, sha256 } from './batch-fixtures.js';
+import { makePhotos, pixels, repoRoot, sha256 } from './batch-fixtures.js';
 
 let root: string;
 beforeAll(async () => {
@@ -203,5 +203,26 @@ describe('utimes sanity', () => {
     await utimes(made[0]!.abs, new Date(), new Date(Date.now() + 5000));
     const s = await runBatch({ inDir, outDir, masksDir: maskDir, modelId: 'classical' });
     expect(s.restored).toEqual([]);
+  });
+});
+
+const manifestPath = path.join(repoRoot, 'models/manifest.json');
+const manifest = existsSync(manifestPath)
+  ? (JSON.parse(readFileSync(manifestPath, 'utf8')) as { defaults?: Record<string, string> })
+  : null;
+const hasDefaults = typeof manifest?.defaults?.['inpaint'] === 'string' && typeof manifest?.defaults?.['detect-damage'] === 'string';
+if (!hasDefaults) console.info('batch: no shipped default inpaint + detect-damage models in models/manifest.json; skipping the default-model run');
+
+describe.skipIf(!hasDefaults)('runBatch with the shipped default models', () => {
+  it('detects damage and restores two photos with the defaults', async () => {
+    const inDir = path.join(root, 'default-in');
+    const outDir = path.join(root, 'default-out');
+    const made = await makePhotos(inDir, 2);
+    const s = await runBatch({ inDir, outDir });
+    expect(s.failed).toEqual([]);
+    expect(s.restored.sort()).toEqual(made.map((m) => m.rel).sort());
+    const rows = readLedger(outDir);
+    expect(rows.every((r) => r.modelId === manifest!.defaults!['inpaint'] || r.holePixels === 0)).toBe(true);
+    for (const m of made) expect((await sharp(path.join(outDir, m.rel)).metadata()).width).toBe(m.width);
   });
 });

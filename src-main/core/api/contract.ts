@@ -195,7 +195,8 @@ export interface BatchStatus {
   done: number;
   failed: number;
   outputDir: string;
-  files: Array<{ path: string; state: BatchFileState; outPath?: string; error?: string }>;
+  /** `thumbBlobId`: a small JPEG of the photo for the queue view (node/batch batchThumbnail), when made. */
+  files: Array<{ path: string; state: BatchFileState; outPath?: string; error?: string; thumbBlobId?: string }>;
 }
 
 /** Commands the native menus send to the renderer (Electron); the renderer runs them through the API. */
