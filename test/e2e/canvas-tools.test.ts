@@ -57,7 +57,7 @@ describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
     const after = await editor.toImage(cx, cy);
     expect(Math.abs(after[0] - before[0])).toBeLessThan(2);
     expect(Math.abs(after[1] - before[1])).toBeLessThan(2);
-    await editor.screenshot('10-12mp-zoomed');
+    await editor.screenshot('20-12mp-zoomed');
 
     // 100 % and fit.
     await page.keyboard.press('1');
@@ -121,7 +121,22 @@ describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
     const erased = await editor.maskPixels();
     expect(erased).toBeLessThan(painted);
     await expect.poll(holeText).toBe(erased);
-    await editor.screenshot('11-12mp-tools');
+    await editor.screenshot('21-12mp-tools');
+
+    // Restore shows progress and can be cancelled: no step is recorded and no result appears.
+    await editor.setBrushSize(400);
+    await editor.drawStroke([[300, 300], [2700, 300], [2700, 1300], [300, 1300], [300, 2300], [2700, 2300], [2700, 3300], [300, 3300]]);
+    const steps = await editor.history.count();
+    await editor.byTestId('restore-button').click();
+    await editor.byTestId('job-bar').waitFor();
+    const cancel = editor.byTestId('job-cancel');
+    await expect.poll(() => cancel.isEnabled()).toBe(true);
+    await editor.screenshot('22-12mp-restoring');
+    await cancel.click();
+    await editor.byTestId('job-bar').waitFor({ state: 'detached', timeout: 240_000 });
+    expect(await editor.byTestId('notice').innerText()).toMatch(/cancelled/i);
+    expect(await editor.history.count()).toBe(steps);
+    expect(await editor.byTestId('result-image').count()).toBe(0);
     expect(browser.errors).toEqual([]);
   });
 });

@@ -112,6 +112,16 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     expect([meta.width, meta.height]).toEqual([496, 624]);
     expect(meta.format).toBe('png');
 
+    // The Models and Batch tabs render and hand back to the editor unchanged.
+    await editor.byTestId('tab-models').click();
+    await editor.byTestId('models-view').waitFor();
+    await editor.screenshot('10-models-tab');
+    await editor.byTestId('tab-batch').click();
+    await editor.byTestId('batch-view').waitFor();
+    await editor.screenshot('11-batch-tab');
+    await editor.byTestId('tab-editor').click();
+    await editor.waitForPhoto();
+
     // Reload: the same project and its whole history come back.
     const labels = (await editor.history.entries()).map((e) => e.label);
     const cursor = await editor.history.cursor();
@@ -120,14 +130,14 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     await editor.history.waitForEntries(labels.length);
     expect((await editor.history.entries()).map((e) => e.label)).toEqual(labels);
     expect(await editor.history.cursor()).toBe(cursor);
-    await editor.screenshot('08-reloaded');
+    await editor.screenshot('12-reloaded');
 
     // The project list holds it; reopening it from there gives the same history.
     await editor.byTestId('projects-button').click();
     const recent = editor.byTestId('recent-project');
     await recent.first().waitFor();
     expect(await recent.count()).toBe(1);
-    await editor.screenshot('09-projects');
+    await editor.screenshot('13-projects');
     await recent.first().click();
     await editor.waitForPhoto();
     await editor.history.waitForEntries(labels.length);
