@@ -64,6 +64,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, default=HERE / "runs" / "detector" / "eval.json")
     ap.add_argument("--overlays", type=Path, default=OVERLAY_DIR)
     ap.add_argument("--no-overlays", action="store_true")
+    ap.add_argument("--png-dir", type=Path, default=None, help="also write PNG overlays here")
     args = ap.parse_args()
     torch.set_num_threads(1)
     cv2.setNumThreads(1)
@@ -102,6 +103,9 @@ def main() -> None:
             name = rel.replace("/", "-").rsplit(".", 1)[0] + ".jpg"
             u8 = (overlay(img, m) * 255 + 0.5).astype(np.uint8)
             cv2.imwrite(str(args.overlays / name), u8[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, 82])
+            if args.png_dir:  # lossless copies for looking at them (kept out of the repository)
+                args.png_dir.mkdir(parents=True, exist_ok=True)
+                cv2.imwrite(str(args.png_dir / name.replace(".jpg", ".png")), u8[..., ::-1])
         result["realDamageMaskedFraction"] = cover
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, indent=2) + "\n")

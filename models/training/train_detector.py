@@ -66,6 +66,8 @@ def main() -> None:
     ap.add_argument("--run-dir", type=Path, default=RUN_DIR)
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (tests)")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--reset-best", action="store_true",
+                    help="forget the best held-out F1 (after changing the synthesis, scores are not comparable)")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -89,6 +91,8 @@ def main() -> None:
         opt.load_state_dict(ck["opt"])
         state = ck["state"]
         log(f"resumed from {last} at step {state['step']} ({state['minutes']:.1f} min)")
+        if args.reset_best:
+            state["best_f1"] = -1.0
     for g in opt.param_groups:
         g["lr"] = args.lr
 
