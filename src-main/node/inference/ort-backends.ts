@@ -62,7 +62,10 @@ function lamaInpaint(session: ort.InferenceSession, spec: ModelSpec): InpaintBac
   return {
     id: spec.id,
     padMultiple: 8,
-    tileSize: Math.max(S, spec.tile.size),
+    // The pipeline cuts S×S windows (with real context around the hole), so the resize path below only
+    // runs if a caller hands over a larger crop.
+    fixedSize: S,
+    tileSize: S,
     overlap: spec.tile.overlap,
     async run(rgb, hole, w, h) {
       const scale = Math.min(1, S / Math.max(w, h));
