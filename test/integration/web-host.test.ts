@@ -163,4 +163,32 @@ describe('web host', () => {
     expect([200, 403, 404]).toContain(escape.status);
     expect(escape.body).not.toContain('"name": "kintsugi"');
   });
+
+  it('pushes job progress and the job outcome over /events while a restore runs', async () => {
+    const opened = await api<SessionView>('app:photo.open', { source: { kind: 'path', path: photo } });
+    if (!opened.ok) throw new Error(opened.error.message);
+    await api('app:history.append', { command: { kind: 'stroke', tool: 'brush', points: [60, 60, 140, 90], size: 12, hardness: 1 } });
+    const controller = new AbortController();
+    const res = await fetch(`${base}/events?token=${token}`, { signal: controller.signal });
+    expect(res.headers.get('content-type')).toBe('text/event-stream');
+    const reader = res.body!.getReader();
+    const seen: Array<{ type: string; state?: string; jobId?: string }> = [];
+    const job = await api<{ jobId: string }>('app:restore.run', { modelId: 'classical' });
+    if (!job.ok) throw new Error(job.error.message);
+    const decoder = new TextDecoder();
+    let buf = '';
+    while (!seen.some((e) => e.type === 'job' && e.state !== 'running')) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buf += decoder.decode(value, { stream: true });
+      const parts = buf.split('\n\n');
+      buf = parts.pop()!;
+      for (const p of parts) if (p.startsWith('data: ')) seen.push(JSON.parse(p.slice(6)) as never);
+    }
+    controller.abort();
+    expect(seen.filter((e) => e.type === 'job').map((e) => e.state)).toEqual(['running', 'done']);
+    expect(seen.some((e) => e.type === 'progress' && e.jobId === job.value.jobId)).toBe(true);
+    const done = await api<SessionView>('app:job.wait', { jobId: job.value.jobId });
+    expect(done.ok && done.value.resultBlobId).toMatch(/^[0-9a-f]{64}$/);
+  });
 });
