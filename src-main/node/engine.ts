@@ -56,15 +56,21 @@ function checkRaster(image: Raster): void {
 /** Runs restoration and damage detection; create one per concurrent job stream (each owns a worker). */
 export class Engine {
   private constructor(
-    private readonly registry: Registry,
+    private registry: Registry,
     private readonly client: InferenceClient,
     private readonly device: Device,
+    private readonly options: EngineOptions,
   ) {}
 
   /** Loads the registry (bundled manifest + user folder); the worker starts with the first job. */
   static async create(opts: EngineOptions = {}): Promise<Engine> {
     const registry = await loadRegistry({ modelsDir: opts.modelsDir, userModelsDir: opts.userModelsDir });
-    return new Engine(registry, new InferenceClient(opts.hardStopMs), opts.device ?? 'auto');
+    return new Engine(registry, new InferenceClient(opts.hardStopMs), opts.device ?? 'auto', opts);
+  }
+
+  /** Re-reads the manifest and the user models folder (after the user adds or removes a model file). */
+  async refreshModels(): Promise<void> {
+    this.registry = await loadRegistry({ modelsDir: this.options.modelsDir, userModelsDir: this.options.userModelsDir });
   }
 
   /** Model files that were found but skipped, with the reason (corrupt, incompatible, missing). */

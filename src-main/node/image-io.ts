@@ -24,8 +24,16 @@ export interface DecodedImage {
   path: string;
 }
 
-/** Default refusal threshold: a 200 MP RGBA 16-bit image is already 1.6 GB of samples. */
+/**
+ * Default refusal threshold: a 200 MP RGBA 16-bit image is already 1.6 GB of samples. The environment
+ * variable KINTSUGI_PIXEL_LIMIT (in pixels) changes it for every surface at once.
+ */
 export const DEFAULT_PIXEL_LIMIT = 200_000_000;
+
+function defaultPixelLimit(): number {
+  const env = Number(process.env.KINTSUGI_PIXEL_LIMIT);
+  return Number.isFinite(env) && env > 0 ? env : DEFAULT_PIXEL_LIMIT;
+}
 
 export interface ReadOptions {
   /** Largest width × height accepted; checked from the header before any pixel is decoded. */
@@ -137,7 +145,7 @@ function toFormat(meta: sharp.Metadata): ImageFormat | undefined {
  * pixel is decoded, so a decompression bomb gives a clear error instead of exhausting memory.
  */
 export async function readImage(path: string, opts: ReadOptions = {}): Promise<DecodedImage> {
-  const limit = opts.pixelLimit ?? DEFAULT_PIXEL_LIMIT;
+  const limit = opts.pixelLimit ?? defaultPixelLimit();
   await checkInputFile(path);
   let meta: sharp.Metadata;
   try {

@@ -191,6 +191,21 @@ describe('Engine on real ONNX sessions in the worker', () => {
     expect(engine.rejectedModels.some((r) => r.file.endsWith('corrupt.onnx'))).toBe(true);
   });
 
+  it('picks up a model dropped into the user folder after refreshModels()', async () => {
+    const e = await Engine.create({ modelsDir: empty, userModelsDir: join(work, 'later') });
+    try {
+      mkdirSync(join(work, 'later'));
+      expect((await e.listModels()).map((m) => m.id)).toEqual(['classical']);
+      copyFileSync(join(models, 'native-detect.onnx'), join(work, 'later', 'found.onnx'));
+      await e.refreshModels();
+      const list = await e.listModels();
+      expect(list.map((m) => m.id)).toEqual(['user:found', 'classical']);
+      expect(list[0]).toMatchObject({ task: 'detect-damage', isDefault: true });
+    } finally {
+      await e.close();
+    }
+  });
+
   it('runs third-party LaMa and MI-GAN exports through their adapters', async () => {
     for (const id of ['user:lama', 'user:migan']) {
       const img = photo(120, 80);

@@ -247,6 +247,12 @@ describe('bad input', () => {
     await sharp({ create: { width: 3000, height: 2000, channels: 3, background: '#808080' } }).png().toFile(p);
     await expectBadInput(readImage(p, { pixelLimit: 5_000_000 }), p, /3000×2000 \(6\.0 MP\).*pixel limit of 5\.0 MP/);
     expect((await readImage(p, { pixelLimit: 6_000_000 })).raster.width).toBe(3000);
+    process.env.KINTSUGI_PIXEL_LIMIT = '1000000';
+    try {
+      await expectBadInput(readImage(p), p, /pixel limit of 1\.0 MP/);
+    } finally {
+      delete process.env.KINTSUGI_PIXEL_LIMIT;
+    }
   });
   it('unwritable or missing output folder', async () => {
     const missing = join(dir, 'no-such-folder', 'out.png');
