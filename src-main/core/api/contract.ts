@@ -297,11 +297,11 @@ export const contract = {
   ),
   'app:job.wait': channel<SessionView>()(
     'Resolves when a job ends: the session after its history step, or its error (code cancelled on cancel).',
-    z.object({ jobId: id }).strict(),
+    z.object({ jobId: id, kind: z.enum(['detect', 'restore']).optional() }).strict(),
   ),
   'app:job.cancel': channel<{ cancelled: boolean }>()(
     'Cancels a running job (checked between tiles); false when it had already ended.',
-    z.object({ jobId: id }).strict(),
+    z.object({ jobId: id, kind: z.enum(['detect', 'restore']).optional() }).strict(),
   ),
   'app:models.list': channel<ModelView[]>()(
     'Installed models with the provider each runs on and why (resolving providers loads sessions).',
