@@ -255,7 +255,6 @@ export class EditorState {
       if (this.job) this.job = { ...this.job, jobId };
       const view = await this.api.job.wait({ jobId });
       await this.#adopt(view, true);
-      this.isMaskVisible = kind === 'detect';
       if (kind === 'detect' && view.holePixels === 0) this.notice = 'No damage found — paint the mask by hand.';
     } catch (e) {
       if (isCancelled(e)) this.notice = kind === 'restore' ? 'Restore cancelled.' : 'Detection cancelled.';
@@ -328,7 +327,12 @@ export class EditorState {
       this.fit();
       if (typeof location !== 'undefined') history.replaceState(null, '', `#project=${view.projectId}`);
     }
-    if (syncMask) await this.#syncMask(view);
+    if (syncMask) {
+      // At a restore step the result is what matters; anywhere else, the mask being edited.
+      const at = view.history.entries[view.history.cursor];
+      this.isMaskVisible = at?.kind !== 'restore';
+      await this.#syncMask(view);
+    }
   }
 
   async #syncMask(view: SessionView): Promise<void> {

@@ -91,6 +91,7 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     await editor.restore();
     const entries = await editor.history.entries();
     expect(entries.at(-1)?.kind).toBe('restore');
+    expect(await editor.isMaskShown()).toBe(false);
     await editor.screenshot('05-restored');
 
     // Compare: split slider and hold-to-compare.
@@ -130,6 +131,11 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     await editor.history.waitForEntries(labels.length);
     expect((await editor.history.entries()).map((e) => e.label)).toEqual(labels);
     expect(await editor.history.cursor()).toBe(cursor);
+    expect(await editor.isMaskShown()).toBe(false);
+    await page.waitForFunction(() => {
+      const img = document.querySelector<HTMLImageElement>('[data-testid="result-image"]');
+      return !!img && img.complete && img.naturalWidth > 0;
+    });
     await editor.screenshot('12-reloaded');
 
     // The project list holds it; reopening it from there gives the same history.
@@ -144,6 +150,7 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     expect((await editor.history.entries()).map((e) => e.label)).toEqual(labels);
     await editor.history.jumpTo(stepsBeforeStrokes + 1);
     expect(await editor.maskPixels()).toBe(afterLine);
+    expect(await editor.isMaskShown()).toBe(true);
 
     expect(browser.errors).toEqual([]);
   });

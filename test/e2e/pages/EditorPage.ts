@@ -139,6 +139,11 @@ export class EditorPage {
     });
   }
 
+  /** Whether the red mask overlay is shown (it hides after a restore so the result is visible). */
+  async isMaskShown(): Promise<boolean> {
+    return (await this.byTestId('mask-layer').getAttribute('data-visible')) === 'true';
+  }
+
   /** Waits for the running job's progress bar to go away; throws the banner text on failure. */
   async waitForJob(): Promise<void> {
     await this.page.waitForFunction(() => !document.querySelector('[data-testid="job-bar"]'), null, { timeout: 240_000 });
