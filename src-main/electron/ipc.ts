@@ -49,7 +49,10 @@ async function withDialogs(channel: Channel, args: Record<string, unknown>, win:
 }
 
 /** Registers every contract channel plus the upload port and the event forwarding. */
-export function registerIpc(service: ServiceProxy, getWindow: () => BrowserWindow | null): () => void {
+/** Channels after which the library's recent list may have changed (File ▸ Open Recent follows it). */
+const CHANGES_PROJECTS = new Set<Channel>(['app:photo.open', 'app:photo.openDialog', 'app:project.open', 'app:project.save']);
+
+export function registerIpc(service: ServiceProxy, getWindow: () => BrowserWindow | null, onProjectsChanged: () => void = () => undefined): () => void {
   for (const channel of CHANNELS) {
     ipcMain.handle(channel, async (event, args: unknown): Promise<ApiResult<unknown>> => {
       const checked = validateIpcCall(channel, senderOf(event), trustedSenders(), args);
@@ -58,6 +61,7 @@ export function registerIpc(service: ServiceProxy, getWindow: () => BrowserWindo
       const host = await withDialogs(channel, checked.args as Record<string, unknown>, win);
       if (host === null) return channel === 'app:photo.openDialog' ? { ok: true, value: null } : { ok: false, error: { code: 'cancelled', message: 'Cancelled' } };
       const result = await service.invoke(channel, checked.args, host);
+      if (result.ok && CHANGES_PROJECTS.has(channel)) onProjectsChanged();
       if ((channel === 'app:export.save' || channel === 'app:compare.export') && result.ok) {
         const exp = result.value as ExportResult;
         const r = win

@@ -35,15 +35,11 @@ async function start(): Promise<void> {
   service = await ServiceProxy.start({ dataDir, modelsDir, userModelsDir: join(dataDir, 'models') });
   hardenSession();
   handleScheme(rendererDir, service);
-  registerIpc(service, () => win);
+  registerIpc(service, () => win, () => void refreshMenu());
   if (!existsSync(preload)) console.error(`preload bundle missing at ${preload}: run npm run build:main`);
   win = createMainWindow(preload);
   win.on('closed', () => (win = null));
   await refreshMenu();
-  // Open Recent follows the library.
-  service.subscribe((e) => {
-    if (e.type === 'job' && e.state === 'done') void refreshMenu();
-  });
 }
 
 app.on('second-instance', () => {
