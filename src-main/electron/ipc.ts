@@ -48,9 +48,10 @@ async function withDialogs(channel: Channel, args: Record<string, unknown>, win:
   return {};
 }
 
-/** Registers every contract channel plus the upload port and the event forwarding. */
 /** Channels after which the library's recent list may have changed (File ▸ Open Recent follows it). */
 const CHANGES_PROJECTS = new Set<Channel>(['app:photo.open', 'app:photo.openDialog', 'app:project.open', 'app:project.save']);
+
+/** Registers every contract channel plus the upload port and the event forwarding. */
 
 export function registerIpc(service: ServiceProxy, getWindow: () => BrowserWindow | null, onProjectsChanged: () => void = () => undefined): () => void {
   for (const channel of CHANNELS) {
