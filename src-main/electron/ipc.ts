@@ -52,7 +52,6 @@ async function withDialogs(channel: Channel, args: Record<string, unknown>, win:
 const CHANGES_PROJECTS = new Set<Channel>(['app:photo.open', 'app:photo.openDialog', 'app:project.open', 'app:project.save']);
 
 /** Registers every contract channel plus the upload port and the event forwarding. */
-
 export function registerIpc(service: ServiceProxy, getWindow: () => BrowserWindow | null, onProjectsChanged: () => void = () => undefined): () => void {
   for (const channel of CHANNELS) {
     ipcMain.handle(channel, async (event, args: unknown): Promise<ApiResult<unknown>> => {
