@@ -95,6 +95,7 @@ describe('model recognition and registry', () => {
             tile: { size: 256, overlap: 16 } },
           { id: 'detect-a', task: 'detect-damage', family: 'test', file: 'detect-a.onnx', postprocess: { threshold: 0.7, dilate: 1 } },
           { id: 'gone', task: 'inpaint', file: 'gone.onnx' },
+          { id: 'short', task: 'inpaint', file: 'inpaint-a.onnx', bytes: 999_999 },
         ],
       }),
     );
@@ -110,6 +111,7 @@ describe('model recognition and registry', () => {
     expect(reg.get('my-inpaint').spec.size).toEqual({ kind: 'dynamic', padMultiple: 32 });
     expect(reg.defaultFor('inpaint')?.spec.id).toBe('inpaint-a');
     expect(reg.rejected.map((r) => r.reason).join('\n')).toMatch(/gone\.onnx.*not present/);
+    expect(reg.rejected.map((r) => r.reason).join('\n')).toMatch(/inpaint-a\.onnx: file is \d+ bytes but the manifest says 999999/);
     expect(reg.rejected.some((r) => r.file.endsWith('corrupt.onnx') && /not a valid ONNX/.test(r.reason))).toBe(true);
     expect(reg.rejected.some((r) => r.file.endsWith('incompatible.onnx'))).toBe(true);
     expect(() => reg.get('nope')).toThrow(/unknown model "nope"/);

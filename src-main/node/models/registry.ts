@@ -242,11 +242,16 @@ async function loadBundled(dir: string, rejected: RejectedModel[]): Promise<{ mo
         rejected.push({ file, reason: `${file}: listed in ${manifestPath} but not present` });
         continue;
       }
+      const size = (await stat(file)).size;
+      if (entry.bytes !== undefined && entry.bytes !== size) {
+        rejected.push({ file, reason: `${file}: file is ${size} bytes but the manifest says ${entry.bytes} (incomplete or replaced)` });
+        continue;
+      }
       models.push({
         spec: await specFromEntry(entry, file),
         name: entry.name ?? entry.id,
         family: entry.family ?? 'unknown',
-        bytes: entry.bytes ?? (await stat(file)).size,
+        bytes: size,
         source: 'bundled',
         sha256: entry.sha256,
         scores: entry.scores,
