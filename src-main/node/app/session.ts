@@ -8,10 +8,10 @@
 import { basename, extname } from 'node:path';
 import sharp from 'sharp';
 import type { HistoryCommand, HistoryEntryView, HistoryKind, HistoryView, SessionView, StrokeCommand } from '../../core/api/contract.js';
-import { countHoles, paintStroke, toBinaryMask, type CoverageMask } from '../../core/api/stroke-raster.js';
+import { countHoles, countHolesIn, paintStroke, strokeBox, toBinaryMask, type CoverageMask } from '../../core/api/stroke-raster.js';
 import { badInput } from '../../core/errors.js';
 import type { Mask, Raster } from '../../core/image.js';
-import { encodeImage, readImage, readMask, type DecodedImage } from '../image-io.js';
+import { encodeImage, rasterToPng, readImage, readMask, type DecodedImage } from '../image-io.js';
 import type { HistoryEntry } from '../store/history-repo.js';
 import type { Library } from '../store/library.js';
 import type { Project } from '../store/projects-repo.js';
@@ -122,7 +122,7 @@ export class Session {
   /** PNG bytes for this session's derived blob ids, or null when the id is not (or no longer) ours. */
   async derivedBlob(id: string): Promise<Buffer | null> {
     if (id === this.originalBlobId) {
-      this.originalPng ??= encodeImage(this.decoded.raster, 'png');
+      this.originalPng ??= rasterToPng(this.decoded.raster);
       return this.originalPng;
     }
     if (id === `mask-${this.id}-${this.rev}`) {
@@ -156,9 +156,11 @@ export class Session {
         throw badInput(undefined, 'the stroke lies entirely outside the photo');
       }
       this.lib.history.append(this.project.id, { kind: 'stroke', label: labelFor(cmd), payload: cmd });
+      const box = strokeBox(this.mask, cmd);
+      const before = box ? countHolesIn(this.mask, box) : 0;
       paintStroke(this.mask, cmd);
+      this.holes += box ? countHolesIn(this.mask, box) - before : 0;
       this.keyMaskId = null;
-      this.holes = countHoles(this.mask);
       this.bump();
       return;
     }
