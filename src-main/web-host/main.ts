@@ -5,14 +5,20 @@
  *   tsx src-main/web-host/main.ts [--port 0] [--data-dir DIR] [--static dist/renderer] [--models DIR]
  */
 import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AppService, type AppEngine } from '../node/app/service.js';
 import { defaultDataDir } from '../node/store/library.js';
 import { startWebHost, type WebHost } from './server.js';
 
-const repoRoot = resolve(fileURLToPath(new URL('.', import.meta.url)), '../..');
+/** The app folder (holding package.json): src-main/web-host/ from source, dist/main/web-host/ when built. */
+function findRoot(): string {
+  let dir = fileURLToPath(new URL('.', import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+const repoRoot = findRoot();
 
 /** Options of {@link launchWebHost}. */
 export interface LaunchOptions {
