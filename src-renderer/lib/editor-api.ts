@@ -9,8 +9,9 @@ export type EditorApi = KintsugiApi;
 
 /** Message to show for anything an API call threw. */
 export function errorMessage(e: unknown): string {
-  if (e && typeof e === 'object' && 'message' in e) return String((e as { message: unknown }).message);
-  return String(e);
+  const raw = e && typeof e === 'object' && 'message' in e ? String((e as { message: unknown }).message) : String(e);
+  // A dropped file is stored by the host under <data>/uploads/<id>/<name>: name only the person's file.
+  return raw.replace(/(?:[A-Za-z]:)?[^\s:]*[\\/]uploads[\\/][A-Za-z0-9_-]+[\\/]/g, '');
 }
 
 /** Whether a failure was the user's own cancel (not shown as an error). */

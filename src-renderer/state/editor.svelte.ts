@@ -72,7 +72,7 @@ export class EditorState {
   historyMoves = $state(0);
 
   /** Set by the app shell: native menu commands (Electron) arrive as events. */
-  onMenu: ((c: MenuCommand) => void) | null = null;
+  onMenu: ((c: MenuCommand, projectId?: string) => void) | null = null;
 
   #queue: Promise<unknown> = Promise.resolve();
   #syncToken = 0;
@@ -190,18 +190,29 @@ export class EditorState {
   commitStroke(op: StrokeOp): void {
     this.maskVersion++;
     this.isMaskVisible = true;
-    void this.#serial(async () => {
-      const view = await this.api.history.append({ command: commandFromOp(op) });
-      this.session = view;
-    });
+    void this.#appendLocal(() => this.api.history.append({ command: commandFromOp(op) }));
   }
 
   clearMask(): void {
     if (!this.mask || this.job) return;
     this.mask.rebuild([]);
     this.maskVersion++;
-    void this.#serial(async () => {
-      this.session = await this.api.history.append({ command: { kind: 'clear' } });
+    void this.#appendLocal(() => this.api.history.append({ command: { kind: 'clear' } }));
+  }
+
+  /**
+   * Records an edit already painted locally. If the service refuses it, the canvas is rebuilt from
+   * the service's history so what is shown never differs from what is saved.
+   */
+  async #appendLocal(append: () => Promise<SessionView>): Promise<void> {
+    await this.#serial(async () => {
+      try {
+        this.session = await append();
+      } catch (e) {
+        this.error = errorMessage(e);
+        const view = await this.api.session.current({});
+        if (view) await this.#adopt(view, true);
+      }
     });
   }
 
@@ -266,7 +277,7 @@ export class EditorState {
 
   #onEvent(e: AppEvent): void {
     if (e.type === 'menu') {
-      this.onMenu?.(e.command);
+      this.onMenu?.(e.command, e.projectId);
       return;
     }
     if (e.type === 'progress' && this.job && (this.job.jobId === null || this.job.jobId === e.jobId)) {

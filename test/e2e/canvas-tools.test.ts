@@ -3,7 +3,7 @@
  * space-drag and middle-button pan, brush size keys, click/shift-click lines, Escape mid-stroke, the
  * eraser — and the overlay always equal to the service's own mask.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -138,5 +138,22 @@ describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
     expect(await editor.history.count()).toBe(steps);
     expect(await editor.byTestId('result-image').count()).toBe(0);
     expect(browser.errors).toEqual([]);
+  });
+
+  it('refuses a file that is not a photo with a readable message and keeps the open photo', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'kintsugi-e2e-bad-'));
+    const bogus = path.join(dir, 'holiday-notes.jpg');
+    writeFileSync(bogus, 'these are words, not pixels\n'.repeat(50));
+    const steps = await editor.history.count();
+    await editor.byTestId('file-input').setInputFiles(bogus);
+    const banner = editor.byTestId('error-banner');
+    await banner.waitFor();
+    const text = await banner.innerText();
+    expect(text).toContain('holiday-notes.jpg');
+    expect(text).not.toContain('/uploads/');
+    expect(text).not.toMatch(/\n\s+at |Error:|\.ts:\d+/);
+    await editor.screenshot('23-bad-file');
+    expect(await editor.photoSize()).toEqual({ width: 3000, height: 4000 });
+    expect(await editor.history.count()).toBe(steps);
   });
 });
