@@ -339,6 +339,8 @@ export const contract = {
         inputDir: filePath.optional(),
         /** Where restored copies go; Electron asks when absent, the web host defaults to `<inputDir>-restored`. */
         outputDir: filePath.optional(),
+        /** Masks matched to photos by relative path and file name (any image extension); else detection. */
+        masksDir: filePath.optional(),
         detect: z.boolean().default(true),
         ...jobChoice,
       })

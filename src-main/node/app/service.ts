@@ -375,13 +375,13 @@ export class AppService {
   }
 
   private async startBatch(
-    args: { inputDir?: string | undefined; outputDir?: string | undefined; detect: boolean; modelId?: string | undefined; device?: Device | undefined },
+    args: { inputDir?: string | undefined; outputDir?: string | undefined; masksDir?: string | undefined; detect: boolean; modelId?: string | undefined; device?: Device | undefined },
     host: HostContext,
   ): Promise<BatchStatus> {
     const inDir = host.inputDir ?? args.inputDir;
     if (!inDir) throw badInput(undefined, 'choose a folder of photos for the batch');
     const outDir = host.outputDir ?? args.outputDir ?? `${resolve(inDir)}-restored`;
-    const { runBatch, PauseGate } = await import('../batch/index.js');
+    const { runBatch, PauseGate, batchThumbnail } = await import('../batch/index.js');
     const gate = new PauseGate();
     const controller = new AbortController();
     const batchId = `b${randomUUID().replace(/-/g, '').slice(0, 16)}`;
@@ -394,10 +394,20 @@ export class AppService {
         inDir: resolve(inDir),
         outDir: resolve(outDir),
         gate,
+        ...(args.masksDir !== undefined ? { masksDir: resolve(args.masksDir) } : {}),
         ...(args.modelId !== undefined ? { modelId: args.modelId } : {}),
         ...(args.device !== undefined ? { device: args.device } : {}),
       },
       {
+        onQueue: (queue) => {
+          for (const q of queue) {
+            if (fileIndex.has(q.inPath)) continue;
+            fileIndex.set(q.inPath, status.files.length);
+            status.files.push({ path: q.inPath, state: q.state, outPath: q.outPath });
+          }
+          status.total = Math.max(status.total, status.files.length);
+          this.events.emit({ type: 'batch', batchId, path: inDir, state: 'pending', status: structuredClone(status) });
+        },
         onFile: (e) => {
           let i = fileIndex.get(e.inPath);
           if (i === undefined) {
@@ -413,6 +423,15 @@ export class AppService {
           status.done = status.files.filter((x) => x.state === 'done' || x.state === 'skipped').length;
           status.failed = status.files.filter((x) => x.state === 'failed').length;
           this.events.emit({ type: 'batch', batchId, path: e.inPath, state: e.state, ...(e.reason ? { error: e.reason } : {}), status: structuredClone(status) });
+          // Queue thumbnail (added by B): made once per photo, when it starts or is found already restored.
+          if (f.thumbBlobId === undefined && (e.state === 'running' || e.state === 'done')) {
+            f.thumbBlobId = '';
+            void batchThumbnail(e.state === 'done' ? e.outPath : e.inPath).then((jpeg) => {
+              if (jpeg === null) return;
+              f.thumbBlobId = this.lib.blobs.put(jpeg);
+              this.events.emit({ type: 'batch', batchId, path: e.inPath, state: f.state, status: structuredClone(status) });
+            }).catch(() => undefined); // the library closed meanwhile: no thumbnail, nothing else lost
+          }
         },
         onProgress: (p) => {
           const total = (p as { total?: number }).total;

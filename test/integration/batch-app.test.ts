@@ -1,0 +1,96 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { AppEvent, BatchStatus } from '../../src-main/core/api/contract.js';
+import { AppService, type AppEngine } from '../../src-main/node/app/service.js';
+import { Engine } from '../../src-main/node/engine.js';
+import { makePhotos, repoRoot, sha256 } from './batch-fixtures.js';
+
+let root: string;
+let service: AppService;
+const events: AppEvent[] = [];
+
+async function call<T>(channel: string, args: unknown = {}): Promise<T> {
+  const r = await service.invoke(channel, args);
+  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
+  return r.value as T;
+}
+
+function ended(batchId: string): Promise<BatchStatus> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      const last = events.filter((e) => e.type === 'batch' && e.batchId === batchId).at(-1);
+      if (last?.type === 'batch' && ['done', 'cancelled', 'failed'].includes(last.status.state)) {
+        clearInterval(timer);
+        resolve(last.status);
+      }
+    }, 50);
+  });
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'kintsugi-batch-app-'));
+  service = await AppService.create({
+    dataDir: path.join(root, 'data'),
+    createEngine: async () => (await Engine.create({ modelsDir: path.join(repoRoot, 'models') })) as AppEngine,
+  });
+  service.subscribe((e) => events.push(e));
+});
+afterAll(async () => {
+  await service?.close();
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('batch through the app API', () => {
+  it('lists the queue up front, restores each photo with a thumbnail, pauses and resumes', async () => {
+    const inDir = path.join(root, 'in');
+    const masksDir = path.join(root, 'masks');
+    const outputDir = path.join(root, 'out');
+    const made = await makePhotos(inDir, 3, { maskDir: masksDir });
+    const hashes = await Promise.all(made.map((m) => sha256(m.abs)));
+    const started = await call<BatchStatus>('app:batch.start', { inputDir: inDir, outputDir, masksDir, modelId: 'classical' });
+    expect(started.state).toBe('running');
+    const paused = await call<BatchStatus>('app:batch.pause', { batchId: started.batchId });
+    expect(paused.state).toBe('paused');
+    await new Promise((r) => setTimeout(r, 300));
+    const resumed = await call<BatchStatus>('app:batch.resume', { batchId: started.batchId });
+    expect(resumed.state).toBe('running');
+    const final = await ended(started.batchId);
+
+    expect(final.state).toBe('done');
+    expect(final.files.map((f) => [path.basename(f.path), f.state]).sort()).toEqual(made.map((m) => [m.rel, 'done']).sort());
+    const first = events.find((e) => e.type === 'batch' && e.batchId === started.batchId);
+    expect(first?.type === 'batch' && first.status.files.length).toBe(3); // the whole queue at once
+    // Thumbnails arrive as blobs the renderer can show.
+    await new Promise((r) => setTimeout(r, 500));
+    const status = await call<BatchStatus>('app:batch.status', { batchId: started.batchId });
+    for (const f of status.files) {
+      expect(f.thumbBlobId).toMatch(/^[0-9a-f]{64}$/);
+      const blob = await service.readBlob(f.thumbBlobId!);
+      const meta = await sharp(blob!.bytes).metadata();
+      expect(meta.format).toBe('jpeg');
+      expect(Math.max(meta.width!, meta.height!)).toBe(160);
+      expect(f.outPath && (await sharp(f.outPath).metadata()).width).toBeGreaterThan(0);
+    }
+    expect(await Promise.all(made.map((m) => sha256(m.abs)))).toEqual(hashes);
+  });
+
+  it('cancel stops the batch and names a missing folder clearly', async () => {
+    const inDir = path.join(root, 'in2');
+    const masksDir = path.join(root, 'masks2');
+    await makePhotos(inDir, 3, { maskDir: masksDir });
+    const started = await call<BatchStatus>('app:batch.start', { inputDir: inDir, outputDir: path.join(root, 'out2'), masksDir, modelId: 'classical' });
+    const c = await call<BatchStatus>('app:batch.cancel', { batchId: started.batchId });
+    expect(c.state).toBe('cancelled');
+    const final = await ended(started.batchId);
+    expect(final.state).toBe('cancelled');
+    expect(final.files.filter((f) => f.state === 'done').length).toBeLessThan(3);
+
+    const bad = await call<BatchStatus>('app:batch.start', { inputDir: path.join(root, 'missing'), outputDir: path.join(root, 'out3'), modelId: 'classical' });
+    const badEnd = await ended(bad.batchId);
+    expect(badEnd.state).toBe('failed');
+    expect(badEnd.files.at(-1)?.error).toMatch(/missing: cannot read the input folder/);
+  });
+});
