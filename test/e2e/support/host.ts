@@ -18,12 +18,13 @@ export interface RunningHost {
   close(): Promise<void>;
 }
 
-export async function startHost(): Promise<RunningHost> {
+/** Starts the host; `modelsDir` defaults to the shipped models/ folder. */
+export async function startHost(opts: { modelsDir?: string } = {}): Promise<RunningHost> {
   const staticDir = ensureRendererBuilt();
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kintsugi-e2e-data-'));
   const child: ChildProcess = spawn(
     process.execPath,
-    ['--import', 'tsx', path.join(repoRoot, 'src-main/web-host/main.ts'), '--port', '0', '--data-dir', dataDir, '--static', staticDir],
+    ['--import', 'tsx', path.join(repoRoot, 'src-main/web-host/main.ts'), '--port', '0', '--data-dir', dataDir, '--static', staticDir, ...(opts.modelsDir ? ['--models', opts.modelsDir] : [])],
     { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const log: string[] = [];
