@@ -226,3 +226,13 @@ describe.skipIf(!hasDefaults)('runBatch with the shipped default models', () => 
     for (const m of made) expect((await sharp(path.join(outDir, m.rel)).metadata()).width).toBe(m.width);
   });
 });
+
+describe.skipIf(hasDefaults)('runBatch without masks and without a detector', () => {
+  it('stops once with a clear message instead of failing every photo', async () => {
+    const inDir = path.join(root, 'nodetector-in');
+    await makePhotos(inDir, 2);
+    await expect(runBatch({ inDir, outDir: path.join(root, 'nodetector-out') })).rejects.toThrow(
+      /no damage-detection model installed: give a masks folder/,
+    );
+  });
+});

@@ -266,15 +266,25 @@ export async function runBatch(
       }
     };
 
+    const engineFor = async (slot: number): Promise<Engine> => {
+      let engine = engines[slot];
+      if (engine === undefined) {
+        engine = await Engine.create(opts.engineOptions);
+        engines[slot] = engine;
+        ownEngines.push(engine);
+      }
+      return engine;
+    };
+    // Without masks every photo needs the detector: say so once instead of failing each photo.
+    if (masks === null && scan.files.length > 0) {
+      const models = await (await engineFor(0)).listModels();
+      if (!models.some((m) => m.task === 'detect-damage')) {
+        throw badInput(undefined, 'no damage-detection model installed: give a masks folder (--masks MASK_DIR) or install a detector');
+      }
+    }
+
     const worker = async (slot: number): Promise<void> => {
-      let engine: Engine | undefined = engines[slot];
-      const getEngine = async (): Promise<Engine> => {
-        if (engine === undefined) {
-          engine = await Engine.create(opts.engineOptions);
-          ownEngines.push(engine);
-        }
-        return engine;
-      };
+      const getEngine = (): Promise<Engine> => engineFor(slot);
       for (;;) {
         if (signal?.aborted) throw cancelled('Batch');
         await opts.gate?.wait(signal);
