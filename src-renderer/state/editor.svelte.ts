@@ -108,8 +108,15 @@ export class EditorState {
     void this.loadModels();
     await this.#guard(async () => {
       const current = await this.api.session.current({});
-      if (current) await this.#adopt(current, true);
-      else this.projects = await this.api.project.list({});
+      const wanted = /[#&]project=([A-Za-z0-9._:-]+)/.exec(globalThis.location?.hash ?? '')?.[1];
+      if (current) {
+        await this.#adopt(current, true);
+      } else if (wanted) {
+        // The host restarted since this page last saw its project: reopen it from the library.
+        const view = await this.api.project.open({ projectId: wanted }).catch(() => null);
+        if (view) await this.#adopt(view, true);
+      }
+      if (!this.session) this.projects = await this.api.project.list({});
     });
   }
 
@@ -168,6 +175,7 @@ export class EditorState {
   async closePhoto(): Promise<void> {
     this.session = null;
     this.mask = null;
+    if (typeof location !== 'undefined') history.replaceState(null, '', location.pathname + location.search);
     await this.refreshProjects();
   }
 

@@ -21,10 +21,11 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
   let host: RunningHost;
   let browser: BrowserSession;
   let editor: EditorPage;
+  let models: ReturnType<typeof e2eModels>;
   const downloads = mkdtempSync(path.join(os.tmpdir(), 'kintsugi-e2e-dl-'));
 
   beforeAll(async () => {
-    const models = e2eModels();
+    models = e2eModels();
     if (!models.isShipped) console.warn('e2e: no shipped damage detector yet; Detect runs the stand-in test detector');
     host = await startHost({ modelsDir: models.dir });
     browser = await launchBrowser();
@@ -155,6 +156,21 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     await editor.history.jumpTo(stepsBeforeStrokes + 1);
     expect(await editor.maskPixels()).toBe(afterLine);
     expect(await editor.isMaskShown()).toBe(true);
+
+    // A new host process on the same library (new port and token) lists the project; it reopens intact.
+    const projectId = await page.evaluate(() => /project=([^&]+)/.exec(location.hash)?.[1]);
+    expect(projectId).toBeTruthy();
+    await host.close({ keepData: true });
+    host = await startHost({ modelsDir: models.dir, dataDir: host.dataDir });
+    await editor.goto(host.url);
+    const listed = editor.byTestId('recent-project').first();
+    await listed.waitFor();
+    expect(await listed.getAttribute('data-project-id')).toBe(projectId);
+    await listed.click();
+    await editor.waitForPhoto();
+    await editor.history.waitForEntries(labels.length);
+    expect((await editor.history.entries()).map((e) => e.label)).toEqual(labels);
+    await editor.screenshot('14-after-host-restart');
 
     expect(browser.errors).toEqual([]);
   });

@@ -15,13 +15,14 @@ export interface RunningHost {
   dataDir: string;
   /** Everything the host wrote to stderr (shown when a test fails). */
   log: string[];
-  close(): Promise<void>;
+  /** Stops the host; the data folder is removed unless `keepData`. */
+  close(opts?: { keepData?: boolean }): Promise<void>;
 }
 
 /** Starts the host; `modelsDir` defaults to the shipped models/ folder. */
-export async function startHost(opts: { modelsDir?: string } = {}): Promise<RunningHost> {
+export async function startHost(opts: { modelsDir?: string; dataDir?: string } = {}): Promise<RunningHost> {
   const staticDir = ensureRendererBuilt();
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'kintsugi-e2e-data-'));
+  const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'kintsugi-e2e-data-'));
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(repoRoot, 'src-main/web-host/main.ts'), '--port', '0', '--data-dir', dataDir, '--static', staticDir, ...(opts.modelsDir ? ['--models', opts.modelsDir] : [])],
@@ -49,14 +50,14 @@ export async function startHost(opts: { modelsDir?: string } = {}): Promise<Runn
     url,
     dataDir,
     log,
-    async close() {
+    async close(closeOpts = {}) {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
         child.kill('SIGTERM');
         await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
         if (child.exitCode === null) child.kill('SIGKILL');
       }
-      rmSync(dataDir, { recursive: true, force: true });
+      if (!closeOpts.keepData) rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
