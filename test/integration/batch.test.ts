@@ -236,3 +236,20 @@ describe.skipIf(hasDefaults)('runBatch without masks and without a detector', ()
     );
   });
 });
+
+describe('one batch per output folder', () => {
+  it('refuses a second concurrent batch into the same OUT_DIR and frees the folder when the first ends', async () => {
+    const inDir = path.join(root, 'lock-in');
+    const maskDir = path.join(root, 'lock-masks');
+    const outDir = path.join(root, 'lock-out');
+    await makePhotos(inDir, 2, { maskDir });
+    let queued!: () => void;
+    const isQueued = new Promise<void>((r) => (queued = r));
+    const first = runBatch({ inDir, outDir, masksDir: maskDir, modelId: 'classical' }, { onQueue: () => queued() });
+    await isQueued;
+    await expect(runBatch({ inDir, outDir, masksDir: maskDir, modelId: 'classical' })).rejects.toThrow(/another batch is already writing/);
+    expect((await first).restored).toHaveLength(2);
+    const again = await runBatch({ inDir, outDir, masksDir: maskDir, modelId: 'classical' });
+    expect(again.skipped).toHaveLength(2);
+  });
+});

@@ -11,6 +11,7 @@ import type { PauseGate } from './pause-gate.js';
 import { ProgressTracker, type BatchProgress } from './progress.js';
 import { findMask, indexMasks, scanInputs, type MaskIndex } from './scan.js';
 import { removeStaleTemps } from './stale-temps.js';
+import { acquireRunLock } from './run-lock.js';
 import { writeBatchComparisons, type BatchComparisonResult } from '../compare/batch-compare.js';
 
 /** Everything `kintsugi batch` and the app's batch view can ask for. */
@@ -127,6 +128,22 @@ export async function runBatch(
   });
   if (!inStat.isDirectory()) throw badInput(inDir, 'is not a folder');
   await mkdir(outDir, { recursive: true });
+  const releaseLock = acquireRunLock(outDir);
+  try {
+    return await runLocked(opts, inDir, outDir, events, signal, started);
+  } finally {
+    releaseLock();
+  }
+}
+
+async function runLocked(
+  opts: BatchOptions,
+  inDir: string,
+  outDir: string,
+  events: BatchEvents,
+  signal: AbortSignal | undefined,
+  started: number,
+): Promise<BatchSummary> {
   await removeStaleTemps(outDir);
 
   const exclude = [outDir];
