@@ -29,6 +29,9 @@ function cli(outDir: string): ChildProcess {
   return spawn(process.execPath, [bin, 'batch', inDir, '--out', outDir, '--masks', maskDir, '--model', 'classical', '--json'], {
     cwd: repoRoot,
     stdio: ['ignore', 'pipe', 'pipe'],
+    // Its own process group, so kill -9 reaches every process of the CLI (bin.js may start the TS source
+    // through a child), as a power cut would.
+    detached: true,
   });
 }
 
@@ -70,7 +73,7 @@ describe('kintsugi batch killed with SIGKILL', () => {
         if ((c['done'] ?? 0) >= 1) {
           clearInterval(timer);
           countsAtKill = c;
-          child.kill('SIGKILL');
+          process.kill(-child.pid!, 'SIGKILL');
           resolve();
         }
       }, 20);
