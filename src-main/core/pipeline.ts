@@ -1,0 +1,210 @@
+/**
+ * Full-resolution restoration with any model: holes are grown a little, cut into regions with context,
+ * tiled to the model's size, filled tile by tile (cancel is checked between tiles) and pasted back, so
+ * the cost follows the damage, not the photo, and untouched pixels stay bit-identical.
+ */
+import { cancelled, KintsugiError } from './errors.js';
+import type { Mask, Progress, Raster } from './image.js';
+import { dilate } from './mask.js';
+import { holeRowStarts, pasteFill } from './compose.js';
+import { planRegions, tileRect, type Region, type Tile } from './regions.js';
+
+/** A model that fills holes in one tile. Inputs are CHW RGB in [0,1] and a 1 = hole map, both w×h. */
+export interface InpaintBackend {
+  id: string;
+  padMultiple: number;
+  fixedSize?: number;
+  tileSize: number;
+  overlap: number;
+  /** Context kept around each hole component; defaults to DEFAULT_MARGIN. */
+  margin?: number;
+  run(rgb: Float32Array, hole: Float32Array, w: number, h: number): Promise<Float32Array>;
+}
+
+/** A model that maps one tile (CHW RGB in [0,1]) to a w×h damage probability map. */
+export interface DetectBackend {
+  id: string;
+  padMultiple: number;
+  tileSize: number;
+  overlap: number;
+  run(rgb: Float32Array, w: number, h: number): Promise<Float32Array>;
+}
+
+/** Per-call options; `dilate` grows the mask before filling and `feather` softens the seam inside it. */
+export interface PipelineOptions {
+  signal?: AbortSignal;
+  onProgress?: (p: Progress) => void;
+  dilate?: number;
+  feather?: number;
+}
+
+/** Context margin (pixels) around holes when the backend does not choose one. */
+export const DEFAULT_MARGIN = 64;
+/** Default growth of the user's mask, so a fill covers the soft fringe of a scratch. */
+export const DEFAULT_DILATE = 2;
+/** Default feather width inside the dilated hole. */
+export const DEFAULT_FEATHER = 2;
+
+/** Index into [0, n) reflecting at both ends without repeating the edge sample (numpy 'reflect'). */
+export function reflectIndex(i: number, n: number): number {
+  if (n <= 1) return 0;
+  const period = 2 * (n - 1);
+  let m = i % period;
+  if (m < 0) m += period;
+  return m < n ? m : period - m;
+}
+
+/**
+ * Model input for a tile: the tile's padded window read from the image (real pixels where they exist,
+ * reflected beyond the image border), gray repeated into three channels, alpha dropped.
+ */
+export function readWindow(image: Raster, x0: number, y0: number, pw: number, ph: number): Float32Array {
+  const { width, height, channels, depth, data } = image;
+  const scale = 1 / (depth === 16 ? 65535 : 255);
+  const plane = pw * ph;
+  const out = new Float32Array(3 * plane);
+  const isColor = channels >= 3;
+  for (let y = 0; y < ph; y++) {
+    const sy = reflectIndex(y0 + y, height);
+    for (let x = 0; x < pw; x++) {
+      const o = (sy * width + reflectIndex(x0 + x, width)) * channels;
+      const j = y * pw + x;
+      if (isColor) {
+        out[j] = data[o]! * scale;
+        out[plane + j] = data[o + 1]! * scale;
+        out[2 * plane + j] = data[o + 2]! * scale;
+      } else {
+        const v = data[o]! * scale;
+        out[j] = v;
+        out[plane + j] = v;
+        out[2 * plane + j] = v;
+      }
+    }
+  }
+  return out;
+}
+
+function readHoleWindow(hole: Mask, x0: number, y0: number, pw: number, ph: number): Float32Array {
+  const out = new Float32Array(pw * ph);
+  for (let y = 0; y < ph; y++) {
+    const row = reflectIndex(y0 + y, hole.height) * hole.width;
+    for (let x = 0; x < pw; x++) if (hole.data[row + reflectIndex(x0 + x, hole.width)]) out[y * pw + x] = 1;
+  }
+  return out;
+}
+
+function tileHasHole(hole: Mask, t: Tile): boolean {
+  for (let y = t.y; y < t.y + t.height; y++) {
+    const row = y * hole.width;
+    for (let x = t.x; x < t.x + t.width; x++) if (hole.data[row + x]) return true;
+  }
+  return false;
+}
+
+/** Per region row and tile column: index of the first hole pixel at or right of that column's start. */
+function columnRanks(hole: Mask, region: Region, rowStarts: Int32Array): { ranks: Int32Array; cols: number } {
+  const colX = [...new Set(region.tiles.map((t) => t.x))].sort((a, b) => a - b);
+  const cols = colX.length;
+  const ranks = new Int32Array(region.height * cols);
+  for (let r = 0; r < region.height; r++) {
+    const row = (region.y + r) * hole.width;
+    let n = rowStarts[r]!;
+    let c = 0;
+    for (let x = region.x; x < region.x + region.width && c < cols; x++) {
+      while (c < cols && colX[c] === x) ranks[r * cols + c++] = n;
+      if (hole.data[row + x]) n++;
+    }
+  }
+  return { ranks, cols };
+}
+
+function checkOutput(out: Float32Array, expected: number, backend: string): void {
+  if (!(out instanceof Float32Array) || out.length !== expected) {
+    throw new KintsugiError('internal', `backend "${backend}" returned ${out?.length ?? 0} values, expected ${expected}`);
+  }
+}
+
+/**
+ * Fills `mask`'s holes (grown by `dilate`) with `backend` at full resolution. The result is a new raster
+ * of the same size, channels and depth; only pixels inside the dilated holes differ from `image`.
+ */
+export async function inpaintRaster(image: Raster, mask: Mask, backend: InpaintBackend, opts: PipelineOptions = {}): Promise<Raster> {
+  const { width, height } = image;
+  if (mask.width !== width || mask.height !== height) {
+    throw new KintsugiError('bad-input', `mask is ${mask.width}×${mask.height} but the image is ${width}×${height}`);
+  }
+  const hole = dilate(mask, opts.dilate ?? DEFAULT_DILATE);
+  const feather = opts.feather ?? DEFAULT_FEATHER;
+  const regions = planRegions(hole, {
+    margin: backend.margin ?? DEFAULT_MARGIN,
+    padMultiple: backend.padMultiple,
+    tileSize: backend.tileSize,
+    overlap: backend.overlap,
+    ...(backend.fixedSize !== undefined ? { fixedSize: backend.fixedSize } : {}),
+  });
+  const work = regions.map((r) => r.tiles.filter((t) => tileHasHole(hole, t)));
+  const total = work.reduce((n, ts) => n + ts.length, 0);
+  const out: Raster = { ...image, data: image.data.slice() };
+  let done = 0;
+  opts.onProgress?.({ stage: 'inpaint', done, total });
+  for (let ri = 0; ri < regions.length; ri++) {
+    const region = regions[ri]!;
+    const rowStarts = holeRowStarts(hole, region);
+    const { ranks, cols } = columnRanks(hole, region, rowStarts);
+    const colIndex = new Map([...new Set(region.tiles.map((t) => t.x))].sort((a, b) => a - b).map((x, i) => [x, i]));
+    const fill = new Float32Array(rowStarts[region.height]! * 3);
+    for (const t of work[ri]!) {
+      if (opts.signal?.aborted) throw cancelled('Restore');
+      const rgb = readWindow(image, t.x, t.y, t.padWidth, t.padHeight);
+      const holeIn = readHoleWindow(hole, t.x, t.y, t.padWidth, t.padHeight);
+      const pred = await backend.run(rgb, holeIn, t.padWidth, t.padHeight);
+      checkOutput(pred, 3 * t.padWidth * t.padHeight, backend.id);
+      const plane = t.padWidth * t.padHeight;
+      const wx = region.weightsX[t.col]!;
+      const wy = region.weightsY[t.row]!;
+      const c = colIndex.get(t.x)!;
+      for (let y = 0; y < t.height; y++) {
+        const r = t.y + y - region.y;
+        let k = ranks[r * cols + c]!;
+        const row = (t.y + y) * width + t.x;
+        for (let x = 0; x < t.width; x++) {
+          if (!hole.data[row + x]) continue;
+          const w = wx[x]! * wy[y]!;
+          const j = y * t.padWidth + x;
+          fill[k * 3] = fill[k * 3]! + w * pred[j]!;
+          fill[k * 3 + 1] = fill[k * 3 + 1]! + w * pred[plane + j]!;
+          fill[k * 3 + 2] = fill[k * 3 + 2]! + w * pred[2 * plane + j]!;
+          k++;
+        }
+      }
+      opts.onProgress?.({ stage: 'inpaint', done: ++done, total });
+    }
+    pasteFill(out, image, hole, region, fill, feather);
+  }
+  if (opts.signal?.aborted) throw cancelled('Restore');
+  return out;
+}
+
+/** Damage probability for every pixel, from overlapping tiles over the whole image blended smoothly. */
+export async function detectRaster(image: Raster, backend: DetectBackend, opts: Pick<PipelineOptions, 'signal' | 'onProgress'> = {}): Promise<Float32Array> {
+  const { width, height } = image;
+  const region = tileRect({ x: 0, y: 0, width, height }, backend);
+  const prob = new Float32Array(width * height);
+  const total = region.tiles.length;
+  let done = 0;
+  opts.onProgress?.({ stage: 'detect', done, total });
+  for (const t of region.tiles) {
+    if (opts.signal?.aborted) throw cancelled('Detection');
+    const rgb = readWindow(image, t.x, t.y, t.padWidth, t.padHeight);
+    const p = await backend.run(rgb, t.padWidth, t.padHeight);
+    checkOutput(p, t.padWidth * t.padHeight, backend.id);
+    const wx = region.weightsX[t.col]!;
+    const wy = region.weightsY[t.row]!;
+    for (let y = 0; y < t.height; y++) {
+      const row = (t.y + y) * width + t.x;
+      for (let x = 0; x < t.width; x++) prob[row + x] = prob[row + x]! + wx[x]! * wy[y]! * p[y * t.padWidth + x]!;
+    }
+    opts.onProgress?.({ stage: 'detect', done: ++done, total });
+  }
+  return prob;
+}
