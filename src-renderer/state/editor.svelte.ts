@@ -16,7 +16,7 @@ import { commandFromOp, replayPlan } from '../lib/history.js';
 import { MaskDocument } from '../lib/canvas/mask-document.js';
 import { loadImage, overlayToMaskPng, tintMask } from '../lib/canvas/mask-image.js';
 import { actualSize, fitView, zoomAround, type View } from '../lib/canvas/viewport.js';
-import type { StrokeOp } from '../lib/tools/mask-ops.js';
+import type { MaskOp, StrokeOp } from '../lib/tools/mask-ops.js';
 
 export type ToolName = 'brush' | 'line' | 'eraser';
 export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
@@ -110,11 +110,11 @@ export class EditorState {
       const current = await this.api.session.current({});
       const wanted = /[#&]project=([A-Za-z0-9._:-]+)/.exec(globalThis.location?.hash ?? '')?.[1];
       if (current) {
-        await this.#adopt(current, true);
+        await this.#adopt(current);
       } else if (wanted) {
         // The host restarted since this page last saw its project: reopen it from the library.
         const view = await this.api.project.open({ projectId: wanted }).catch(() => null);
-        if (view) await this.#adopt(view, true);
+        if (view) await this.#adopt(view);
       }
       if (!this.session) this.projects = await this.api.project.list({});
     });
@@ -185,7 +185,7 @@ export class EditorState {
     try {
       await this.#serial(async () => {
         const view = await open();
-        if (view) await this.#adopt(view, true);
+        if (view) await this.#adopt(view);
       });
     } finally {
       this.isOpening = false;
@@ -219,7 +219,7 @@ export class EditorState {
       } catch (e) {
         this.error = errorMessage(e);
         const view = await this.api.session.current({});
-        if (view) await this.#adopt(view, true);
+        if (view) await this.#adopt(view);
       }
     });
   }
@@ -227,19 +227,19 @@ export class EditorState {
   undo(): void {
     if (!this.canUndo) return;
     this.historyMoves++;
-    void this.#serial(async () => this.#adopt(await this.api.history.undo({}), true));
+    void this.#serial(async () => this.#adopt(await this.api.history.undo({})));
   }
 
   redo(): void {
     if (!this.canRedo) return;
     this.historyMoves++;
-    void this.#serial(async () => this.#adopt(await this.api.history.redo({}), true));
+    void this.#serial(async () => this.#adopt(await this.api.history.redo({})));
   }
 
   jumpTo(index: number): void {
     if (this.job || !this.session) return;
     this.historyMoves++;
-    void this.#serial(async () => this.#adopt(await this.api.history.jumpTo({ index }), true));
+    void this.#serial(async () => this.#adopt(await this.api.history.jumpTo({ index })));
   }
 
   // ---- jobs -----------------------------------------------------------------------------------
@@ -273,7 +273,7 @@ export class EditorState {
       const { jobId } = await start();
       if (this.job) this.job = { ...this.job, jobId };
       const view = await this.api.job.wait({ jobId });
-      await this.#adopt(view, true);
+      await this.#adopt(view);
       if (kind === 'detect' && view.holePixels === 0) this.notice = 'No damage found — paint the mask by hand.';
     } catch (e) {
       if (isCancelled(e)) this.notice = kind === 'restore' ? 'Restore cancelled.' : 'Detection cancelled.';
@@ -331,51 +331,48 @@ export class EditorState {
 
   // ---- internals ------------------------------------------------------------------------------
 
-  /** Takes a session from the service; rebuilds the mask canvas when asked (anything but a local stroke). */
-  async #adopt(view: SessionView, syncMask: boolean): Promise<void> {
+  /**
+   * Takes a session from the service (open, undo, redo, jump, detect, restore, reload) and rebuilds
+   * the mask for it. Mask pixels that must be fetched are loaded first, then the mask, the history
+   * cursor and the picture change together, so the panel never shows a step the canvas has not reached.
+   */
+  async #adopt(view: SessionView): Promise<void> {
+    const token = ++this.#syncToken;
+    const { width, height } = view.photo;
+    const mask =
+      this.mask && this.mask.width === width && this.mask.height === height ? this.mask : new MaskDocument(width, height);
+    const ops = await this.#maskOps(view, mask);
+    if (token !== this.#syncToken) return; // a later session superseded this one
     const prev = this.session;
     const isNewPhoto = !prev || prev.sessionId !== view.sessionId || prev.projectId !== view.projectId;
-    const { width, height } = view.photo;
-    if (!this.mask || this.mask.width !== width || this.mask.height !== height) {
-      this.mask = new MaskDocument(width, height);
-    }
+    mask.rebuild(ops);
+    this.mask = mask;
     this.session = view;
+    this.maskVersion++;
+    // At a restore step the result is what matters; anywhere else, the mask being edited.
+    this.isMaskVisible = view.history.entries[view.history.cursor]?.kind !== 'restore';
     if (isNewPhoto) {
       this.tab = 'editor';
       this.compareSplit = false;
       this.fit();
       if (typeof location !== 'undefined') history.replaceState(null, '', `#project=${view.projectId}`);
     }
-    if (syncMask) {
-      // At a restore step the result is what matters; anywhere else, the mask being edited.
-      const at = view.history.entries[view.history.cursor];
-      this.isMaskVisible = at?.kind !== 'restore';
-      await this.#syncMask(view);
-    }
   }
 
-  async #syncMask(view: SessionView): Promise<void> {
-    const mask = this.mask;
-    if (!mask) return;
-    const token = ++this.#syncToken;
+  /** The ops that rebuild the mask at the session's cursor: local replay, or the service's mask blob. */
+  async #maskOps(view: SessionView, mask: MaskDocument): Promise<MaskOp[]> {
     const plan = replayPlan(view.history.entries, view.history.cursor);
-    if (plan) {
-      mask.rebuild(plan);
-    } else if (view.maskBlobId) {
-      const id = view.maskBlobId;
-      let tinted = this.#tinted.get(id);
-      if (!tinted) {
-        const img = await loadImage(this.api.blobUrl(id));
-        tinted = tintMask(img, mask.width, mask.height);
-        if (this.#tinted.size > 8) this.#tinted.clear();
-        this.#tinted.set(id, tinted);
-      }
-      if (token !== this.#syncToken) return;
-      mask.rebuild([{ kind: 'detect', mask: tinted }]);
-    } else {
-      mask.rebuild([]);
+    if (plan) return plan;
+    if (!view.maskBlobId) return [];
+    const id = view.maskBlobId;
+    let tinted = this.#tinted.get(id);
+    if (!tinted) {
+      const img = await loadImage(this.api.blobUrl(id));
+      tinted = tintMask(img, mask.width, mask.height);
+      if (this.#tinted.size > 8) this.#tinted.clear();
+      this.#tinted.set(id, tinted);
     }
-    this.maskVersion++;
+    return [{ kind: 'detect', mask: tinted }];
   }
 
   /** Runs history mutations one after another so strokes, undo and redo reach the service in order. */

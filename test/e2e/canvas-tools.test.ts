@@ -53,7 +53,7 @@ describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
     const before = await editor.toImage(cx, cy);
     const z0 = await editor.zoomPercent();
     for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -200);
-    await expect.poll(() => editor.zoomPercent()).toBeGreaterThan(z0);
+    await expect.poll(() => editor.zoomPercent(), { timeout: 30_000 }).toBeGreaterThan(z0);
     const after = await editor.toImage(cx, cy);
     expect(Math.abs(after[0] - before[0])).toBeLessThan(2);
     expect(Math.abs(after[1] - before[1])).toBeLessThan(2);
@@ -61,9 +61,9 @@ describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
 
     // 100 % and fit.
     await page.keyboard.press('1');
-    await expect.poll(() => editor.zoomPercent()).toBe(100);
+    await expect.poll(() => editor.zoomPercent(), { timeout: 30_000 }).toBe(100);
     await editor.byTestId('zoom-fit').click();
-    await expect.poll(() => editor.zoomPercent()).toBeLessThan(25);
+    await expect.poll(() => editor.zoomPercent(), { timeout: 30_000 }).toBeLessThan(25);
 
     // Space-drag and middle-button pan move the stage by the drag.
     const s0 = (await editor.byTestId('stage').boundingBox())!;
@@ -103,7 +103,7 @@ describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
     await editor.history.waitForEntries(3);
     expect((await editor.history.entries()).at(-1)?.label).toMatch(/line/i);
     const painted = await editor.maskPixels();
-    await expect.poll(holeText).toBe(painted);
+    await expect.poll(holeText, { timeout: 30_000 }).toBe(painted);
 
     // Escape mid-stroke bails: no step, mask unchanged.
     await editor.selectTool('brush');
@@ -120,7 +120,7 @@ describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
     await editor.drawStroke([[2150, 1500], [2250, 2000]], { tool: 'eraser' });
     const erased = await editor.maskPixels();
     expect(erased).toBeLessThan(painted);
-    await expect.poll(holeText).toBe(erased);
+    await expect.poll(holeText, { timeout: 30_000 }).toBe(erased);
     await editor.screenshot('21-12mp-tools');
 
     // Restore shows progress and can be cancelled: no step is recorded and no result appears.
@@ -130,14 +130,14 @@ describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
     await editor.byTestId('restore-button').click();
     await editor.byTestId('job-bar').waitFor();
     const cancel = editor.byTestId('job-cancel');
-    await expect.poll(() => cancel.isEnabled()).toBe(true);
+    await expect.poll(() => cancel.isEnabled(), { timeout: 60_000 }).toBe(true);
     await editor.screenshot('22-12mp-restoring');
     await cancel.click();
     await editor.byTestId('job-bar').waitFor({ state: 'detached', timeout: 240_000 });
     expect(await editor.byTestId('notice').innerText()).toMatch(/cancelled/i);
     expect(await editor.history.count()).toBe(steps);
     expect(await editor.byTestId('result-image').count()).toBe(0);
-    expect(browser.errors).toEqual([]);
+    expect(browser.errors, browser.errors.join('\n')).toEqual([]);
   });
 
   it('refuses a file that is not a photo with a readable message and keeps the open photo', async () => {

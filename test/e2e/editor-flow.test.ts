@@ -56,7 +56,7 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     expect((await editor.history.entries()).at(-1)?.kind).toBe('detect');
     expect(await editor.maskPixels()).toBeGreaterThan(0);
     expect(await editor.isMaskShown()).toBe(true);
-    await expect.poll(holeText).toBe(await editor.maskPixels());
+    await expect.poll(holeText, { timeout: 30_000 }).toBe(await editor.maskPixels());
     await editor.screenshot('02-detected');
     const afterDetect = await editor.maskPixels();
     const stepsBeforeStrokes = await editor.history.count();
@@ -71,7 +71,7 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     const afterLine = await editor.maskPixels();
     expect(afterLine).toBeGreaterThan(afterStroke);
     expect(await editor.history.count()).toBe(stepsBeforeStrokes + 2);
-    await expect.poll(holeText).toBe(afterLine);
+    await expect.poll(holeText, { timeout: 30_000 }).toBe(afterLine);
     await editor.screenshot('03-painted');
 
     // Undo and redo from the history panel; jump back and forth.
@@ -160,9 +160,11 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     // A new host process on the same library (new port and token) lists the project; it reopens intact.
     const projectId = await page.evaluate(() => /project=([^&]+)/.exec(location.hash)?.[1]);
     expect(projectId).toBeTruthy();
+    expect(browser.errors, browser.errors.join('\n')).toEqual([]);
     await host.close({ keepData: true });
     host = await startHost({ modelsDir: models.dir, dataDir: host.dataDir });
     await editor.goto(host.url);
+    browser.errors.length = 0; // the old page's event stream could not reach the stopped host
     const listed = editor.byTestId('recent-project').first();
     await listed.waitFor();
     expect(await listed.getAttribute('data-project-id')).toBe(projectId);
@@ -172,6 +174,6 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     expect((await editor.history.entries()).map((e) => e.label)).toEqual(labels);
     await editor.screenshot('14-after-host-restart');
 
-    expect(browser.errors).toEqual([]);
+    expect(browser.errors, browser.errors.join('\n')).toEqual([]);
   });
 });
