@@ -8,14 +8,15 @@ import type { Mask, Raster } from './image.js';
 import type { Rect } from './mask.js';
 
 /**
- * Opacity of the fill at a hole pixel: 1 deep inside, falling to 1/(feather+1) next to kept pixels, so
- * the seam blends across `feather` pixels that all lie inside the hole.
+ * Opacity of the fill at a hole pixel: distance to the nearest kept pixel over `feather`, capped at 1,
+ * so the seam fades over `feather` pixels that all lie inside the hole. With feather ≤ the dilation
+ * radius, every pixel of the undilated mask is more than `feather` from a kept pixel and gets the fill.
  */
 export function featherAlpha(hole: Mask, x: number, y: number, feather: number): number {
   if (feather <= 0) return 1;
   const { width: w, height: h, data } = hole;
-  const reach = feather + 1;
-  let best = reach * reach;
+  const reach = Math.ceil(feather);
+  let best = feather * feather;
   for (let dy = -reach; dy <= reach; dy++) {
     const yy = y + dy;
     if (yy < 0 || yy >= h) continue;
@@ -27,7 +28,7 @@ export function featherAlpha(hole: Mask, x: number, y: number, feather: number):
       best = d2;
     }
   }
-  return Math.min(1, Math.sqrt(best) / reach);
+  return Math.min(1, Math.sqrt(best) / feather);
 }
 
 /**

@@ -133,8 +133,10 @@ export async function inpaintRaster(image: Raster, mask: Mask, backend: InpaintB
   if (mask.width !== width || mask.height !== height) {
     throw new KintsugiError('bad-input', `mask is ${mask.width}×${mask.height} but the image is ${width}×${height}`);
   }
-  const hole = dilate(mask, opts.dilate ?? DEFAULT_DILATE);
-  const feather = opts.feather ?? DEFAULT_FEATHER;
+  const grow = opts.dilate ?? DEFAULT_DILATE;
+  const hole = dilate(mask, grow);
+  // The feather stays inside the ring the dilation added, so the user's own mask is filled fully.
+  const feather = Math.min(opts.feather ?? DEFAULT_FEATHER, grow);
   const regions = planRegions(hole, {
     margin: backend.margin ?? DEFAULT_MARGIN,
     padMultiple: backend.padMultiple,

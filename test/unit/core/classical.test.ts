@@ -34,7 +34,7 @@ async function photoAndMask(): Promise<{ rgb: Buffer; m: Buffer; w: number; h: n
 }
 
 describe('teleaInpaint', () => {
-  it('matches OpenCV INPAINT_TELEA (r=3) on a real photo and mask closely (mean difference under a quarter of the fill's change)', async () => {
+  it('matches OpenCV INPAINT_TELEA (r=3) on a real photo and mask closely (mean difference under a quarter of how far the fill moves pixels)', async () => {
     const { rgb, m, w, h } = await photoAndMask();
     const n = w * h;
     const { cv } = await loadOpenCv();

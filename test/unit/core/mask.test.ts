@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { connectedComponents, countHoles, dilate, maskFromGray, probToMask } from '../../../src-main/core/mask.js';
+
+const point = (w: number, h: number, x: number, y: number) => {
+  const data = new Uint8Array(w * h);
+  data[y * w + x] = 255;
+  return { width: w, height: h, data };
+};
+
+describe('mask ops', () => {
+  it('thresholds gray at > 127', () => {
+    expect([...maskFromGray([0, 127, 128, 255], 4, 1).data]).toEqual([0, 0, 255, 255]);
+  });
+
+  it('dilates by a Euclidean disc', () => {
+    const d = dilate(point(11, 11, 5, 5), 3);
+    expect(countHoles(d)).toBe(29); // lattice points with x²+y² ≤ 9
+    expect(d.data[5 * 11 + 8]).toBe(255);
+    expect(d.data[8 * 11 + 8]).toBe(0);
+    expect(countHoles(dilate(point(5, 5, 0, 0), 0))).toBe(1);
+  });
+
+  it('finds 8-connected components with their boxes and sizes', () => {
+    const w = 10, h = 6;
+    const data = new Uint8Array(w * h);
+    for (const [x, y] of [[1, 1], [2, 2], [3, 3], [3, 1], [8, 0], [8, 5], [9, 5]]) data[y! * w + x!] = 255;
+    const comps = connectedComponents({ width: w, height: h, data }).sort((a, b) => a.y - b.y || a.x - b.x);
+    expect(comps).toEqual([
+      { x: 8, y: 0, width: 1, height: 1, pixels: 1 },
+      { x: 1, y: 1, width: 3, height: 3, pixels: 4 },
+      { x: 8, y: 5, width: 2, height: 1, pixels: 2 },
+    ]);
+  });
+
+  it('joins a U shape into one component', () => {
+    const w = 5, h = 3;
+    const data = new Uint8Array([255, 0, 0, 0, 255, 255, 0, 0, 0, 255, 255, 255, 255, 255, 255]);
+    expect(connectedComponents({ width: w, height: h, data })).toHaveLength(1);
+  });
+
+  it('turns a probability map into a dilated mask', () => {
+    const prob = new Float32Array(25);
+    prob[12] = 0.9; prob[0] = 0.4;
+    const m = probToMask(prob, 5, 5, 0.5, 1);
+    expect(countHoles(m)).toBe(5);
+    expect(m.data[0]).toBe(0);
+  });
+});
