@@ -1,8 +1,8 @@
 /**
- * Rebuilding the mask from the history. Strokes carry their point lists, so from the last entry that
- * emptied the mask the renderer replays them locally (instant, deterministic). When a detector
- * proposal, an imported mask or a cap snapshot lies in between, the mask at the cursor comes from
- * the service as a blob instead.
+ * Rebuilding the mask from the history. Strokes carry their point lists, so the renderer replays
+ * them locally (instant, deterministic) on top of the last entry that set the whole mask: nothing
+ * after an open or clear, or a keyframe's mask blob (detector proposal, imported mask, restore, cap
+ * snapshot) that it has seen once.
  */
 import type { HistoryEntryView, StrokeCommand } from '../../src-main/core/api/contract.js';
 import type { StrokeOp } from './tools/mask-ops.js';
@@ -30,12 +30,20 @@ export function commandFromOp(op: StrokeOp): StrokeCommand {
   };
 }
 
+/** Entries whose mask comes from pixels (a blob), not from point lists. */
+export const KEYFRAME_KINDS: ReadonlySet<HistoryEntryView['kind']> = new Set(['detect', 'mask-import', 'snapshot', 'restore']);
+
+/** How to rebuild the mask at a cursor: from `base` (a keyframe entry, or null = empty), then `ops`. */
+export interface ReplayPlan {
+  base: HistoryEntryView | null;
+  ops: StrokeOp[];
+}
+
 /**
- * The strokes to replay on an empty mask to reach `cursor`, or null when the mask there depends on
- * pixels only the service has (a detection, an imported mask, a snapshot, or a restore that kept
- * its mask) — then the caller loads the mask blob at the cursor.
+ * Walks back from `cursor` to the last entry that set the whole mask: an open or clear (empty), or a
+ * keyframe whose mask pixels the caller must supply. Returns null when a stroke lacks its points.
  */
-export function replayPlan(entries: readonly HistoryEntryView[], cursor: number): StrokeOp[] | null {
+export function replayPlan(entries: readonly HistoryEntryView[], cursor: number): ReplayPlan | null {
   const ops: StrokeOp[] = [];
   for (let i = Math.min(cursor, entries.length - 1); i >= 0; i--) {
     const e = entries[i]!;
@@ -43,10 +51,15 @@ export function replayPlan(entries: readonly HistoryEntryView[], cursor: number)
       if (!e.stroke) return null;
       ops.push(opFromCommand(e.stroke));
     } else if (e.kind === 'open' || e.kind === 'clear') {
-      return ops.reverse();
+      return { base: null, ops: ops.reverse() };
     } else {
-      return null;
+      return { base: e, ops: ops.reverse() };
     }
   }
-  return ops.reverse();
+  return { base: null, ops: ops.reverse() };
+}
+
+/** Cache key of a keyframe's mask: stable across sessions, changes if the cap rewrites history. */
+export function keyframeKey(projectId: string, e: HistoryEntryView): string {
+  return `${projectId}:${e.index}:${e.kind}:${e.createdAt}`;
 }

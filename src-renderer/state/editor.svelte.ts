@@ -12,7 +12,7 @@ import type {
   SessionView,
 } from '../../src-main/core/api/contract.js';
 import { errorMessage, isCancelled, type EditorApi } from '../lib/editor-api.js';
-import { commandFromOp, replayPlan } from '../lib/history.js';
+import { commandFromOp, keyframeKey, KEYFRAME_KINDS, replayPlan } from '../lib/history.js';
 import { MaskDocument } from '../lib/canvas/mask-document.js';
 import { loadImage, overlayToMaskPng, tintMask } from '../lib/canvas/mask-image.js';
 import { actualSize, fitView, zoomAround, type View } from '../lib/canvas/viewport.js';
@@ -77,6 +77,8 @@ export class EditorState {
   #queue: Promise<unknown> = Promise.resolve();
   #syncToken = 0;
   #tinted = new Map<string, HTMLCanvasElement>();
+  /** Keyframe masks seen so far (by keyframeKey), so strokes after a detection replay locally. */
+  #keyframes = new Map<string, HTMLCanvasElement>();
   #events = new AbortController();
 
   constructor(api: EditorApi) {
@@ -359,20 +361,38 @@ export class EditorState {
     }
   }
 
-  /** The ops that rebuild the mask at the session's cursor: local replay, or the service's mask blob. */
+  /**
+   * The ops that rebuild the mask at the session's cursor: the strokes since the last open/clear, or
+   * since a keyframe whose mask is known; otherwise the service's mask at the cursor as one image.
+   */
   async #maskOps(view: SessionView, mask: MaskDocument): Promise<MaskOp[]> {
-    const plan = replayPlan(view.history.entries, view.history.cursor);
-    if (plan) return plan;
-    if (!view.maskBlobId) return [];
-    const id = view.maskBlobId;
+    const { entries, cursor } = view.history;
+    const at = entries[cursor];
+    // Remember the mask of a keyframe we stand on.
+    if (at && KEYFRAME_KINDS.has(at.kind)) {
+      const key = keyframeKey(view.projectId, at);
+      if (!this.#keyframes.has(key)) {
+        const canvas = view.maskBlobId ? await this.#tintedBlob(view.maskBlobId, mask) : null;
+        if (this.#keyframes.size >= 4) this.#keyframes.delete(this.#keyframes.keys().next().value!);
+        this.#keyframes.set(key, canvas ?? new MaskDocument(mask.width, mask.height).canvas);
+      }
+    }
+    const plan = replayPlan(entries, cursor);
+    if (plan && !plan.base) return plan.ops;
+    const base = plan?.base ? this.#keyframes.get(keyframeKey(view.projectId, plan.base)) : undefined;
+    if (plan && base) return [{ kind: 'detect', mask: base }, ...plan.ops];
+    return view.maskBlobId ? [{ kind: 'detect', mask: await this.#tintedBlob(view.maskBlobId, mask) }] : [];
+  }
+
+  async #tintedBlob(id: string, mask: MaskDocument): Promise<HTMLCanvasElement> {
     let tinted = this.#tinted.get(id);
     if (!tinted) {
       const img = await loadImage(this.api.blobUrl(id));
       tinted = tintMask(img, mask.width, mask.height);
-      if (this.#tinted.size > 8) this.#tinted.clear();
+      if (this.#tinted.size >= 4) this.#tinted.delete(this.#tinted.keys().next().value!);
       this.#tinted.set(id, tinted);
     }
-    return [{ kind: 'detect', mask: tinted }];
+    return tinted;
   }
 
   /** Runs history mutations one after another so strokes, undo and redo reach the service in order. */

@@ -82,6 +82,8 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     expect(await editor.maskPixels()).toBe(afterDetect);
     await editor.history.redo();
     expect(await editor.maskPixels()).toBe(afterStroke);
+    // The locally replayed mask (detector keyframe + strokes) is the service's mask, pixel count for count.
+    await expect.poll(holeText, { timeout: 30_000 }).toBe(afterStroke);
     await editor.screenshot('04-history-undo');
     await editor.history.jumpTo(last);
     expect(await editor.maskPixels()).toBe(afterLine);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { HistoryEntryView } from '../../../../src-main/core/api/contract.js';
-import { commandFromOp, opFromCommand, replayPlan } from '../../../../src-renderer/lib/history.js';
+import { commandFromOp, keyframeKey, opFromCommand, replayPlan } from '../../../../src-renderer/lib/history.js';
 import type { StrokeOp } from '../../../../src-renderer/lib/tools/mask-ops.js';
 
 const stroke = (tool: 'brush' | 'line' | 'eraser', points: number[]): HistoryEntryView['stroke'] => ({
@@ -29,16 +29,32 @@ describe('history replay plan', () => {
       entry(3, 'stroke', stroke('line', [0, 0, 10, 10])),
       entry(4, 'stroke', stroke('eraser', [5, 5, 6, 6, 7, 7])),
     ];
-    expect(replayPlan(entries, 4)!.map((o) => o.tool)).toEqual(['brush', 'eraser']);
-    expect(replayPlan(entries, 3)!.map((o) => o.kind)).toEqual(['line']);
-    expect(replayPlan(entries, 2)).toEqual([]);
-    expect(replayPlan(entries, 1)).toHaveLength(1);
+    expect(replayPlan(entries, 4)!.ops.map((o) => o.tool)).toEqual(['brush', 'eraser']);
+    expect(replayPlan(entries, 3)!.ops.map((o) => o.kind)).toEqual(['line']);
+    expect(replayPlan(entries, 2)).toEqual({ base: null, ops: [] });
+    expect(replayPlan(entries, 1)!.ops).toHaveLength(1);
+    expect(replayPlan(entries, 4)!.base).toBeNull();
   });
 
-  it('asks for the service mask when a detection or restore lies in between', () => {
-    const entries = [entry(0, 'open'), entry(1, 'detect'), entry(2, 'stroke', stroke('brush', [1, 1, 2, 2]))];
-    expect(replayPlan(entries, 2)).toBeNull();
-    expect(replayPlan(entries, 0)).toEqual([]);
-    expect(replayPlan([entry(0, 'snapshot')], 0)).toBeNull();
+  it('starts from the last keyframe (detection, restore, snapshot) whose mask the caller supplies', () => {
+    const entries = [
+      entry(0, 'open'),
+      entry(1, 'detect'),
+      entry(2, 'stroke', stroke('brush', [1, 1, 2, 2])),
+      entry(3, 'restore'),
+    ];
+    expect(replayPlan(entries, 2)).toMatchObject({ base: { index: 1, kind: 'detect' } });
+    expect(replayPlan(entries, 2)!.ops).toHaveLength(1);
+    expect(replayPlan(entries, 3)).toMatchObject({ base: { index: 3 }, ops: [] });
+    expect(replayPlan(entries, 0)).toEqual({ base: null, ops: [] });
+    expect(replayPlan([entry(0, 'snapshot')], 0)!.base?.kind).toBe('snapshot');
+    const noPoints = { ...entry(1, 'stroke'), stroke: undefined };
+    expect(replayPlan([entry(0, 'open'), noPoints], 1)).toBeNull();
+  });
+
+  it('keys keyframes by project, position, kind and time', () => {
+    const a = entry(1, 'detect');
+    expect(keyframeKey('p1', a)).not.toBe(keyframeKey('p2', a));
+    expect(keyframeKey('p1', a)).not.toBe(keyframeKey('p1', { ...a, createdAt: a.createdAt + 1 }));
   });
 });
