@@ -1,6 +1,7 @@
 /**
  * The one place the inference worker meets the pipeline (tiling, compositing, mask post-processing and
- * the classical fallback). E1's pure implementation lives in src-main/core; until it lands this re-exports
- * the interim stand-in with the same interfaces.
+ * the classical fallback), all from E1's pure core in src-main/core.
  */
-export { classicalBackend, detectRaster, inpaintRaster, probToMask, type DetectBackend, type InpaintBackend } from './interim-pipeline.js';
+export { classicalBackend } from '../../core/classical.js';
+export { probToMask } from '../../core/mask.js';
+export { detectRaster, inpaintRaster, type DetectBackend, type InpaintBackend } from '../../core/pipeline.js';

@@ -1,0 +1,48 @@
+/** `kintsugi detect IN --out MASK.png`: the damage detector's mask proposal, white = damage. */
+import type { Command } from 'commander';
+import { detectFile } from '../../node/restore-file.js';
+import { addEngineOptions, checkRequestedModel, warnRejected, withEngine, type EngineFlags } from '../engine-options.js';
+import { progressBar, reportFailure, wantsProgress } from '../report.js';
+
+interface DetectFlags extends EngineFlags {
+  out: string;
+  model?: string;
+  json?: boolean;
+}
+
+/** Adds the detect command. */
+export function register(program: Command): void {
+  addEngineOptions(
+    program
+      .command('detect')
+      .description('propose a damage mask for a photo (white = damage)')
+      .argument('<in>', 'photo to examine (never written)')
+      .requiredOption('-o, --out <mask>', 'mask image to write (PNG recommended)')
+      .option('--model <id>', 'damage-detection model id (see `kintsugi models`)')
+      .option('--json', 'print the result as JSON on stdout (no progress bar)'),
+  ).action(async (input: string, flags: DetectFlags) => {
+    const progress = progressBar(wantsProgress(flags.json));
+    try {
+      const started = Date.now();
+      const result = await withEngine(flags, async (engine) => {
+        checkRequestedModel(engine, flags.model);
+        warnRejected(engine, !!flags.json);
+        return detectFile(engine, input, flags.out, {
+          ...(flags.model ? { modelId: flags.model } : {}),
+          ...(flags.device ? { device: flags.device } : {}),
+          onProgress: progress.onProgress,
+        });
+      });
+      progress.stop();
+      const elapsedMs = Date.now() - started;
+      if (flags.json) process.stdout.write(JSON.stringify({ ok: true, input, ...result, elapsedMs }) + '\n');
+      else {
+        const share = (100 * result.holePixels) / (result.width * result.height);
+        process.stdout.write(`${result.outPath}: ${result.holePixels} px marked as damage (${share.toFixed(2)} %) by ${result.modelId} on ${result.provider}\n`);
+      }
+    } catch (e) {
+      progress.stop();
+      reportFailure(e, flags.json);
+    }
+  });
+}

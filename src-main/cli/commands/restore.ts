@@ -1,0 +1,64 @@
+/** `kintsugi restore IN [--mask M] --out OUT`: the one-photo restore, with the detector when no mask is given. */
+import type { Command } from 'commander';
+import { restoreFile } from '../../node/restore-file.js';
+import { addEngineOptions, checkRequestedModel, warnRejected, withEngine, type EngineFlags } from '../engine-options.js';
+import { progressBar, reportFailure, wantsProgress } from '../report.js';
+
+interface RestoreFlags extends EngineFlags {
+  out: string;
+  mask?: string;
+  model?: string;
+  detector?: string;
+  saveMask?: string;
+  json?: boolean;
+}
+
+/** Adds the restore command. */
+export function register(program: Command): void {
+  addEngineOptions(
+    program
+      .command('restore')
+      .description('fill the damage in a photo; without --mask the damage detector proposes the mask')
+      .argument('<in>', 'photo to restore (never written)')
+      .requiredOption('-o, --out <file>', 'restored photo to write (format from its extension, else the input\'s)')
+      .option('-m, --mask <file>', 'mask image: any pixel > 127 (after conversion to gray) is damage; same size as the photo')
+      .option('--model <id>', 'inpainting model id (see `kintsugi models`; "classical" for the fallback)')
+      .option('--detector <id>', 'damage-detection model id when no --mask is given')
+      .option('--save-mask <file>', 'also write the mask that was used (white = filled)')
+      .option('--json', 'print the result as JSON on stdout (no progress bar)'),
+  ).action(async (input: string, flags: RestoreFlags) => {
+    const progress = progressBar(wantsProgress(flags.json));
+    const controller = new AbortController();
+    const onSigint = (): void => controller.abort();
+    process.once('SIGINT', onSigint);
+    try {
+      const started = Date.now();
+      const result = await withEngine(flags, async (engine) => {
+        checkRequestedModel(engine, flags.model);
+        checkRequestedModel(engine, flags.detector);
+        warnRejected(engine, !!flags.json);
+        return restoreFile(engine, input, flags.out, {
+          ...(flags.mask ? { maskPath: flags.mask } : {}),
+          ...(flags.saveMask ? { saveMaskPath: flags.saveMask } : {}),
+          ...(flags.model ? { modelId: flags.model } : {}),
+          ...(flags.detector ? { detectModelId: flags.detector } : {}),
+          ...(flags.device ? { device: flags.device } : {}),
+          signal: controller.signal,
+          onProgress: progress.onProgress,
+        });
+      });
+      progress.stop();
+      const elapsedMs = Date.now() - started;
+      if (flags.json) process.stdout.write(JSON.stringify({ ok: true, input, ...result, elapsedMs }) + '\n');
+      else {
+        const how = result.holePixels === 0 ? 'no damage marked; copied unchanged' : `filled ${result.holePixels} px with ${result.modelId} on ${result.provider}`;
+        process.stdout.write(`${result.outPath}: ${result.width}×${result.height}, ${how}${result.detectModelId ? ` (mask by ${result.detectModelId})` : ''}, ${(elapsedMs / 1000).toFixed(1)} s\n`);
+      }
+    } catch (e) {
+      progress.stop();
+      reportFailure(e, flags.json);
+    } finally {
+      process.off('SIGINT', onSigint);
+    }
+  });
+}

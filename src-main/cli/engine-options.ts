@@ -1,0 +1,54 @@
+/**
+ * Options every engine-using command shares (device, model folders), and the engine lifetime around a
+ * command so the inference worker always ends and the process can exit.
+ */
+import { Option, type Command } from 'commander';
+import { badInput } from '../core/errors.js';
+import { DEVICES, type Device } from '../core/image.js';
+import { Engine, type EngineOptions } from '../node/engine.js';
+
+/** Flags added by addEngineOptions. */
+export interface EngineFlags {
+  device?: Device;
+  modelsDir?: string;
+  userModels?: string;
+}
+
+/** --device, --models-dir, --user-models (the last two also come from KINTSUGI_MODELS_DIR / KINTSUGI_USER_MODELS). */
+export function addEngineOptions(cmd: Command): Command {
+  return cmd
+    .addOption(new Option('--device <device>', 'execution provider (auto tries accelerated ones, then cpu)').choices(DEVICES))
+    .option('--models-dir <dir>', 'bundled models folder (default: models/ or $KINTSUGI_MODELS_DIR)')
+    .option('--user-models <dir>', 'extra models folder (default: $KINTSUGI_USER_MODELS or ~/.config/kintsugi/models)');
+}
+
+/** Opens an engine for one command and always closes it. */
+export async function withEngine<T>(flags: EngineFlags, fn: (engine: Engine) => Promise<T>): Promise<T> {
+  const opts: EngineOptions = {};
+  if (flags.device) opts.device = flags.device;
+  if (flags.modelsDir) opts.modelsDir = flags.modelsDir;
+  if (flags.userModels) opts.userModelsDir = flags.userModels;
+  const engine = await Engine.create(opts);
+  try {
+    return await fn(engine);
+  } finally {
+    await engine.close();
+  }
+}
+
+/**
+ * A requested model that was found but could not be used (corrupt, incompatible, incomplete) is bad
+ * input naming that file, rather than a bare "unknown model".
+ */
+export function checkRequestedModel(engine: Engine, id: string | undefined): void {
+  if (!id) return;
+  const base = (f: string): string => f.replace(/\\/g, '/').split('/').pop()!.replace(/\.(onnx|json)$/i, '');
+  const hit = engine.rejectedModels.find((r) => base(r.file) === id || r.file === id);
+  if (hit) throw badInput(hit.file, hit.reason.startsWith(hit.file) ? hit.reason.slice(hit.file.length + 2) : hit.reason);
+}
+
+/** One stderr line per model file that was skipped, so a broken file in the folder is never silent. */
+export function warnRejected(engine: Engine, quiet: boolean): void {
+  if (quiet) return;
+  for (const r of engine.rejectedModels) process.stderr.write(`kintsugi: warning: skipped model ${r.reason.startsWith(r.file) ? r.reason : `${r.file}: ${r.reason}`}\n`);
+}

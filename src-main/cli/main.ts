@@ -1,0 +1,57 @@
+/**
+ * The `kintsugi` command: restore, detect and models here; batch, compare and eval are registered from
+ * their own modules when present, so each area owns its subcommand.
+ */
+import { Command } from 'commander';
+import { readFileSync } from 'node:fs';
+import { register as registerDetect } from './commands/detect.js';
+import { register as registerModels } from './commands/models.js';
+import { register as registerRestore } from './commands/restore.js';
+import { reportFailure } from './report.js';
+
+/** Subcommand modules owned by other areas; a missing one is skipped quietly. */
+const OPTIONAL_COMMANDS = ['./commands/batch.js', './commands/compare.js', './commands/eval.js'];
+
+function version(): string {
+  try {
+    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+  } catch {
+    return '0.0.0';
+  }
+}
+
+/** Builds the program with every available subcommand. */
+export async function buildProgram(): Promise<Command> {
+  const program = new Command('kintsugi')
+    .description('repair scratched, cracked, torn and stained photographs')
+    .version(version())
+    .showHelpAfterError()
+    .configureOutput({ writeErr: (s) => process.stderr.write(s) });
+  registerRestore(program);
+  registerDetect(program);
+  registerModels(program);
+  for (const spec of OPTIONAL_COMMANDS) {
+    let mod: { register?: (p: Command) => void };
+    try {
+      mod = (await import(spec)) as { register?: (p: Command) => void };
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'ERR_MODULE_NOT_FOUND' && String((e as Error).message).includes(spec.slice(2, -3))) continue;
+      throw e;
+    }
+    mod.register?.(program);
+  }
+  return program;
+}
+
+/** Runs the CLI; exit code 0 ok, 1 bad input, 2 internal error. */
+export async function main(argv: string[] = process.argv): Promise<void> {
+  try {
+    const program = await buildProgram();
+    await program.parseAsync(argv);
+  } catch (e) {
+    reportFailure(e);
+  }
+}
+
+await main();
