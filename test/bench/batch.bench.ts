@@ -66,7 +66,11 @@ async function makeInputs(dir: string, maskDir: string): Promise<void> {
 function runCli(args: string[]): Promise<{ seconds: number; peakMiB: number; stdout: string; stderr: string; code: number | null }> {
   return new Promise((resolve) => {
     const t0 = performance.now();
-    const child = spawn(process.execPath, [bin, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], {
+      cwd: repoRoot,
+      env: { ...process.env, KINTSUGI_FROM_SOURCE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     let peak = 0;

@@ -28,6 +28,8 @@ afterAll(async () => {
 function cli(outDir: string): ChildProcess {
   return spawn(process.execPath, [bin, 'batch', inDir, '--out', outDir, '--masks', maskDir, '--model', 'classical', '--json'], {
     cwd: repoRoot,
+    // The source under test, never a stale dist/ build.
+    env: { ...process.env, KINTSUGI_FROM_SOURCE: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
     // Its own process group, so kill -9 reaches every process of the CLI (bin.js may start the TS source
     // through a child), as a power cut would.
@@ -83,6 +85,7 @@ describe('kintsugi batch killed with SIGKILL', () => {
       });
     });
     const killed = await exit;
+    console.info(`killed with ledger states ${JSON.stringify(countsAtKill)}; after the kill: ${JSON.stringify(ledgerCounts(killedOut))}`);
     expect(killed.signal).toBe('SIGKILL');
     expect(countsAtKill['done'] ?? 0).toBeLessThan(made.length);
 
