@@ -68,10 +68,13 @@ def _boxes(rng: np.random.Generator, m: np.ndarray) -> None:
         m[y : y + bh, x : x + bw] = 1
 
 
-def _one_kind(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
+def _one_kind(rng: np.random.Generator, h: int, w: int, small: bool = False) -> np.ndarray:
     m = np.zeros((h, w), np.uint8)
     damage = _damage()
-    kinds = ["thin", "medium", "thick", "lines", "boxes"] + (["damage", "damage"] if damage else [])
+    if small:  # a small target ratio: only kinds that can stay small
+        kinds = ["thin", "lines"] + (["damage"] if damage else [])
+    else:
+        kinds = ["thin", "medium", "thick", "lines", "boxes"] + (["damage", "damage"] if damage else [])
     kind = kinds[int(rng.integers(0, len(kinds)))]
     s = max(h, w)
     if kind == "thin":
@@ -94,15 +97,19 @@ def random_mask(rng: np.random.Generator, h: int, w: int, max_ratio: float = 0.5
     target = rng.uniform(0.01, max_ratio)
     m = np.zeros((h, w), np.uint8)
     for _ in range(12):
-        m |= _one_kind(rng, h, w)
+        m |= _one_kind(rng, h, w, small=target < 0.12)
         if m.mean() >= target:
             break
-    if m.mean() > max_ratio + 0.1:  # too much: carve it back with an inverse box pattern
-        keep = np.zeros_like(m)
-        _boxes(rng, keep)
-        m2 = m & keep
-        if 0.01 <= m2.mean():
-            m = m2
+    if m.mean() > 1.5 * target:  # overshoot: keep whole connected pieces, in random order, up to the target
+        n, labels = cv2.connectedComponents(m, connectivity=8)
+        if n > 2:
+            kept = np.zeros_like(m)
+            for label in rng.permutation(np.arange(1, n)):
+                piece = labels == label
+                if kept.any() and (kept.sum() + piece.sum()) / m.size > 1.2 * target:
+                    continue
+                kept[piece] = 1
+            m = kept
     if m.sum() == 0:
         _strokes(rng, m, (2, max(3, max(h, w) // 16)), 2)
     return m
