@@ -4,7 +4,7 @@ import path from 'node:path';
 import { badInput } from '../../core/errors.js';
 import { DEVICES, type Device } from '../../core/image.js';
 import { runBatch, type BatchSummary } from '../../node/batch/index.js';
-import { reportFailure } from './compare.js';
+import { reportFailure, wantsProgress } from '../report.js';
 
 interface BatchFlags {
   out: string;
@@ -82,6 +82,7 @@ export function register(program: Command): void {
         },
         cliProgress.Presets.shades_classic,
       );
+      const showBar = wantsProgress(flags.json);
       let barStarted = false;
       try {
         const jobs = Number(flags.jobs);
@@ -101,6 +102,7 @@ export function register(program: Command): void {
           },
           {
             onProgress: (p) => {
+              if (!showBar) return;
               const payload = {
                 file: p.current.length === 0 ? '' : p.current.join(', ').slice(-48),
                 rate: p.rate === null ? '–/min' : `${p.rate.toFixed(1)}/min`,
@@ -127,7 +129,7 @@ export function register(program: Command): void {
               : 0;
       } catch (e) {
         if (barStarted) bar.stop();
-        reportFailure(e);
+        reportFailure(e, flags.json);
       } finally {
         process.removeListener('SIGINT', onSigint);
       }

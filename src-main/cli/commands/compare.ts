@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
-import { badInput, isKintsugiError } from '../../core/errors.js';
+import { badInput } from '../../core/errors.js';
 import { COMPARE_LAYOUTS, compareFiles, parseLabels, type CompareLayout } from '../../node/compare/index.js';
+import { reportFailure } from '../report.js';
 
 interface CompareFlags {
   out: string;
@@ -8,20 +9,6 @@ interface CompareFlags {
   labels?: string;
   position?: string;
   json?: boolean;
-}
-
-/**
- * Prints a failure the way people should see it (no stack for their mistakes) and sets the exit code:
- * 1 for bad input, 2 for our own bugs.
- */
-export function reportFailure(e: unknown): void {
-  if (isKintsugiError(e) && e.code !== 'internal') {
-    process.stderr.write(`kintsugi: ${e.message}\n`);
-    process.exitCode = 1;
-  } else {
-    process.stderr.write(`kintsugi: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
-    process.exitCode = 2;
-  }
 }
 
 /** `kintsugi compare BEFORE AFTER --out FILE`: one labelled comparison picture or a slider page. */
@@ -56,7 +43,7 @@ export function register(program: Command): void {
           process.stdout.write(`wrote ${what}: ${result.outPath}\n`);
         }
       } catch (e) {
-        reportFailure(e);
+        reportFailure(e, flags.json);
       }
     });
 }
