@@ -144,8 +144,9 @@ export function recognise(sig: OnnxSignature): Recognised | undefined {
           inputNames: ['image', 'mask'], outputNames: [out.name], family: 'lama',
         };
       }
+      // Without a sidecar the network's down-sampling depth is unknown: 32 fits up to five stride-2 stages.
       return {
-        task: 'inpaint', format: 'native', size: { kind: 'dynamic', padMultiple: 8 }, tile: { size: 512, overlap: 32 },
+        task: 'inpaint', format: 'native', size: { kind: 'dynamic', padMultiple: 32 }, tile: { size: 512, overlap: 32 },
         inputNames: ['image', 'mask'], outputNames: [out.name], family: 'unknown',
       };
     }
@@ -154,7 +155,7 @@ export function recognise(sig: OnnxSignature): Recognised | undefined {
     const out = sig.outputs[0]!;
     if (isFloat(out) && dimsAre(out, 1)) {
       return {
-        task: 'detect-damage', format: 'native', size: { kind: 'dynamic', padMultiple: 16 }, tile: { size: 512, overlap: 32 },
+        task: 'detect-damage', format: 'native', size: { kind: 'dynamic', padMultiple: 32 }, tile: { size: 512, overlap: 32 },
         inputNames: ['image'], outputNames: [out.name], family: 'unknown',
       };
     }
