@@ -10,6 +10,7 @@ import { classicalBackend, detectRaster, inpaintRaster, probToMask } from '../no
 import { detectBackend, inpaintBackend } from '../node/inference/ort-backends.js';
 import { ownBuffer, type WorkerRequest, type WorkerResponse } from '../node/inference/protocol.js';
 import { createSession, type ChosenSession } from '../node/inference/providers.js';
+import { throttleProgress, type Step } from '../node/inference/throttle.js';
 import type { ModelSpec } from '../node/models/registry.js';
 
 const port = parentPort;
@@ -18,7 +19,7 @@ if (!port) throw new Error('inference-worker must run in a worker thread');
 const sessions = new Map<string, Promise<ChosenSession>>();
 const running = new Map<string, AbortController>();
 
-function session(model: ModelSpec, device: Device, progress?: (p: { stage: string; done: number; total: number }) => void): Promise<ChosenSession> {
+function session(model: ModelSpec, device: Device, progress?: (p: Step) => void): Promise<ChosenSession> {
   if (!model.file) throw new KintsugiError('internal', `model ${model.id} has no file`);
   const key = `${model.file}\u0000${device}`;
   let s = sessions.get(key);
@@ -35,23 +36,15 @@ function send(msg: WorkerResponse, transfer: ArrayBuffer[] = []): void {
   port!.postMessage(msg, transfer);
 }
 
-/** Progress at most every 100 ms, plus every stage change and the final step. */
-function throttledProgress(id: string): (p: { stage: string; done: number; total: number }) => void {
-  let last = 0;
-  let lastStage = '';
-  return (p) => {
-    const now = Date.now();
-    if (now - last < 100 && p.stage === lastStage && p.done < p.total) return;
-    last = now;
-    lastStage = p.stage;
-    send({ kind: 'progress', id, stage: p.stage, done: p.done, total: p.total });
-  };
+/** This job's progress, throttled to ~10 Hz before it crosses the thread boundary. */
+function progressFor(id: string): (p: Step) => void {
+  return throttleProgress((p) => send({ kind: 'progress', id, stage: p.stage, done: p.done, total: p.total }));
 }
 
 async function handle(req: Exclude<WorkerRequest, { kind: 'cancel' }>): Promise<void> {
   const ac = new AbortController();
   running.set(req.id, ac);
-  const opts = { signal: ac.signal, onProgress: throttledProgress(req.id) };
+  const opts = { signal: ac.signal, onProgress: progressFor(req.id) };
   try {
     if (req.kind === 'prepare') {
       if (req.model.format === 'classical') {

@@ -126,6 +126,20 @@ describe('Engine on real ONNX sessions in the worker', () => {
     expect(holes).toBe(200 * 10);
   });
 
+  it('runs concurrent jobs on one engine, each with its own id and result', async () => {
+    const a = photo(200, 100);
+    const b = photo(120, 90);
+    for (let i = 0; i < 120 * 90; i++) b.data[i * 3] = i < 120 * 10 ? 255 : 0;
+    const ids = new Set<string>();
+    const [ra, rb] = await Promise.all([
+      engine.restore(a, boxes(200, 100, [[50, 40, 70, 60]]), { jobId: 'left', onProgress: (p) => ids.add(p.jobId!) }),
+      engine.detect(b, { jobId: 'right', onProgress: (p) => ids.add(p.jobId!) }),
+    ]);
+    expect(ra.image.width).toBe(200);
+    expect(rb.mask.data.reduce((n, v) => n + (v ? 1 : 0), 0)).toBe(120 * 10);
+    expect([...ids].sort()).toEqual(['left', 'right']);
+  });
+
   it('cancels between tiles when the signal fires', async () => {
     await engine.restore(photo(16, 16), boxes(16, 16, [[2, 2, 4, 4]]));
     const thread = engine.workerThreadId;
