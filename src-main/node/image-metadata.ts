@@ -61,7 +61,6 @@ function pngChunk(type: string, data: Buffer): Buffer {
 }
 
 function isLatin1(s: string): boolean {
-  // eslint-disable-next-line no-control-regex
   return /^[\x00-\xff]*$/.test(s);
 }
 
