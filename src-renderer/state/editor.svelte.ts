@@ -6,6 +6,7 @@
 import type {
   AppEvent,
   ExportResult,
+  HistoryEntryView,
   MenuCommand,
   ModelView,
   ProjectSummary,
@@ -79,6 +80,11 @@ export class EditorState {
   #tinted = new Map<string, HTMLCanvasElement>();
   /** Keyframe masks seen so far (by keyframeKey), so strokes after a detection replay locally. */
   #keyframes = new Map<string, HTMLCanvasElement>();
+  /** Result blob of each restore step seen so far (by keyframeKey). */
+  #results = new Map<string, string>();
+  /** State key of the last local preview; the matching service answer needs no rebuild. */
+  #previewed: string | null = null;
+  #pendingMoves = 0;
   #events = new AbortController();
 
   constructor(api: EditorApi) {
@@ -198,6 +204,7 @@ export class EditorState {
 
   /** A finished stroke or line (already painted on the canvas) becomes one history step. */
   commitStroke(op: StrokeOp): void {
+    this.#previewed = null;
     this.maskVersion++;
     this.isMaskVisible = true;
     void this.#appendLocal(() => this.api.history.append({ command: commandFromOp(op) }));
@@ -205,6 +212,7 @@ export class EditorState {
 
   clearMask(): void {
     if (!this.mask || this.job) return;
+    this.#previewed = null;
     this.mask.rebuild([]);
     this.maskVersion++;
     void this.#appendLocal(() => this.api.history.append({ command: { kind: 'clear' } }));
@@ -227,21 +235,78 @@ export class EditorState {
   }
 
   undo(): void {
-    if (!this.canUndo) return;
-    this.historyMoves++;
-    void this.#serial(async () => this.#adopt(await this.api.history.undo({})));
+    if (!this.canUndo || !this.session) return;
+    this.#move(this.session.history.cursor - 1, () => this.api.history.undo({}));
   }
 
   redo(): void {
-    if (!this.canRedo) return;
-    this.historyMoves++;
-    void this.#serial(async () => this.#adopt(await this.api.history.redo({})));
+    if (!this.canRedo || !this.session) return;
+    this.#move(this.session.history.cursor + 1, () => this.api.history.redo({}));
   }
 
   jumpTo(index: number): void {
     if (this.job || !this.session) return;
+    this.#move(index, () => this.api.history.jumpTo({ index }));
+  }
+
+  /**
+   * Undo, redo and jumps show their result at once when the editor can rebuild it locally (strokes
+   * on a known base, a known result picture); the service's answer then only confirms it. Of several
+   * quick moves, only the last answer is applied.
+   */
+  #move(target: number, call: () => Promise<SessionView>): void {
     this.historyMoves++;
-    void this.#serial(async () => this.#adopt(await this.api.history.jumpTo({ index })));
+    this.#pendingMoves++;
+    this.#preview(target);
+    void this.#serial(async () => {
+      let view: SessionView;
+      try {
+        view = await call();
+      } catch (e) {
+        // The service did not move: show what it has, not the preview.
+        this.#pendingMoves--;
+        this.#previewed = null;
+        const current = await this.api.session.current({});
+        if (current) await this.#adopt(current);
+        throw e;
+      }
+      this.#pendingMoves--;
+      if (this.#pendingMoves === 0) await this.#adopt(view);
+    });
+  }
+
+  #preview(target: number): void {
+    const s = this.session;
+    const mask = this.mask;
+    if (!s || !mask) return;
+    const { entries } = s.history;
+    if (target < 0 || target >= entries.length) return;
+    const plan = replayPlan(entries, target);
+    if (!plan) return;
+    const base = plan.base ? this.#keyframes.get(keyframeKey(s.projectId, plan.base)) : null;
+    if (plan.base && !base) return;
+    const resultBlobId = this.#resultAt(s, target);
+    if (resultBlobId === undefined) return;
+    this.#syncToken++; // an adopt still loading blobs must not overwrite this
+    mask.rebuild(base ? [{ kind: 'detect', mask: base }, ...plan.ops] : plan.ops);
+    this.maskVersion++;
+    this.isMaskVisible = entries[target]?.kind !== 'restore';
+    this.session = {
+      ...s,
+      resultBlobId,
+      history: { ...s.history, cursor: target, canUndo: target > 0, canRedo: target < entries.length - 1 },
+    };
+    this.#previewed = stateKey(s.projectId, entries, target);
+  }
+
+  /** The result picture at a cursor: null = the original, undefined = not known here yet. */
+  #resultAt(s: SessionView, index: number): string | null | undefined {
+    for (let i = index; i >= 0; i--) {
+      const e = s.history.entries[i]!;
+      if (e.kind === 'restore') return this.#results.get(keyframeKey(s.projectId, e));
+      if (e.kind === 'open') return null;
+    }
+    return null;
   }
 
   // ---- jobs -----------------------------------------------------------------------------------
@@ -341,13 +406,17 @@ export class EditorState {
   async #adopt(view: SessionView): Promise<void> {
     const token = ++this.#syncToken;
     const { width, height } = view.photo;
+    const { entries, cursor } = view.history;
     const mask =
       this.mask && this.mask.width === width && this.mask.height === height ? this.mask : new MaskDocument(width, height);
-    const ops = await this.#maskOps(view, mask);
-    if (token !== this.#syncToken) return; // a later session superseded this one
+    this.#rememberResult(view);
     const prev = this.session;
     const isNewPhoto = !prev || prev.sessionId !== view.sessionId || prev.projectId !== view.projectId;
-    mask.rebuild(ops);
+    const isPreviewed = !isNewPhoto && mask === this.mask && this.#previewed === stateKey(view.projectId, entries, cursor);
+    this.#previewed = null;
+    const ops = isPreviewed ? null : await this.#maskOps(view, mask);
+    if (token !== this.#syncToken) return; // a later session superseded this one
+    if (ops) mask.rebuild(ops);
     this.mask = mask;
     this.session = view;
     this.maskVersion++;
@@ -358,6 +427,17 @@ export class EditorState {
       this.compareSplit = false;
       this.fit();
       if (typeof location !== 'undefined') history.replaceState(null, '', `#project=${view.projectId}`);
+    }
+  }
+
+  /** Records which result picture the session shows at its cursor, for later local previews. */
+  #rememberResult(view: SessionView): void {
+    for (let i = view.history.cursor; i >= 0; i--) {
+      const e = view.history.entries[i]!;
+      if (e.kind === 'restore') {
+        if (view.resultBlobId) this.#results.set(keyframeKey(view.projectId, e), view.resultBlobId);
+        return;
+      }
     }
   }
 
@@ -415,4 +495,9 @@ export class EditorState {
   async maskPng(): Promise<Blob | null> {
     return this.mask ? (await overlayToMaskPng(this.mask.canvas)).png : null;
   }
+}
+
+/** Identifies a history position of a project (changes if the history itself changes). */
+function stateKey(projectId: string, entries: readonly HistoryEntryView[], cursor: number): string {
+  return `${projectId}:${cursor}:${entries.length}:${entries.at(-1)?.createdAt ?? 0}`;
 }

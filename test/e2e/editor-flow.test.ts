@@ -93,6 +93,14 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     await page.keyboard.press('Control+Shift+z');
     await editor.history.waitForCursor(last);
     expect((await editor.history.entries()).every((e) => !e.isFuture)).toBe(true);
+    // Quick repeated undo lands on the right step, with the service agreeing.
+    for (let i = 0; i < last; i++) await page.keyboard.press('Control+z');
+    await editor.history.waitForCursor(0);
+    expect(await editor.maskPixels()).toBe(0);
+    await expect.poll(holeText, { timeout: 30_000 }).toBe(0);
+    await editor.history.jumpTo(last);
+    expect(await editor.maskPixels()).toBe(afterLine);
+    await expect.poll(holeText, { timeout: 30_000 }).toBe(afterLine);
 
     // Restore with progress; the result appears in place.
     await editor.restore();
