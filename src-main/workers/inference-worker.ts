@@ -74,9 +74,11 @@ async function handle(req: Exclude<WorkerRequest, { kind: 'cancel' }>): Promise<
       send({ kind: 'done', id: req.id, value: { mask, provider: s.provider } }, buf ? [buf] : []);
     }
   } catch (e) {
+    // Internal errors carry their stack only on request (KINTSUGI_DEBUG=1): messages reach people.
+    const detail = process.env.KINTSUGI_DEBUG && e instanceof Error ? `\n${e.stack ?? ''}` : '';
     const err = isKintsugiError(e)
       ? e.toJSON()
-      : { code: 'internal' as const, message: e instanceof Error ? `${e.message}\n${e.stack ?? ''}` : String(e) };
+      : { code: 'internal' as const, message: `inference failed: ${e instanceof Error ? e.message : String(e)}${detail}` };
     send({ kind: 'failed', id: req.id, error: err });
   } finally {
     running.delete(req.id);
