@@ -156,4 +156,5 @@ export class Engine {
   }
 }
 
+/** The id that selects the built-in classical fill (`--model classical`). */
 export { CLASSICAL_ID };

@@ -35,6 +35,7 @@ function defaultPixelLimit(): number {
   return Number.isFinite(env) && env > 0 ? env : DEFAULT_PIXEL_LIMIT;
 }
 
+/** Options of readImage. */
 export interface ReadOptions {
   /** Largest width × height accepted; checked from the header before any pixel is decoded. */
   pixelLimit?: number;
@@ -263,6 +264,7 @@ function to8bit(r: Raster): Raster {
   return { ...r, depth: 8, data: out };
 }
 
+/** Encoder settings shared by encodeImage and writeImage. */
 export interface EncodeOptions {
   /** Lossy quality 1–100 (JPEG, WebP, AVIF). Defaults favour fidelity: a restored photo is an archive. */
   quality?: number;
