@@ -276,6 +276,31 @@ describe('restoreFile / detectFile', () => {
     expect(meta.icc?.equals((await sharp(input).metadata()).icc!)).toBe(true);
   });
 
+  it('a 16-bit grayscale TIFF stays 16-bit grayscale, untouched outside the dilated hole', async () => {
+    const w = 96;
+    const h = 64;
+    const gray = new Uint16Array(w * h);
+    for (let i = 0; i < gray.length; i++) gray[i] = (i * 977) % 65536;
+    const input = join(work, 'gray16.tif');
+    await sharp(gray, { raw: { width: w, height: h, channels: 1 } }).toColourspace('grey16').tiff({ compression: 'lzw' }).toFile(input);
+    const maskPath = join(work, 'gray16-mask.png');
+    const m = boxes(w, h, [[40, 20, 50, 30]]);
+    await sharp(m.data, { raw: { width: w, height: h, channels: 1 } }).png().toFile(maskPath);
+    const out = join(work, 'gray16-out.tif');
+    await restoreFile(engine, input, out, { maskPath });
+    const back = await readImage(out);
+    expect([back.raster.channels, back.raster.depth]).toEqual([1, 16]);
+    let changedOutside = 0;
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const nearHole = x >= 36 && x < 54 && y >= 16 && y < 34;
+      if (!nearHole && back.raster.data[y * w + x] !== gray[y * w + x]) changedOutside++;
+    }
+    expect(changedOutside).toBe(0);
+    // The model's RGB fill comes back to one channel as luma (BT.601 weights).
+    const luma = 0.299 * FILL[0] + 0.587 * FILL[1] + 0.114 * FILL[2];
+    expect(Math.abs(back.raster.data[25 * w + 45]! - luma * 65535)).toBeLessThan(2);
+  });
+
   it('without a mask the detector proposes one, and --save-mask writes it', async () => {
     const input = join(work, 'red-bar.png');
     const img = photo(160, 100);
