@@ -377,6 +377,15 @@ export class EditorState {
     });
   }
 
+  /** File ▸ Save Project: history is saved as it happens; this confirms it and names the project. */
+  async saveProject(): Promise<void> {
+    if (!this.session) return;
+    await this.#guard(async () => {
+      const p = await this.api.project.save({});
+      this.notice = `Project “${p.name}” saved`;
+    });
+  }
+
   // ---- view -----------------------------------------------------------------------------------
 
   fit(): void {
