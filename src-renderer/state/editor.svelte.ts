@@ -188,7 +188,11 @@ export class EditorState {
   }
 
   async #opening(open: () => Promise<SessionView | null>): Promise<void> {
-    if (this.job) return;
+    if (this.job) {
+      this.notice = 'Wait for the running job to finish (or cancel it) before opening another photo.';
+      return;
+    }
+    this.error = null;
     this.isOpening = true;
     try {
       await this.#serial(async () => {
