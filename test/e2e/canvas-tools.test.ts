@@ -8,6 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** Chromium, the host and real inference share 2 busy cores: allow a whole flow several minutes. */
+const FLOW_TIMEOUT = 420_000;
 import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
 import { startHost, type RunningHost } from './support/host.js';
 import { EditorPage } from './pages/EditorPage.js';
@@ -138,7 +141,7 @@ describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
     expect(await editor.history.count()).toBe(steps);
     expect(await editor.byTestId('result-image').count()).toBe(0);
     expect(browser.errors, browser.errors.join('\n')).toEqual([]);
-  });
+  }, FLOW_TIMEOUT);
 
   it('refuses a file that is not a photo with a readable message and keeps the open photo', async () => {
     const dir = mkdtempSync(path.join(os.tmpdir(), 'kintsugi-e2e-bad-'));
@@ -155,5 +158,5 @@ describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
     await editor.screenshot('23-bad-file');
     expect(await editor.photoSize()).toEqual({ width: 3000, height: 4000 });
     expect(await editor.history.count()).toBe(steps);
-  });
+  }, FLOW_TIMEOUT);
 });

@@ -8,6 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+/** Chromium, the host and real inference share 2 busy cores: allow a whole flow several minutes. */
+const FLOW_TIMEOUT = 420_000;
 import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
 import { startHost, type RunningHost } from './support/host.js';
 import { e2eModels } from './support/models.js';
@@ -185,5 +188,5 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     await editor.screenshot('14-after-host-restart');
 
     expect(browser.errors, browser.errors.join('\n')).toEqual([]);
-  });
+  }, FLOW_TIMEOUT);
 });

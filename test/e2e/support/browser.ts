@@ -37,6 +37,8 @@ export async function launchBrowser(viewport = { width: 1400, height: 860 }): Pr
     deviceScaleFactor: 1,
   });
   const page = context.pages()[0] ?? (await context.newPage());
+  // Two cores shared with training and other tests: waits are generous, failures still surface.
+  page.setDefaultTimeout(90_000);
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
