@@ -196,7 +196,7 @@ def _stain(rng, h, w):
     field = _blob_alpha(rng, h, w, size)
     edge = rng.uniform(0.05, 0.25)
     a = np.clip(field / edge, 0, 1)
-    if rng.random() < 0.4:  # tide line
+    if rng.random() < 0.6:  # tide line
         rim = np.exp(-((field - 0.05) / 0.06) ** 2)
         a = np.clip(a * rng.uniform(0.4, 0.8) + rim * 0.6, 0, 1)
     a = _soften(a.astype(np.float32), 1.0) * rng.uniform(0.5, 0.9)
@@ -283,8 +283,8 @@ _KINDS = [
     (_scratch, 0.75, 7),
     (_crack, 0.55, 4),
     (_dust, 0.45, 1),
-    (_stain, 0.25, 2),
-    (_tear, 0.2, 2),
+    (_stain, 0.15, 2),
+    (_tear, 0.15, 2),
     (_fold, 0.15, 1),
     (_text, 0.12, 1),
 ]
@@ -334,7 +334,7 @@ def _margin(rng, img):
     colour = _light_colour(rng) if rng.random() < 0.7 else _dark_colour(rng)
     for side in range(4):
         if rng.random() < 0.5:
-            k = int(rng.uniform(0.03, 0.15) * (w if side < 2 else h)) + 1
+            k = int(rng.uniform(0.03, 0.3) * (w if side < 2 else h)) + 1
             if side == 0:
                 out[:, :k] = colour
             elif side == 1:
@@ -376,7 +376,7 @@ def paint_damage(rng: np.random.Generator, img: np.ndarray, *, age: bool = True)
     """Age the photo, paint damage into it and return (damaged, mask of visibly changed pixels)."""
     h, w = img.shape[:2]
     base = age_photo(rng, img) if age else img.astype(np.float32)
-    if age and rng.random() < 0.12:
+    if age and rng.random() < 0.25:
         base = _margin(rng, base)
     out = base.copy()
     area = np.zeros((h, w), bool)
