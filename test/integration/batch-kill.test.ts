@@ -72,7 +72,8 @@ describe('kintsugi batch killed with SIGKILL', () => {
     await new Promise<void>((resolve, reject) => {
       const timer = setInterval(() => {
         const c = ledgerCounts(killedOut);
-        if ((c['done'] ?? 0) >= 1) {
+        // Kill while the next photo is being restored (a `running` row), so resume must redo it.
+        if (((c['done'] ?? 0) >= 1 && (c['running'] ?? 0) >= 1) || (c['done'] ?? 0) >= 3) {
           clearInterval(timer);
           countsAtKill = c;
           process.kill(-child.pid!, 'SIGKILL');
