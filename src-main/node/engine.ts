@@ -12,7 +12,7 @@ export interface EngineOptions {
   modelsDir?: string;
   userModelsDir?: string;
   device?: Device;
-  /** How long a cancelled job may keep running before its worker is terminated (default 2 s). */
+  /** How long a cancelled job may keep running before its worker is retired (default 2 s). */
   hardStopMs?: number;
 }
 
@@ -140,9 +140,12 @@ export class Engine {
     return { image: r.image, modelId: model.spec.id, provider: r.provider };
   }
 
-  /** Hard stop: terminates the worker now (jobs in flight are rejected); the next job starts a new one. */
-  stop(): void {
-    this.client.hardStop();
+  /**
+   * Hard stop: jobs in flight are rejected now and the next job starts a new worker; the old one exits at
+   * its next return from native code. The promise resolves when it is gone (callers need not wait).
+   */
+  stop(): Promise<void> {
+    return this.client.hardStop();
   }
 
   /** The worker thread's id while one is running (diagnostics, tests). */

@@ -1,7 +1,7 @@
 /**
  * Inference worker entry point. onnxruntime's run() blocks the thread it runs on and cannot be interrupted,
  * so sessions live here, off the caller's event loop: the caller cancels softly (checked between tiles)
- * or terminates this thread for a hard stop. One job at a time per message, many sessions cached.
+ * or retires this thread for a hard stop (it exits at the next return to JavaScript). Sessions are cached.
  */
 import { parentPort } from 'node:worker_threads';
 import { KintsugiError, isKintsugiError } from '../core/errors.js';
@@ -41,7 +41,7 @@ function progressFor(id: string): (p: Step) => void {
   return throttleProgress((p) => send({ kind: 'progress', id, stage: p.stage, done: p.done, total: p.total }));
 }
 
-async function handle(req: Exclude<WorkerRequest, { kind: 'cancel' }>): Promise<void> {
+async function handle(req: Exclude<WorkerRequest, { kind: 'cancel' } | { kind: 'retire' }>): Promise<void> {
   const ac = new AbortController();
   running.set(req.id, ac);
   const opts = { signal: ac.signal, onProgress: progressFor(req.id) };
@@ -86,6 +86,11 @@ async function handle(req: Exclude<WorkerRequest, { kind: 'cancel' }>): Promise<
 }
 
 port.on('message', (req: WorkerRequest) => {
+  if (req.kind === 'retire') {
+    // We are in JavaScript here, so no onnxruntime call is in progress: leaving now is safe.
+    for (const ac of running.values()) ac.abort();
+    process.exit(0);
+  }
   if (req.kind === 'cancel') {
     running.get(req.id)?.abort();
     return;

@@ -39,8 +39,13 @@ export interface CancelRequest {
   id: string;
 }
 
+/** Hard stop: the worker exits as soon as it is back in JavaScript (never terminated mid native call). */
+export interface RetireRequest {
+  kind: 'retire';
+}
+
 /** Everything the caller may send. */
-export type WorkerRequest = PrepareRequest | RestoreRequest | DetectRequest | CancelRequest;
+export type WorkerRequest = PrepareRequest | RestoreRequest | DetectRequest | CancelRequest | RetireRequest;
 
 /** Which provider a session runs on, and why that one (failed attempts with their reasons). */
 export interface ProviderChoice {

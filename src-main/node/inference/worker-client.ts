@@ -1,7 +1,7 @@
 /**
  * The caller's side of the inference worker: spawns it (TS source under tsx, or compiled JS), sends jobs
- * with ids, relays throttled progress, cancels softly on AbortSignal and hard-stops by terminating the
- * thread when a native run does not return in time. A dead worker is respawned on the next job.
+ * with ids, relays throttled progress, cancels softly on AbortSignal and hard-stops by retiring the
+ * thread when a job does not stop in time. A dead or retired worker is replaced on the next job.
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -12,7 +12,7 @@ import { cancelled, fromJSON, KintsugiError } from '../../core/errors.js';
 import type { Progress } from '../../core/image.js';
 import { ownBuffer, type WorkerRequest, type WorkerResponse, type WorkerResults } from './protocol.js';
 
-type JobRequest = Exclude<WorkerRequest, { kind: 'cancel' }>;
+type JobRequest = Exclude<WorkerRequest, { kind: 'cancel' } | { kind: 'retire' }>;
 type Distribute<T> = T extends JobRequest ? Omit<T, 'id'> : never;
 /** A request as the client's callers write it (the client assigns the id). */
 export type JobInput = Distribute<JobRequest>;
@@ -70,7 +70,7 @@ export class InferenceClient {
   private generation = 0;
   private closed = false;
 
-  /** @param hardStopMs how long a cancelled job may keep running before the worker is terminated. */
+  /** @param hardStopMs how long a cancelled job may keep running before its worker is retired. */
   constructor(private readonly hardStopMs = 2000) {}
 
   private ensureWorker(): Worker {
@@ -129,7 +129,7 @@ export class InferenceClient {
       const onAbort = (): void => {
         worker.postMessage({ kind: 'cancel', id } satisfies WorkerRequest);
         timer = setTimeout(() => {
-          if (this.pending.has(id)) this.hardStop(id);
+          if (this.pending.has(id)) void this.hardStop(id);
         }, this.hardStopMs);
       };
       const done = (): void => {
@@ -162,18 +162,27 @@ export class InferenceClient {
     return { ...x, data };
   }
 
-  /** Terminates the worker now; every job in flight is rejected (as cancelled when its signal fired). */
-  hardStop(forJob?: string): void {
+  /**
+   * Hard stop: every job in flight is rejected now (as cancelled) and the next job gets a fresh worker.
+   * The old thread is retired rather than terminated: Worker.terminate() landing inside a synchronous
+   * onnxruntime call (session creation or run) makes the binding throw a C++ exception that aborts the
+   * whole process, and terminate() cannot interrupt native code anyway. The retired worker exits by
+   * itself as soon as it is back in JavaScript (between tiles). Resolves when it is gone.
+   */
+  hardStop(forJob?: string): Promise<void> {
     const w = this.worker;
-    if (!w) return;
     const jobs = [...this.pending.entries()];
     this.pending.clear();
     this.worker = undefined;
     this.generation++;
-    void w.terminate();
     for (const [id, j] of jobs) {
       j.reject(id === forJob ? cancelled() : new KintsugiError('cancelled', 'Job stopped: the inference worker was restarted'));
     }
+    if (!w) return Promise.resolve();
+    const gone = new Promise<void>((resolve) => w.once('exit', () => resolve()));
+    w.unref();
+    w.postMessage({ kind: 'retire' } satisfies WorkerRequest);
+    return gone;
   }
 
   /** Whether a worker thread is currently alive (tests and diagnostics). */
@@ -181,11 +190,12 @@ export class InferenceClient {
     return this.worker?.threadId;
   }
 
-  /** Stops the worker for good. */
-  async close(): Promise<void> {
+  /** Stops the worker for good; waits up to `graceMs` for it to leave a native call and exit. */
+  async close(graceMs = 5000): Promise<void> {
     this.closed = true;
-    const w = this.worker;
-    this.hardStop();
-    if (w) await w.terminate();
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([this.hardStop(), late]);
+    clearTimeout(timer);
   }
 }
