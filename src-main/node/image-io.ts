@@ -158,6 +158,10 @@ export async function readImage(path: string, opts: ReadOptions = {}): Promise<D
   if (!format) {
     throw badInput(path, `unsupported image format (${meta.format ?? 'unknown'}); use JPEG, PNG, TIFF, WebP or AVIF`);
   }
+  if (format === 'heif') {
+    // sharp's prebuilt libvips carries no HEVC decoder: only AVIF (AV1) HEIF files can be read.
+    throw badInput(path, 'unsupported image format (HEIC/HEVC); convert it to JPEG, PNG or AVIF first');
+  }
   const width = meta.autoOrient?.width ?? meta.width;
   const height = meta.autoOrient?.height ?? meta.height;
   if (!width || !height) throw badInput(path, 'image has no size (corrupt header)');
