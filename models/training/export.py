@@ -92,7 +92,8 @@ def main() -> None:
     p.add_argument("--ckpt", type=Path)
     p.add_argument("--id", required=True)
     p.add_argument("--default", action="store_true", help="make this the default inpaint model")
-    p.add_argument("--scores", type=Path, help="eval.py --json output (computed with PyTorch if absent)")
+    p.add_argument("--scores", type=Path, nargs="+",
+                   help="eval.py --json output(s), e.g. one per band (computed with PyTorch if absent)")
     p.add_argument("--notes", default="", help="extra known limits for the model card")
     p.add_argument("--out-dir", type=Path, default=MODELS)
     p.add_argument("--no-manifest", action="store_true", help="export and check only (tests)")
@@ -116,7 +117,14 @@ def main() -> None:
     if a.no_manifest:
         return
     if a.scores:
-        scores = json.loads(a.scores.read_text())
+        scores = {"dev": {}, "telea": {}}
+        for f in a.scores:
+            part = json.loads(f.read_text())
+            scores["dev"].update(part["dev"])
+            scores["telea"].update(part["telea"])
+        missing = [b for b in devset.BANDS if b not in scores["dev"]]
+        if missing:
+            raise SystemExit(f"{', '.join(str(f) for f in a.scores)}: no scores for {', '.join(missing)}")
     else:
         r = devset.evaluate({"model": lambda rgb, hole: inpaint_rgb(gen, rgb, hole), "telea": devset.telea}, log=print)
         scores = {"dev": r["model"], "telea": r["telea"]}
