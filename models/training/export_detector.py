@@ -45,6 +45,7 @@ def export_onnx(net: DetectorUNet, out: Path) -> None:
         )
         import onnx
         onnx.checker.check_model(onnx.load(tmp))
+        os.chmod(tmp, 0o644)  # mkstemp makes it private; the app and other users must read it
         with open(tmp, "rb") as f:
             os.fsync(f.fileno())
         os.replace(tmp, out)
