@@ -196,12 +196,13 @@ def _stain(rng, h, w):
     field = _blob_alpha(rng, h, w, size)
     edge = rng.uniform(0.05, 0.25)
     a = np.clip(field / edge, 0, 1)
-    if rng.random() < 0.6:  # tide line
+    if rng.random() < 0.8:  # tide line
         rim = np.exp(-((field - 0.05) / 0.06) ** 2)
         a = np.clip(a * rng.uniform(0.4, 0.8) + rim * 0.6, 0, 1)
     a = _soften(a.astype(np.float32), 1.0) * rng.uniform(0.5, 0.9)
-    tints = [(0.55, 0.40, 0.20), (0.75, 0.62, 0.35), (0.35, 0.28, 0.20), (0.90, 0.85, 0.70),
-             (0.20, 0.18, 0.15), (0.6, 0.5, 0.45)]
+    # Light foxing/water/bleach tints only: a flat dark-brown "stain" is indistinguishable from a sepia
+    # curtain or hair, and taught the detector to mark those (see cards/detect-damage-unet.md).
+    tints = [(0.55, 0.40, 0.20), (0.75, 0.62, 0.35), (0.90, 0.85, 0.70), (0.6, 0.5, 0.45), (0.95, 0.92, 0.85)]
     colour = np.array(tints[rng.integers(len(tints))], np.float32) * rng.uniform(0.85, 1.1)
     return a, colour.clip(0, 1)
 
