@@ -38,9 +38,6 @@ describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
     await host?.close();
   });
 
-  const holeText = async (): Promise<number> =>
-    Number((await editor.byTestId('hole-pixels').innerText()).replace(/[^\d]/g, ''));
-
   it('zooms, pans and paints with every tool', async () => {
     const { page } = browser;
     await editor.goto(host.url);
@@ -106,7 +103,7 @@ describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
     await editor.history.waitForEntries(3);
     expect((await editor.history.entries()).at(-1)?.label).toMatch(/line/i);
     const painted = await editor.maskPixels();
-    await expect.poll(holeText, { timeout: 30_000 }).toBe(painted);
+    await expect.poll(() => editor.holePixels(), { timeout: 30_000 }).toBe(painted);
 
     // Escape mid-stroke bails: no step, mask unchanged.
     await editor.selectTool('brush');
@@ -123,7 +120,7 @@ describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
     await editor.drawStroke([[2150, 1500], [2250, 2000]], { tool: 'eraser' });
     const erased = await editor.maskPixels();
     expect(erased).toBeLessThan(painted);
-    await expect.poll(holeText, { timeout: 30_000 }).toBe(erased);
+    await expect.poll(() => editor.holePixels(), { timeout: 30_000 }).toBe(erased);
     await editor.screenshot('21-12mp-tools');
 
     // Restore shows progress and can be cancelled: no step is recorded and no result appears.

@@ -40,9 +40,6 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     await host?.close();
   });
 
-  const holeText = async (): Promise<number> =>
-    Number((await editor.byTestId('hole-pixels').innerText()).replace(/[^\d]/g, ''));
-
   it('opens a scratched photo, finds damage, edits the mask, restores, compares, exports and reloads', async () => {
     const { page } = browser;
     await editor.goto(host.url);
@@ -59,7 +56,7 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     expect((await editor.history.entries()).at(-1)?.kind).toBe('detect');
     expect(await editor.maskPixels()).toBeGreaterThan(0);
     expect(await editor.isMaskShown()).toBe(true);
-    await expect.poll(holeText, { timeout: 30_000 }).toBe(await editor.maskPixels());
+    await expect.poll(() => editor.holePixels(), { timeout: 30_000 }).toBe(await editor.maskPixels());
     await editor.screenshot('02-detected');
     const afterDetect = await editor.maskPixels();
     const stepsBeforeStrokes = await editor.history.count();
@@ -74,7 +71,7 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     const afterLine = await editor.maskPixels();
     expect(afterLine).toBeGreaterThan(afterStroke);
     expect(await editor.history.count()).toBe(stepsBeforeStrokes + 2);
-    await expect.poll(holeText, { timeout: 30_000 }).toBe(afterLine);
+    await expect.poll(() => editor.holePixels(), { timeout: 30_000 }).toBe(afterLine);
     await editor.screenshot('03-painted');
 
     // Undo and redo from the history panel; jump back and forth.
@@ -86,7 +83,7 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     await editor.history.redo();
     expect(await editor.maskPixels()).toBe(afterStroke);
     // The locally replayed mask (detector keyframe + strokes) is the service's mask, pixel count for count.
-    await expect.poll(holeText, { timeout: 30_000 }).toBe(afterStroke);
+    await expect.poll(() => editor.holePixels(), { timeout: 30_000 }).toBe(afterStroke);
     await editor.screenshot('04-history-undo');
     await editor.history.jumpTo(last);
     expect(await editor.maskPixels()).toBe(afterLine);
@@ -100,10 +97,10 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     for (let i = 0; i < last; i++) await page.keyboard.press('Control+z');
     await editor.history.waitForCursor(0);
     expect(await editor.maskPixels()).toBe(0);
-    await expect.poll(holeText, { timeout: 30_000 }).toBe(0);
+    await expect.poll(() => editor.holePixels(), { timeout: 30_000 }).toBe(0);
     await editor.history.jumpTo(last);
     expect(await editor.maskPixels()).toBe(afterLine);
-    await expect.poll(holeText, { timeout: 30_000 }).toBe(afterLine);
+    await expect.poll(() => editor.holePixels(), { timeout: 30_000 }).toBe(afterLine);
 
     // Restore with progress; the result appears in place.
     await editor.restore();

@@ -19,6 +19,11 @@ export class EditorPage {
     this.compare = new ComparePage(page);
   }
 
+  /** The "N px masked" counter as a number: the hole size the service reports for the current mask. */
+  async holePixels(): Promise<number> {
+    return Number((await this.byTestId('hole-pixels').innerText()).replace(/[^\d]/g, ''));
+  }
+
   byTestId(id: string): Locator {
     return this.page.getByTestId(id);
   }
