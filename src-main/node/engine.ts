@@ -2,6 +2,7 @@
  * The engine facade every surface uses (CLI, app service, batch, evaluation): finds models, runs detection
  * and restoration in the inference worker, and reports which execution provider runs each model and why.
  */
+import type { ModelView } from '../core/api/contract.js';
 import { badInput, KintsugiError } from '../core/errors.js';
 import type { Device, Mask, Progress, Raster } from '../core/image.js';
 import { InferenceClient } from './inference/worker-client.js';
@@ -17,22 +18,11 @@ export interface EngineOptions {
 }
 
 /** A model as listed to people (`kintsugi models`, the model picker). */
-export interface ModelInfo {
-  id: string;
-  name: string;
-  task: 'inpaint' | 'detect-damage';
-  family: string;
+export type ModelInfo = ModelView & {
+  /** Absolute path of the ONNX file; null for the built-in classical fill. */
   file: string | null;
-  bytes: number;
-  source: 'builtin' | 'bundled' | 'user';
-  format: 'native' | 'lama' | 'migan' | 'classical';
-  isDefault: boolean;
-  provider?: string;
-  providerReason?: string;
   sha256?: string;
-  scores?: unknown;
-  card?: string;
-}
+};
 
 /** Per-job choices. */
 export interface JobOptions {
