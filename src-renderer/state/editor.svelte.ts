@@ -136,8 +136,22 @@ export class EditorState {
     await this.#guard(async () => {
       this.#setModels(await this.api.models.list({ resolveProviders: false }));
       // Resolving providers creates sessions; do it after the first paint.
-      this.#setModels(await this.api.models.list({ resolveProviders: true }));
+      await this.#resolveProviders();
     });
+  }
+
+  /** Chooses the execution device and re-asks which provider each model then runs on, and why. */
+  async setDevice(device: Device): Promise<void> {
+    this.device = device;
+    await this.#guard(() => this.#resolveProviders());
+  }
+
+  #providerAsk = 0;
+  async #resolveProviders(): Promise<void> {
+    const ask = ++this.#providerAsk;
+    const device = this.device;
+    const list = await this.api.models.list({ resolveProviders: true, device });
+    if (ask === this.#providerAsk) this.#setModels(list); // a later device choice wins over a slow answer
   }
 
   #setModels(list: ModelView[]): void {

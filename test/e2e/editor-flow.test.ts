@@ -51,6 +51,15 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     expect((await editor.history.entries()).map((e) => e.kind)).toEqual(['open']);
     await editor.screenshot('01-opened');
 
+    // Device picker: each choice re-resolves the provider, and the badge gives the host's reason.
+    await editor.chooseDevice('cuda');
+    await expect.poll(() => editor.providerBadge().then((b) => b.reason), { timeout: 60_000 }).toMatch(/^cuda: .*using cpu$/);
+    expect((await editor.providerBadge()).text).toBe('runs on cpu');
+    await editor.chooseDevice('cpu');
+    await expect.poll(() => editor.providerBadge().then((b) => b.reason), { timeout: 60_000 }).toBe('cpu: requested');
+    await editor.chooseDevice('auto');
+    await expect.poll(() => editor.providerBadge().then((b) => b.reason), { timeout: 60_000 }).toMatch(/auto|using cpu/);
+
     // Detect: the proposal becomes a step and fills the mask (overlay == the service's mask).
     await editor.detect();
     expect((await editor.history.entries()).at(-1)?.kind).toBe('detect');

@@ -304,8 +304,8 @@ export const contract = {
     z.object({ jobId: id, kind: z.enum(['detect', 'restore']).optional() }).strict(),
   ),
   'app:models.list': channel<ModelView[]>()(
-    'Installed models with the provider each runs on and why (resolving providers loads sessions).',
-    z.object({ resolveProviders: z.boolean().default(false) }).strict(),
+    'Installed models with the provider each runs on for `device` (default: the host\'s) and why (resolving providers loads sessions).',
+    z.object({ resolveProviders: z.boolean().default(false), device: deviceSchema.optional() }).strict(),
   ),
   'app:models.leaderboard': channel<LeaderboardRow[]>()(
     'Dev-set scores per model and hole band, from evaluation runs in the library or else the manifest.',

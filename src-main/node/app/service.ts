@@ -526,7 +526,7 @@ export class AppService {
         return { cancelled: true };
       },
       'app:models.list': async (a) => {
-        const models = await (await this.getEngine()).listModels({ resolveProviders: a.resolveProviders });
+        const models = await (await this.getEngine()).listModels({ resolveProviders: a.resolveProviders, ...(a.device ? { device: a.device } : {}) });
         return models.map((m): ModelView => {
           const { file: _f, sha256: _s, ...view } = m;
           return view;

@@ -192,6 +192,17 @@ export class EditorPage {
     return target;
   }
 
+  /** Picks an execution device; the picker re-asks the host which provider each model then runs on. */
+  async chooseDevice(device: string): Promise<void> {
+    await this.byTestId('device').selectOption(device);
+  }
+
+  /** The "runs on …" badge: its text and its tooltip (the host's reason for that provider). */
+  async providerBadge(): Promise<{ text: string; reason: string }> {
+    const badge = this.byTestId('provider');
+    return { text: (await badge.textContent())?.trim() ?? '', reason: (await badge.getAttribute('title')) ?? '' };
+  }
+
   async selectedModel(): Promise<string> {
     return this.byTestId('inpaint-model').inputValue();
   }
