@@ -21,7 +21,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kintsugi_train.detector import (  # noqa: E402
-    THRESHOLDS, DetectorUNet, confusion, count_params, heldout_set, loss_fn, random_crop_pair,
+    THRESHOLDS, DetectorUNet, confusion, count_params, heldout_set, loss_fn, predict, random_crop_pair,
     read_rgb, scores, split_train,
 )
 
@@ -43,9 +43,7 @@ def evaluate(net: DetectorUNet, val: list) -> dict:
     conf = np.zeros((len(THRESHOLDS), 3), np.int64)
     with torch.no_grad():
         for img, mask in val:
-            x = torch.from_numpy(img.transpose(2, 0, 1).copy())[None]
-            prob = torch.sigmoid(net(x))[0, 0].numpy()
-            conf += confusion(prob, mask)
+            conf += confusion(predict(net, img), mask)
     net.train()
     f1, iou = scores(conf)
     b = int(np.argmax(f1))
@@ -62,7 +60,11 @@ def main() -> None:
     ap.add_argument("--crop", type=int, default=128)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--ckpt-minutes", type=float, default=3.0)
-    ap.add_argument("--val-n", type=int, default=32, help="held-out crops scored at each checkpoint")
+    ap.add_argument("--val-n", type=int, default=32, help="held-out photos scored at each checkpoint")
+    ap.add_argument("--val-size", type=int, default=0,
+                    help="centre-crop the held-out photos to this size (0: whole photos, as eval_detector.py scores)")
+    ap.add_argument("--clean-frac", type=float, default=0.0,
+                    help="fraction of training crops left undamaged (negative examples against false positives)")
     ap.add_argument("--run-dir", type=Path, default=RUN_DIR)
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (tests)")
     ap.add_argument("--threads", type=int, default=1)
@@ -98,9 +100,10 @@ def main() -> None:
 
     train_paths, _ = split_train()
     photos = [(read_rgb(p) * 255).astype(np.uint8) for p in train_paths]
-    val = heldout_set(args.val_n, size=192)
+    val = heldout_set(args.val_n, size=args.val_size or None)
     log(f"params={count_params(net)} train_photos={len(photos)} val_crops={len(val)} "
-        f"batch={args.batch} crop={args.crop} lr={args.lr}")
+        f"batch={args.batch} crop={args.crop} lr={args.lr} clean_frac={args.clean_frac} "
+        f"val={'whole photos' if not args.val_size else f'{args.val_size}px crops'}")
 
     # A fresh stream per invocation so resumed runs do not replay the same crops.
     rng = np.random.default_rng([state["seed"], state["step"]])
@@ -132,7 +135,7 @@ def main() -> None:
         xs, ys = [], []
         for _ in range(args.batch):
             img = photos[int(rng.integers(len(photos)))].astype(np.float32) / 255.0
-            d, m = random_crop_pair(rng, img, args.crop)
+            d, m = random_crop_pair(rng, img, args.crop, args.clean_frac)
             xs.append(d.transpose(2, 0, 1))
             ys.append(m[None].astype(np.float32))
         x = torch.from_numpy(np.stack(xs))

@@ -373,15 +373,18 @@ def damage_mask(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     return m.astype(np.uint8)
 
 
-def paint_damage(rng: np.random.Generator, img: np.ndarray, *, age: bool = True) -> tuple[np.ndarray, np.ndarray]:
-    """Age the photo, paint damage into it and return (damaged, mask of visibly changed pixels)."""
+def paint_damage(rng: np.random.Generator, img: np.ndarray, *, age: bool = True,
+                 clean: bool = False) -> tuple[np.ndarray, np.ndarray]:
+    """Age the photo, paint damage into it and return (damaged, mask of visibly changed pixels).
+    clean=True ages and scans the photo without painting damage (an all-zero mask): a negative example,
+    so the detector learns that ordinary strong edges, margins and grain are not damage."""
     h, w = img.shape[:2]
     base = age_photo(rng, img) if age else img.astype(np.float32)
     if age and rng.random() < 0.25:
         base = _margin(rng, base)
     out = base.copy()
     area = np.zeros((h, w), bool)
-    for a, colour, is_area in _layers(rng, h, w):
+    for a, colour, is_area in ([] if clean else _layers(rng, h, w)):
         a3 = a[..., None]
         new = out * (1 - a3) + a3 * colour
         if is_area:  # a stain's visible change follows the photo's texture: judge it over a neighbourhood

@@ -114,8 +114,10 @@ def split_train() -> tuple[list[Path], list[Path]]:
     return train[:-HOLDOUT_TRAIN], held
 
 
-def random_crop_pair(rng: np.random.Generator, img: np.ndarray, size: int) -> tuple[np.ndarray, np.ndarray]:
-    """Random rescale/flip/crop of a clean photo, then synthetic damage painted into the crop."""
+def random_crop_pair(rng: np.random.Generator, img: np.ndarray, size: int,
+                     clean_frac: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """Random rescale/flip/crop of a clean photo, then synthetic damage painted into the crop (or, with
+    probability clean_frac, none: an aged, scanned but undamaged negative example)."""
     s = rng.uniform(0.5, 1.25)
     h, w = img.shape[:2]
     nh, nw = max(size, int(h * s)), max(size, int(w * s))
@@ -126,7 +128,8 @@ def random_crop_pair(rng: np.random.Generator, img: np.ndarray, size: int) -> tu
         im = im[:, ::-1]
     if rng.random() < 0.2:
         im = im.transpose(1, 0, 2)
-    return paint_damage(rng, np.ascontiguousarray(im))
+    clean = clean_frac > 0 and rng.random() < clean_frac
+    return paint_damage(rng, np.ascontiguousarray(im), clean=clean)
 
 
 def heldout_set(n: int, seed: int = 1234, size: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
