@@ -49,6 +49,8 @@ export function replayPlan(entries: readonly HistoryEntryView[], cursor: number)
     const e = entries[i]!;
     if (e.kind === 'stroke') {
       if (!e.stroke) return null;
+      // A stroke keyframe at the start means the byte cap cut what came before: its mask is the base.
+      if (i === 0 && e.keyframe) return { base: e, ops: ops.reverse() };
       ops.push(opFromCommand(e.stroke));
     } else if (e.kind === 'open' || e.kind === 'clear') {
       return { base: null, ops: ops.reverse() };

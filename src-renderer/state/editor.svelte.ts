@@ -476,7 +476,7 @@ export class EditorState {
     const { entries, cursor } = view.history;
     const at = entries[cursor];
     // Remember the mask of a keyframe we stand on.
-    if (at && KEYFRAME_KINDS.has(at.kind)) {
+    if (at && (KEYFRAME_KINDS.has(at.kind) || at.keyframe)) {
       const key = keyframeKey(view.projectId, at);
       if (!this.#keyframes.has(key)) {
         const canvas = view.maskBlobId ? await this.#tintedBlob(view.maskBlobId, mask) : null;

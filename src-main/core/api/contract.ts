@@ -86,6 +86,8 @@ export interface HistoryEntryView {
   label: string;
   /** For `stroke` entries, so a renderer can redraw without fetching the mask. */
   stroke?: StrokeCommand;
+  /** The entry stores the whole mask it leaves (every non-stroke step, and every Nth stroke of a long run). */
+  keyframe?: boolean;
   createdAt: number;
 }
 

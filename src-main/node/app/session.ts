@@ -54,6 +54,18 @@ function labelFor(cmd: HistoryCommand): string {
 
 let sessionCounter = 0;
 
+/**
+ * Every this many strokes in a row, the stroke entry also stores the mask it leaves (a keyframe): reopening
+ * replays at most this many strokes, and the history byte cap can cut a long painting session there.
+ */
+export const STROKES_PER_KEYFRAME = 32;
+
+/** The stored payload of a stroke entry: its command, plus the mask snapshot when it is a keyframe. */
+function strokeOf(e: HistoryEntry): StrokeCommand {
+  const p = e.payload as StrokeCommand | (KeyframePayload & { stroke: StrokeCommand });
+  return 'stroke' in p && typeof p.stroke === 'object' ? p.stroke : (p as StrokeCommand);
+}
+
 /** The open photo and its history cursor; every mutation is persisted before it returns. */
 export class Session {
   readonly id: string;
@@ -67,6 +79,8 @@ export class Session {
   private cachedMaskPng: { rev: number; png: Buffer } | null = null;
   private originalPng: Promise<Buffer> | null = null;
   private holes = 0;
+  /** Strokes between the keyframe the cursor rebuilds from and the cursor. */
+  private strokesSinceKeyframe = 0;
 
   private constructor(
     private readonly lib: Library,
@@ -155,13 +169,22 @@ export class Session {
       if (!cmd.points.some((v, i) => (i % 2 === 0 ? v > -cmd.size && v < size.width + cmd.size : v > -cmd.size && v < size.height + cmd.size))) {
         throw badInput(undefined, 'the stroke lies entirely outside the photo');
       }
-      this.lib.history.append(this.project.id, { kind: 'stroke', label: labelFor(cmd), payload: cmd });
+      const entry = this.lib.history.append(this.project.id, { kind: 'stroke', label: labelFor(cmd), payload: cmd });
       const box = strokeBox(this.mask, cmd);
       const before = box ? countHolesIn(this.mask, box) : 0;
       paintStroke(this.mask, cmd);
       this.holes += box ? countHolesIn(this.mask, box) - before : 0;
       this.keyMaskId = null;
       this.bump();
+      if (++this.strokesSinceKeyframe >= STROKES_PER_KEYFRAME) {
+        const isEmpty = this.mask.data.every((v) => v === 0);
+        const maskId = isEmpty ? null : this.lib.blobs.put(await maskToPng(this.mask));
+        const payload: KeyframePayload & { stroke: StrokeCommand } = { mask: maskId, result: this.resultId, stroke: cmd };
+        const blobs = [maskId, this.resultId].filter((b): b is string => b !== null);
+        this.lib.history.makeKeyframe(this.project.id, entry.seq, { payload, blobs });
+        this.keyMaskId = maskId;
+        this.strokesSinceKeyframe = 0;
+      }
       return;
     }
     if (cmd.kind === 'clear') {
@@ -249,8 +272,9 @@ export class Session {
     const strokes = this.lib.history
       .list(pid)
       .filter((e) => e.seq > key.seq && e.seq <= cursor && e.kind === 'stroke');
-    for (const s of strokes) paintStroke(this.mask, s.payload as StrokeCommand);
+    for (const s of strokes) paintStroke(this.mask, strokeOf(s));
     if (strokes.length > 0) this.keyMaskId = null;
+    this.strokesSinceKeyframe = strokes.length;
     this.holes = countHoles(this.mask);
     this.bump();
   }
@@ -299,6 +323,7 @@ export class Session {
 
 function toView(e: HistoryEntry, index: number): HistoryEntryView {
   const v: HistoryEntryView = { index, kind: e.kind as HistoryKind, label: e.label, createdAt: e.createdAt };
-  if (e.kind === 'stroke') v.stroke = e.payload as StrokeCommand;
+  if (e.kind === 'stroke') v.stroke = strokeOf(e);
+  if (e.keyframe) v.keyframe = true;
   return v;
 }

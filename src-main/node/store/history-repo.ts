@@ -160,6 +160,7 @@ export class HistoryRepo {
       for (const b of new Set(snapshot.blobs)) link.run(projectId, seq, b);
     })();
     this.blobStore.collect(old.blobs);
+    if (this.maxBytesPerProject !== undefined) this.cap(projectId, this.maxBytesPerProject);
   }
 
   /** Bytes the project's history costs: payload JSON plus every distinct blob it references, once. */

@@ -52,6 +52,19 @@ describe('history replay plan', () => {
     expect(replayPlan([entry(0, 'open'), noPoints], 1)).toBeNull();
   });
 
+  it('replays over stroke keyframes, but starts from one the byte cap left first', () => {
+    const kf = (i: number) => ({ ...entry(i, 'stroke'), stroke: stroke('brush', [i, i, i + 9, i]), keyframe: true });
+    const s = (i: number) => ({ ...entry(i, 'stroke'), stroke: stroke('eraser', [i, 0, i, 9]) });
+    // Whole history: the snapshot stroke is replayed like any stroke (no mask fetch needed).
+    expect(replayPlan([entry(0, 'open'), s(1), kf(2), s(3)], 3)).toMatchObject({ base: null });
+    expect(replayPlan([entry(0, 'open'), s(1), kf(2), s(3)], 3)!.ops).toHaveLength(3);
+    // Cut history: the first entry's mask (which includes its own stroke) is the base.
+    const cut = [kf(0), s(1), s(2)];
+    expect(replayPlan(cut, 2)).toMatchObject({ base: { index: 0, keyframe: true } });
+    expect(replayPlan(cut, 2)!.ops.map((o) => o.tool)).toEqual(['eraser', 'eraser']);
+    expect(replayPlan(cut, 0)).toMatchObject({ base: { index: 0 }, ops: [] });
+  });
+
   it('keys keyframes by project, position, kind and time', () => {
     const a = entry(1, 'detect');
     expect(keyframeKey('p1', a)).not.toBe(keyframeKey('p2', a));
