@@ -43,6 +43,11 @@ async function withDialogs(channel: Channel, args: Record<string, unknown>, win:
       if (r.canceled || !r.filePaths[0]) return null;
       host.outputDir = r.filePaths[0];
     }
+    if (args.pickMasks && !args.masksDir) {
+      const r = await dialog.showOpenDialog({ title: 'Folder of masks (white = damage), matched to photos by name', properties: ['openDirectory'] });
+      if (r.canceled || !r.filePaths[0]) return null;
+      host.masksDir = r.filePaths[0];
+    }
     return host;
   }
   return {};

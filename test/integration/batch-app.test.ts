@@ -77,6 +77,25 @@ describe('batch through the app API', () => {
     expect(await Promise.all(made.map((m) => sha256(m.abs)))).toEqual(hashes);
   });
 
+  it('takes the folders Electron chose in its dialogs (photos, output, masks) from the host, not the renderer', async () => {
+    const inDir = path.join(root, 'in-dialog');
+    const masksDir = path.join(root, 'masks-dialog');
+    const outputDir = path.join(root, 'out-dialog');
+    const made = await makePhotos(inDir, 2, { maskDir: masksDir });
+    // What main passes after the dialogs; the renderer only said "ask me for masks too".
+    const r = await service.invoke('app:batch.start', { pickMasks: true, modelId: 'classical' }, { inputDir: inDir, outputDir, masksDir });
+    if (!r.ok) throw new Error(r.error.message);
+    const final = await ended((r.value as BatchStatus).batchId);
+    expect(final.state).toBe('done');
+    expect(final.outputDir).toBe(outputDir);
+    const { default: Database } = await import('better-sqlite3');
+    const db = new Database(path.join(outputDir, '.kintsugi-batch.sqlite'), { readonly: true });
+    const rows = db.prepare("SELECT mask_path FROM files WHERE state = 'done' ORDER BY mask_path").all() as Array<{ mask_path: string | null }>;
+    db.close();
+    expect(rows).toHaveLength(made.length);
+    for (const row of rows) expect(path.dirname(row.mask_path ?? '')).toBe(masksDir); // the given masks, not detection
+  });
+
   it('cancel stops the batch and names a missing folder clearly', async () => {
     const inDir = path.join(root, 'in2');
     const masksDir = path.join(root, 'masks2');

@@ -343,6 +343,8 @@ export const contract = {
         outputDir: filePath.optional(),
         /** Masks matched to photos by relative path and file name (any image extension); else detection. */
         masksDir: filePath.optional(),
+        /** Electron: ask for a masks folder with a dialog (the renderer never supplies paths there). */
+        pickMasks: z.boolean().default(false),
         detect: z.boolean().default(true),
         ...jobChoice,
       })

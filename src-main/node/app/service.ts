@@ -58,6 +58,7 @@ export interface HostContext {
   /** batch.start: folders chosen in dialogs. */
   inputDir?: string;
   outputDir?: string;
+  masksDir?: string;
 }
 
 export interface AppServiceOptions {
@@ -394,7 +395,7 @@ export class AppService {
         inDir: resolve(inDir),
         outDir: resolve(outDir),
         gate,
-        ...(args.masksDir !== undefined ? { masksDir: resolve(args.masksDir) } : {}),
+        ...((host.masksDir ?? args.masksDir) !== undefined ? { masksDir: resolve((host.masksDir ?? args.masksDir)!) } : {}),
         ...(args.modelId !== undefined ? { modelId: args.modelId } : {}),
         ...(args.device !== undefined ? { device: args.device } : {}),
       },
