@@ -2,7 +2,9 @@
  * Batch throughput: photos per minute for 100 photos of ~3 MP on this machine, with given masks and with
  * the damage detector proposing them, `--jobs 1` vs `--jobs 2`, and each run's peak memory. Every
  * configuration runs the real CLI in its own process (so peak RSS is that run's alone) over the same
- * generated photos, in the same session; figures are printed as ratios against the first row.
+ * generated photos, in the same session; figures are printed as ratios against the first row (the
+ * built-in classical fill with given masks and one job, the cheapest configuration).
+ * Rows: KINTSUGI_BENCH_BATCH_ROWS=given,detected (default both) picks the mask sources to measure.
  *
  *   npx tsx test/bench/batch.bench.ts            (also run by `npm run bench`)
  *   KINTSUGI_BENCH_PHOTOS=20 npx tsx test/bench/batch.bench.ts   (a quicker look)
@@ -115,7 +117,7 @@ function table(rows: Row[]): string {
   return lines.join('\n');
 }
 
-/** Runs every configuration and returns the markdown table (also written to /work/notes/bench-batch.md). */
+/** Runs every configuration and returns the markdown table (also written to KINTSUGI_BENCH_OUT when set). */
 export async function benchBatch(): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), 'kintsugi-bench-batch-'));
   try {
@@ -123,18 +125,21 @@ export async function benchBatch(): Promise<string> {
     const maskDir = path.join(root, 'masks');
     console.log(`batch bench: generating ${PHOTOS} photos of ~3 MP…`);
     await makeInputs(inDir, maskDir);
-    const configs: Array<{ name: string; masks: boolean; jobs: number }> = [
-      { name: 'given masks, --jobs 1', masks: true, jobs: 1 },
-      { name: 'given masks, --jobs 2', masks: true, jobs: 2 },
+    const wanted = new Set((process.env['KINTSUGI_BENCH_BATCH_ROWS'] ?? 'given,detected').split(','));
+    const configs: Array<{ name: string; masks: boolean; jobs: number; model?: string }> = [
+      { name: 'baseline: classical fill, given masks, --jobs 1', masks: true, jobs: 1, model: 'classical' },
     ];
-    if (hasDetector()) {
+    if (wanted.has('given')) {
+      configs.push({ name: 'given masks, --jobs 1', masks: true, jobs: 1 }, { name: 'given masks, --jobs 2', masks: true, jobs: 2 });
+    }
+    if (wanted.has('detected') && hasDetector()) {
       configs.push({ name: 'detected masks, --jobs 1', masks: false, jobs: 1 }, { name: 'detected masks, --jobs 2', masks: false, jobs: 2 });
-    } else console.log('batch bench: no damage-detection model in models/manifest.json; detection rows skipped');
+    } else if (wanted.has('detected')) console.log('batch bench: no damage-detection model in models/manifest.json; detection rows skipped');
     const rows: Row[] = [];
     for (const [i, c] of configs.entries()) {
       const outDir = path.join(root, `out-${i}`);
-      const args = ['batch', inDir, '--out', outDir, '--jobs', String(c.jobs), '--json', ...(c.masks ? ['--masks', maskDir] : [])];
-      console.log(`batch bench: ${c.name}…`);
+      const args = ['batch', inDir, '--out', outDir, '--jobs', String(c.jobs), '--json', ...(c.masks ? ['--masks', maskDir] : []), ...(c.model ? ['--model', c.model] : [])];
+      console.log(`batch bench: ${c.name}… (${new Date().toISOString().slice(11, 19)})`);
       const r = await runCli(args);
       if (r.code !== 0 && r.code !== 1) throw new Error(`kintsugi batch exited ${r.code}: ${r.stderr.slice(-2000)}`);
       const summary = JSON.parse(r.stdout) as { restored: string[]; failed: unknown[] };
@@ -146,7 +151,7 @@ export async function benchBatch(): Promise<string> {
         model = (db.prepare("SELECT group_concat(DISTINCT model_id) AS m FROM files WHERE state = 'done'").get() as { m: string | null }).m ?? '?';
         db.close();
       }
-      rows.push({ ...c, seconds: r.seconds, perMinute: (summary.restored.length / r.seconds) * 60, peakMiB: r.peakMiB, failed: summary.failed.length, model });
+      rows.push({ name: c.name, masks: c.masks, jobs: c.jobs, seconds: r.seconds, perMinute: (summary.restored.length / r.seconds) * 60, peakMiB: r.peakMiB, failed: summary.failed.length, model });
       await rm(outDir, { recursive: true, force: true });
     }
     const md = table(rows);
@@ -156,7 +161,8 @@ export async function benchBatch(): Promise<string> {
       `2 CPU cores (a training run may share them), real \`kintsugi batch\` CLI per row (wall time includes ` +
       `process start and model loading); peak RSS is the CLI process's VmHWM (inference workers are threads, ` +
       `so included).\n\n${md}\n`;
-    await writeFile('/work/notes/bench-batch.md', note).catch(() => undefined);
+    const out = process.env['KINTSUGI_BENCH_OUT'];
+    if (out) await writeFile(out, note);
     return md;
   } finally {
     await rm(root, { recursive: true, force: true });

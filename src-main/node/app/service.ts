@@ -375,6 +375,16 @@ export class AppService {
     return task ? rows.filter((r) => r.task === task) : rows;
   }
 
+  /** Pause / resume / cancel: acts and changes state only from the states it applies to; returns a copy. */
+  private moveBatch(batchId: string, from: BatchStatus['state'][], to: BatchStatus['state'], act: (b: BatchRun) => void): BatchStatus {
+    const b = this.batch(batchId);
+    if (from.includes(b.status.state)) {
+      act(b);
+      b.status.state = to;
+    }
+    return structuredClone(b.status);
+  }
+
   private async startBatch(
     args: { inputDir?: string | undefined; outputDir?: string | undefined; masksDir?: string | undefined; detect: boolean; modelId?: string | undefined; device?: Device | undefined },
     host: HostContext,
@@ -568,30 +578,9 @@ export class AppService {
         return this.exportFile(bytes, `${stem}-before-after.${a.format === 'png' ? 'png' : 'jpg'}`, a.format, host);
       },
       'app:batch.start': (a, host) => this.startBatch(a, host),
-      'app:batch.pause': async (a) => {
-        const b = this.batch(a.batchId);
-        if (b.status.state === 'running') {
-          b.gate.pause();
-          b.status.state = 'paused';
-        }
-        return structuredClone(b.status);
-      },
-      'app:batch.resume': async (a) => {
-        const b = this.batch(a.batchId);
-        if (b.status.state === 'paused') {
-          b.gate.resume();
-          b.status.state = 'running';
-        }
-        return structuredClone(b.status);
-      },
-      'app:batch.cancel': async (a) => {
-        const b = this.batch(a.batchId);
-        if (b.status.state === 'running' || b.status.state === 'paused') {
-          b.controller.abort();
-          b.status.state = 'cancelled';
-        }
-        return structuredClone(b.status);
-      },
+      'app:batch.pause': async (a) => this.moveBatch(a.batchId, ['running'], 'paused', (b) => b.gate.pause()),
+      'app:batch.resume': async (a) => this.moveBatch(a.batchId, ['paused'], 'running', (b) => b.gate.resume()),
+      'app:batch.cancel': async (a) => this.moveBatch(a.batchId, ['running', 'paused'], 'cancelled', (b) => b.controller.abort()),
       'app:batch.status': async (a) => structuredClone(this.batch(a.batchId).status),
     } satisfies { [C in Channel]: (a: Parameters<Handlers[C]>[0], host: HostContext) => ReturnType<Handlers[C]> };
     return h as unknown as Handlers;
