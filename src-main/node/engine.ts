@@ -15,6 +15,8 @@ export interface EngineOptions {
   device?: Device;
   /** How long a cancelled job may keep running before its worker is retired (default 2 s). */
   hardStopMs?: number;
+  /** onnxruntime intra-op threads per session (default: every core); batch `--jobs N` splits the cores. */
+  threads?: number;
 }
 
 /** A model as listed to people (`kintsugi models`, the model picker). */
@@ -55,7 +57,7 @@ export class Engine {
   /** Loads the registry (bundled manifest + user folder); the worker starts with the first job. */
   static async create(opts: EngineOptions = {}): Promise<Engine> {
     const registry = await loadRegistry({ modelsDir: opts.modelsDir, userModelsDir: opts.userModelsDir });
-    return new Engine(registry, new InferenceClient(opts.hardStopMs), opts.device ?? 'auto', opts);
+    return new Engine(registry, new InferenceClient(opts.hardStopMs, opts.threads), opts.device ?? 'auto', opts);
   }
 
   /** Re-reads the manifest and the user models folder (after the user adds or removes a model file). */

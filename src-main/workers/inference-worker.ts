@@ -3,12 +3,12 @@
  * so sessions live here, off the caller's event loop: the caller cancels softly (checked between tiles)
  * or retires this thread for a hard stop (it exits at the next return to JavaScript). Sessions are cached.
  */
-import { parentPort } from 'node:worker_threads';
+import { parentPort, workerData } from 'node:worker_threads';
 import { KintsugiError, isKintsugiError } from '../core/errors.js';
 import type { Device } from '../core/image.js';
 import { classicalBackend, detectRaster, inpaintRaster, probToMask } from '../node/inference/pipeline-port.js';
 import { detectBackend, inpaintBackend } from '../node/inference/ort-backends.js';
-import { ownBuffer, type WorkerRequest, type WorkerResponse } from '../node/inference/protocol.js';
+import { ownBuffer, type InferenceWorkerData, type WorkerRequest, type WorkerResponse } from '../node/inference/protocol.js';
 import { createSession, type ChosenSession } from '../node/inference/providers.js';
 import { throttleProgress, type Step } from '../node/inference/throttle.js';
 import type { ModelSpec } from '../node/models/registry.js';
@@ -16,6 +16,7 @@ import type { ModelSpec } from '../node/models/registry.js';
 const port = parentPort;
 if (!port) throw new Error('inference-worker must run in a worker thread');
 
+const threads = (workerData as InferenceWorkerData | null)?.threads;
 const sessions = new Map<string, Promise<ChosenSession>>();
 const running = new Map<string, AbortController>();
 
@@ -25,7 +26,7 @@ function session(model: ModelSpec, device: Device, progress?: (p: Step) => void)
   let s = sessions.get(key);
   if (!s) {
     progress?.({ stage: 'load-model', done: 0, total: 1 });
-    s = createSession(model.file, device);
+    s = createSession(model.file, device, threads);
     sessions.set(key, s);
     s.catch(() => sessions.delete(key));
   }

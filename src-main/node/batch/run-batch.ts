@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { mkdir, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Device } from '../../core/image.js';
 import { badInput, cancelled, isKintsugiError } from '../../core/errors.js';
@@ -286,7 +287,9 @@ async function runLocked(
     const engineFor = async (slot: number): Promise<Engine> => {
       let engine = engines[slot];
       if (engine === undefined) {
-        engine = await Engine.create(opts.engineOptions);
+        // N engines share the cores: each session gets its share of threads instead of all of them.
+        const threads = opts.engineOptions?.threads ?? Math.max(1, Math.floor(availableParallelism() / slots));
+        engine = await Engine.create({ ...opts.engineOptions, threads });
         engines[slot] = engine;
         ownEngines.push(engine);
       }

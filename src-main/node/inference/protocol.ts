@@ -71,3 +71,9 @@ export function ownBuffer(a: Uint8Array | Uint16Array | Float32Array): ArrayBuff
   const b = a.buffer;
   return b instanceof ArrayBuffer && a.byteOffset === 0 && a.byteLength === b.byteLength ? b : undefined;
 }
+
+/** What the inference worker is started with. */
+export interface InferenceWorkerData {
+  /** onnxruntime intra-op threads per session; absent = every core. */
+  threads?: number;
+}

@@ -60,7 +60,7 @@ ort.env.logLevel = 'fatal';
  * Creates a session on the first provider of `device`'s order that works. A model that fails on the CPU
  * too is bad input naming the file (corrupt or uses operators onnxruntime cannot run).
  */
-export async function createSession(file: string, device: Device): Promise<ChosenSession> {
+export async function createSession(file: string, device: Device, threads: number = availableParallelism()): Promise<ChosenSession> {
   const failures: string[] = [];
   for (const p of providerOrder(device)) {
     const skip = precheck(p);
@@ -71,7 +71,7 @@ export async function createSession(file: string, device: Device): Promise<Chose
     try {
       const session = await ort.InferenceSession.create(file, {
         executionProviders: [ORT_NAME[p]],
-        intraOpNumThreads: availableParallelism(),
+        intraOpNumThreads: Math.max(1, Math.floor(threads)),
         interOpNumThreads: 1,
         graphOptimizationLevel: 'all',
         logSeverityLevel: 4,

@@ -10,7 +10,7 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { cancelled, fromJSON, KintsugiError } from '../../core/errors.js';
 import type { Progress } from '../../core/image.js';
-import { ownBuffer, type WorkerRequest, type WorkerResponse, type WorkerResults } from './protocol.js';
+import { ownBuffer, type InferenceWorkerData, type WorkerRequest, type WorkerResponse, type WorkerResults } from './protocol.js';
 
 type JobRequest = Exclude<WorkerRequest, { kind: 'cancel' } | { kind: 'retire' }>;
 type Distribute<T> = T extends JobRequest ? Omit<T, 'id'> : never;
@@ -50,14 +50,15 @@ function tsxEsmApi(): string {
   return join(dirname(pkgPath), pkg.exports['./esm/api']!.import.default);
 }
 
-function spawn(): Worker {
+function spawn(threads: number | undefined): Worker {
   const { url, tsx } = workerEntry();
-  if (!tsx) return new Worker(url);
+  const workerData: InferenceWorkerData = threads !== undefined ? { threads } : {};
+  if (!tsx) return new Worker(url, { workerData });
   if (!existsSync(fileURLToPath(url))) throw new KintsugiError('internal', `inference worker not found at ${url.href}`);
   // Under tsx (tests, dev) the worker needs tsx's loader registered inside its own thread first.
   const api = pathToFileURL(tsxEsmApi()).href;
   const code = `import(${JSON.stringify(api)}).then((m) => { m.register(); return import(${JSON.stringify(url.href)}); });`;
-  return new Worker(code, { eval: true });
+  return new Worker(code, { eval: true, workerData });
 }
 
 let nextId = 0;
@@ -70,13 +71,20 @@ export class InferenceClient {
   private generation = 0;
   private closed = false;
 
-  /** @param hardStopMs how long a cancelled job may keep running before its worker is retired. */
-  constructor(private readonly hardStopMs = 2000) {}
+  /**
+   * @param hardStopMs how long a cancelled job may keep running before its worker is retired.
+   * @param threads onnxruntime intra-op threads per session (default: every core); `--jobs N` gives each
+   *   of its N engines a share so they do not fight over the same cores.
+   */
+  constructor(
+    private readonly hardStopMs = 2000,
+    private readonly threads?: number,
+  ) {}
 
   private ensureWorker(): Worker {
     if (this.closed) throw new KintsugiError('internal', 'engine is closed');
     if (this.worker) return this.worker;
-    const w = spawn();
+    const w = spawn(this.threads);
     const gen = ++this.generation;
     w.on('message', (m: WorkerResponse) => gen === this.generation && this.onMessage(m));
     w.on('error', (e) => gen === this.generation && this.onDeath(`inference worker crashed: ${e.message}`));
