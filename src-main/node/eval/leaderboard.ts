@@ -4,19 +4,12 @@ import type { Database } from '../store/db.js';
  * One leaderboard line: a model's mean scores over one hole band of an evaluation run ('all' = every
  * image of the run). The Models view and `kintsugi eval` both show these.
  */
-export interface LeaderboardRow {
-  runId: number;
+export interface LeaderboardRow extends BandScores {
   modelId: string;
   name: string;
   sha256: string | null;
   provider: string;
   isBaseline: boolean;
-  band: string;
-  n: number;
-  psnr: number;
-  ssim: number;
-  psnrHole: number;
-  ssimHole: number;
   /** Mean restore time per image, ms. */
   ms: number;
 }
