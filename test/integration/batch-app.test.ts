@@ -4,6 +4,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvent, BatchStatus } from '../../src-main/core/api/contract.js';
+import { appCaller } from './helpers/app-call.js';
 import { AppService, type AppEngine } from '../../src-main/node/app/service.js';
 import { Engine } from '../../src-main/node/engine.js';
 import { makePhotos, repoRoot, sha256 } from './batch-fixtures.js';
@@ -12,11 +13,7 @@ let root: string;
 let service: AppService;
 const events: AppEvent[] = [];
 
-async function call<T>(channel: string, args: unknown = {}): Promise<T> {
-  const r = await service.invoke(channel, args);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.value as T;
-}
+const call = appCaller(() => service);
 
 function ended(batchId: string): Promise<BatchStatus> {
   return new Promise((resolve) => {

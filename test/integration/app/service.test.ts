@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvent, ExportResult, HistoryView, ProjectSummary, SessionView } from '../../../src-main/core/api/contract.js';
 import { Engine } from '../../../src-main/node/engine.js';
+import { appCaller } from '../helpers/app-call.js';
 import { AppService, type AppEngine } from '../../../src-main/node/app/service.js';
 
 const data = resolve(__dirname, '../../../../shared/data');
@@ -15,11 +16,7 @@ let dataDir: string;
 let service: AppService;
 const events: AppEvent[] = [];
 
-async function call<T>(channel: string, args: unknown = {}): Promise<T> {
-  const r = await service.invoke(channel, args);
-  if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-  return r.value as T;
-}
+const call = appCaller(() => service);
 const make = () =>
   AppService.create({
     dataDir,
