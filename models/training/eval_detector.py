@@ -21,7 +21,7 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kintsugi_train.detector import (  # noqa: E402
-    DATA, THRESHOLDS, DetectorUNet, confusion, heldout_set, predict, read_rgb, scores,
+    DATA, THRESHOLDS, DetectorUNet, detector_from_state, confusion, heldout_set, predict, read_rgb, scores,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -33,8 +33,7 @@ REAL = ["bopbtl-scratched/a.png", "bopbtl-scratched/b.png", "bopbtl-scratched/c.
 
 def load_net(ckpt: Path) -> tuple[DetectorUNet, dict]:
     ck = torch.load(ckpt, map_location="cpu")
-    net = DetectorUNet()
-    net.load_state_dict(ck["model"])
+    net = detector_from_state(ck["model"])
     net.eval()
     return net, ck.get("state", {})
 

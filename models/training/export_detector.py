@@ -23,7 +23,7 @@ import torch
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kintsugi_train import manifest  # noqa: E402
 from kintsugi_train.detector import (  # noqa: E402
-    DATA, PAD_MULTIPLE, DetectorUNet, ProbabilityModel, count_params, pad_to_multiple, read_rgb,
+    DATA, PAD_MULTIPLE, DetectorUNet, detector_from_state, ProbabilityModel, count_params, pad_to_multiple, read_rgb,
 )
 
 HERE = Path(__file__).resolve().parent
@@ -89,8 +89,7 @@ def main() -> None:
     torch.set_num_threads(1)
 
     ck = torch.load(args.ckpt, map_location="cpu")
-    net = DetectorUNet()
-    net.load_state_dict(ck["model"])
+    net = detector_from_state(ck["model"])
     net.eval()
     state = ck.get("state", {})
 

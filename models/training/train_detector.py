@@ -37,14 +37,22 @@ def save_atomic(obj: dict, path: Path) -> None:
     os.replace(tmp, path)
 
 
-def evaluate(net: DetectorUNet, val: list) -> dict:
+def train_mode(net: DetectorUNet, freeze_bn: bool) -> None:
+    net.train()
+    if freeze_bn:
+        for m in net.modules():
+            if isinstance(m, torch.nn.BatchNorm2d):
+                m.eval()
+
+
+def evaluate(net: DetectorUNet, val: list, freeze_bn: bool = False) -> dict:
     """Micro-averaged F1/IoU over the fixed held-out crops: at 0.5 and at the best threshold."""
     net.eval()
     conf = np.zeros((len(THRESHOLDS), 3), np.int64)
     with torch.no_grad():
         for img, mask in val:
             conf += confusion(predict(net, img), mask)
-    net.train()
+    train_mode(net, freeze_bn)
     f1, iou = scores(conf)
     b = int(np.argmax(f1))
     i5 = int(np.argmin(np.abs(THRESHOLDS - 0.5)))
@@ -63,6 +71,13 @@ def main() -> None:
     ap.add_argument("--val-n", type=int, default=32, help="held-out photos scored at each checkpoint")
     ap.add_argument("--val-size", type=int, default=0,
                     help="centre-crop the held-out photos to this size (0: whole photos, as eval_detector.py scores)")
+    ap.add_argument("--val-seed", type=int, default=1234,
+                    help="damage seed of the validation pairs (eval_detector.py scores seed 1234)")
+    ap.add_argument("--freeze-bn", action="store_true",
+                    help="keep BatchNorm statistics fixed (fine-tuning with small batches of large crops)")
+    ap.add_argument("--stain-p", type=float, default=None,
+                    help="probability of stains per training crop instead of damage.py's 0.15 (stains are most of the "
+                         "damaged pixels of a whole photo and the hardest kind to find)")
     ap.add_argument("--clean-frac", type=float, default=0.0,
                     help="fraction of training crops left undamaged (negative examples against false positives)")
     ap.add_argument("--run-dir", type=Path, default=RUN_DIR)
@@ -89,8 +104,13 @@ def main() -> None:
     last = args.run_dir / "last.pt"
     if args.resume and last.exists():
         ck = torch.load(last, map_location="cpu")
-        net.load_state_dict(ck["model"])
-        opt.load_state_dict(ck["opt"])
+        missing, unexpected = net.load_state_dict(ck["model"], strict=False)
+        if unexpected or any(not k.startswith("context.") for k in missing):
+            raise SystemExit(f"{last}: checkpoint does not fit the detector (missing {missing}, unexpected {unexpected})")
+        if missing:  # a checkpoint from before the context block: the block starts at zero, Adam starts afresh
+            log(f"added the context block ({len(missing)} new tensors, zero-initialised output); new optimizer state")
+        else:
+            opt.load_state_dict(ck["opt"])
         state = ck["state"]
         log(f"resumed from {last} at step {state['step']} ({state['minutes']:.1f} min)")
         if args.reset_best:
@@ -100,9 +120,9 @@ def main() -> None:
 
     train_paths, _ = split_train()
     photos = [(read_rgb(p) * 255).astype(np.uint8) for p in train_paths]
-    val = heldout_set(args.val_n, size=args.val_size or None)
+    val = heldout_set(args.val_n, seed=args.val_seed, size=args.val_size or None)
     log(f"params={count_params(net)} train_photos={len(photos)} val_crops={len(val)} "
-        f"batch={args.batch} crop={args.crop} lr={args.lr} clean_frac={args.clean_frac} "
+        f"batch={args.batch} crop={args.crop} lr={args.lr} clean_frac={args.clean_frac} freeze_bn={args.freeze_bn} stain_p={args.stain_p} "
         f"val={'whole photos' if not args.val_size else f'{args.val_size}px crops'}")
 
     # A fresh stream per invocation so resumed runs do not replay the same crops.
@@ -117,7 +137,7 @@ def main() -> None:
         elapsed = (time.time() - t_ck) / 60
         state["minutes"] += elapsed
         t_ck = time.time()
-        ev = evaluate(net, val)
+        ev = evaluate(net, val, args.freeze_bn)
         state["history"].append({"step": state["step"], **ev})
         is_best = ev["f1"] > state["best_f1"]
         if is_best:
@@ -130,12 +150,13 @@ def main() -> None:
             f"{' best' if is_best else ''}{' final' if final else ''}")
 
     start = time.time()
-    net.train()
+    train_mode(net, args.freeze_bn)
     while True:
         xs, ys = [], []
         for _ in range(args.batch):
             img = photos[int(rng.integers(len(photos)))].astype(np.float32) / 255.0
-            d, m = random_crop_pair(rng, img, args.crop, args.clean_frac)
+            d, m = random_crop_pair(rng, img, args.crop, args.clean_frac,
+                                   {"stain": args.stain_p} if args.stain_p is not None else None)
             xs.append(d.transpose(2, 0, 1))
             ys.append(m[None].astype(np.float32))
         x = torch.from_numpy(np.stack(xs))

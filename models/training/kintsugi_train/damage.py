@@ -291,10 +291,13 @@ _KINDS = [
 ]
 
 
-def _layers(rng, h, w):
-    """[(alpha, colour, is_area)]: a random mix of damage kinds, at least one scratch."""
+def _layers(rng, h, w, boost=None):
+    """[(alpha, colour, is_area)]: a random mix of damage kinds, at least one scratch. `boost` maps a kind's
+    name ("stain", "tear", ...) to the probability to use instead of _KINDS' (training oversampling)."""
     layers = []
     for fn, p, n in _KINDS:
+        if boost and fn.__name__.lstrip("_") in boost:
+            p = boost[fn.__name__.lstrip("_")]
         if rng.random() < p:
             for _ in range(int(rng.integers(1, n + 1))):
                 layers.append((*fn(rng, h, w), fn is _stain))
@@ -374,7 +377,7 @@ def damage_mask(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
 
 
 def paint_damage(rng: np.random.Generator, img: np.ndarray, *, age: bool = True,
-                 clean: bool = False) -> tuple[np.ndarray, np.ndarray]:
+                 clean: bool = False, boost: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Age the photo, paint damage into it and return (damaged, mask of visibly changed pixels).
     clean=True ages and scans the photo without painting damage (an all-zero mask): a negative example,
     so the detector learns that ordinary strong edges, margins and grain are not damage."""
@@ -384,7 +387,7 @@ def paint_damage(rng: np.random.Generator, img: np.ndarray, *, age: bool = True,
         base = _margin(rng, base)
     out = base.copy()
     area = np.zeros((h, w), bool)
-    for a, colour, is_area in ([] if clean else _layers(rng, h, w)):
+    for a, colour, is_area in ([] if clean else _layers(rng, h, w, boost)):
         a3 = a[..., None]
         new = out * (1 - a3) + a3 * colour
         if is_area:  # a stain's visible change follows the photo's texture: judge it over a neighbourhood
