@@ -5,7 +5,8 @@
  */
 import { cancelled, KintsugiError } from './errors.js';
 import type { Mask, Progress, Raster } from './image.js';
-import { dilate } from './mask.js';
+import { dilate, probToMask } from './mask.js';
+import { downscaleArea, fitWithin, upsampleBilinear } from './resample.js';
 import { holeRowStarts, pasteFill } from './compose.js';
 import { planRegions, tileRect, type Region, type Tile } from './regions.js';
 
@@ -209,4 +210,32 @@ export async function detectRaster(image: Raster, backend: DetectBackend, opts: 
     opts.onProgress?.({ stage: 'detect', done: ++done, total });
   }
   return prob;
+}
+
+/** How a detector's probability map becomes a mask (models/manifest.json `postprocess`). */
+export interface DetectPostprocess {
+  threshold: number;
+  /** Dilation radius in pixels of the detector's working resolution. */
+  dilate: number;
+  /**
+   * Working resolution: photos whose longer side exceeds this are detected on an area-averaged copy of
+   * that size and the probability map is scaled back up (the detector was trained on photos of a few
+   * hundred pixels, so damage on a large scan looks to it like damage at that scale). Absent: full size.
+   */
+  maxSide?: number;
+}
+
+/** The damage mask proposal at the photo's full resolution. */
+export async function detectMask(
+  image: Raster,
+  backend: DetectBackend,
+  pp: DetectPostprocess,
+  opts: Pick<PipelineOptions, 'signal' | 'onProgress'> = {},
+): Promise<Mask> {
+  const { width, height } = image;
+  const fit = pp.maxSide !== undefined ? fitWithin(width, height, pp.maxSide) : null;
+  if (!fit) return probToMask(await detectRaster(image, backend, opts), width, height, pp.threshold, pp.dilate);
+  const small = downscaleArea(image, fit.width, fit.height);
+  const prob = upsampleBilinear(await detectRaster(small, backend, opts), fit.width, fit.height, width, height);
+  return probToMask(prob, width, height, pp.threshold, Math.round(pp.dilate / fit.scale));
 }

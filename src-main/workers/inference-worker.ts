@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { KintsugiError, isKintsugiError } from '../core/errors.js';
 import type { Device } from '../core/image.js';
-import { classicalBackend, detectRaster, inpaintRaster, probToMask } from '../node/inference/pipeline-port.js';
+import { classicalBackend, detectMask, inpaintRaster } from '../node/inference/pipeline-port.js';
 import { detectBackend, inpaintBackend } from '../node/inference/ort-backends.js';
 import { ownBuffer, type InferenceWorkerData, type WorkerRequest, type WorkerResponse } from '../node/inference/protocol.js';
 import { createSession, type ChosenSession } from '../node/inference/providers.js';
@@ -68,9 +68,8 @@ async function handle(req: Exclude<WorkerRequest, { kind: 'cancel' } | { kind: '
       send({ kind: 'done', id: req.id, value: { image, provider } }, buf ? [buf] : []);
     } else {
       const s = await session(req.model, req.device, opts.onProgress);
-      const prob = await detectRaster(req.image, detectBackend(s.session, req.model), opts);
       const pp = req.model.postprocess ?? { threshold: 0.5, dilate: 2 };
-      const mask = probToMask(prob, req.image.width, req.image.height, pp.threshold, pp.dilate);
+      const mask = await detectMask(req.image, detectBackend(s.session, req.model), pp, opts);
       const buf = ownBuffer(mask.data);
       send({ kind: 'done', id: req.id, value: { mask, provider: s.provider } }, buf ? [buf] : []);
     }

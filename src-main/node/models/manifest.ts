@@ -2,6 +2,7 @@
  * Types of models/manifest.json, the contract between the training toolkit (which writes it) and the
  * engine (which reads it). Field meanings: ../shared/DESIGN.md, "Model contract".
  */
+import type { DetectPostprocess } from '../../core/pipeline.js';
 
 /** What a model does. */
 export type ModelTask = 'inpaint' | 'detect-damage';
@@ -30,7 +31,7 @@ export interface ManifestEntry {
   bytes?: number;
   io?: { inputs?: TensorSpec[]; outputs?: TensorSpec[]; size?: SizeRule };
   tile?: { size: number; overlap: number };
-  postprocess?: { threshold: number; dilate: number };
+  postprocess?: DetectPostprocess;
   license?: string;
   card?: string;
   training?: unknown;

@@ -9,6 +9,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { badInput, isKintsugiError, KintsugiError } from '../../core/errors.js';
+import type { DetectPostprocess } from '../../core/pipeline.js';
 import type { Manifest, ManifestEntry, ModelTask, SizeRule } from './manifest.js';
 import { describeSignature, type OnnxSignature, readOnnxSignature, type TensorSignature } from './onnx-signature.js';
 
@@ -24,7 +25,7 @@ export interface ModelSpec {
   file: string | null;
   size: SizeRule;
   tile: { size: number; overlap: number };
-  postprocess?: { threshold: number; dilate: number };
+  postprocess?: DetectPostprocess;
   inputNames: string[];
   outputNames: string[];
 }

@@ -1,0 +1,94 @@
+/**
+ * Resampling for running the damage detector at its working resolution: an area-average downscale of a
+ * photo (every source pixel counts once, weighted by the share of it a target pixel covers) and a bilinear
+ * upscale of the probability map back to the photo's size. Pure functions over plain arrays.
+ */
+import type { Raster } from './image.js';
+
+/** Target size that fits `maxSide` on the longer side, keeping the aspect ratio; null when already fits. */
+export function fitWithin(width: number, height: number, maxSide: number): { width: number; height: number; scale: number } | null {
+  const long = Math.max(width, height);
+  if (!(maxSide > 0) || long <= maxSide) return null;
+  const scale = maxSide / long;
+  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)), scale };
+}
+
+/** For each target index along one axis: the source indices it covers and their weights (summing to 1). */
+function areaWeights(src: number, dst: number): Array<{ start: number; w: Float64Array }> {
+  const ratio = src / dst;
+  const out: Array<{ start: number; w: Float64Array }> = [];
+  for (let d = 0; d < dst; d++) {
+    const a = d * ratio;
+    const b = Math.min(src, (d + 1) * ratio);
+    const start = Math.floor(a);
+    const end = Math.min(src, Math.ceil(b));
+    const w = new Float64Array(end - start);
+    for (let s = start; s < end; s++) w[s - start] = (Math.min(b, s + 1) - Math.max(a, s)) / ratio;
+    out.push({ start, w });
+  }
+  return out;
+}
+
+/** Area-average downscale to exactly width × height (same channels and depth; rounding to the nearest level). */
+export function downscaleArea(image: Raster, width: number, height: number): Raster {
+  const { channels: c, data } = image;
+  const xs = areaWeights(image.width, width);
+  const ys = areaWeights(image.height, height);
+  // Rows first into a float buffer (height of the source, width of the target), then columns.
+  const tmp = new Float64Array(image.height * width * c);
+  for (let y = 0; y < image.height; y++) {
+    const row = y * image.width * c;
+    for (let x = 0; x < width; x++) {
+      const { start, w } = xs[x]!;
+      for (let ch = 0; ch < c; ch++) {
+        let acc = 0;
+        for (let k = 0; k < w.length; k++) acc += w[k]! * data[row + (start + k) * c + ch]!;
+        tmp[(y * width + x) * c + ch] = acc;
+      }
+    }
+  }
+  const out = image.depth === 16 ? new Uint16Array(width * height * c) : new Uint8Array(width * height * c);
+  for (let y = 0; y < height; y++) {
+    const { start, w } = ys[y]!;
+    for (let x = 0; x < width; x++) {
+      for (let ch = 0; ch < c; ch++) {
+        let acc = 0;
+        for (let k = 0; k < w.length; k++) acc += w[k]! * tmp[((start + k) * width + x) * c + ch]!;
+        out[(y * width + x) * c + ch] = Math.round(acc);
+      }
+    }
+  }
+  return { width, height, channels: c, depth: image.depth, data: out };
+}
+
+/** Bilinear upscale of a one-channel map (pixel centres aligned, edges clamped), e.g. a probability map. */
+export function upsampleBilinear(src: Float32Array, sw: number, sh: number, width: number, height: number): Float32Array {
+  if (src.length !== sw * sh) throw new Error(`map has ${src.length} values, expected ${sw}×${sh}`);
+  const out = new Float32Array(width * height);
+  const fx = sw / width;
+  const fy = sh / height;
+  const x0s = new Int32Array(width);
+  const x1s = new Int32Array(width);
+  const txs = new Float32Array(width);
+  for (let x = 0; x < width; x++) {
+    const sx = Math.min(sw - 1, Math.max(0, (x + 0.5) * fx - 0.5));
+    x0s[x] = Math.floor(sx);
+    x1s[x] = Math.min(sw - 1, x0s[x]! + 1);
+    txs[x] = sx - x0s[x]!;
+  }
+  for (let y = 0; y < height; y++) {
+    const sy = Math.min(sh - 1, Math.max(0, (y + 0.5) * fy - 0.5));
+    const y0 = Math.floor(sy);
+    const y1 = Math.min(sh - 1, y0 + 1);
+    const ty = sy - y0;
+    const r0 = y0 * sw;
+    const r1 = y1 * sw;
+    for (let x = 0; x < width; x++) {
+      const tx = txs[x]!;
+      const a = src[r0 + x0s[x]!]! * (1 - tx) + src[r0 + x1s[x]!]! * tx;
+      const b = src[r1 + x0s[x]!]! * (1 - tx) + src[r1 + x1s[x]!]! * tx;
+      out[y * width + x] = a * (1 - ty) + b * ty;
+    }
+  }
+  return out;
+}
