@@ -73,6 +73,8 @@ def main() -> None:
                     help="centre-crop the held-out photos to this size (0: whole photos, as eval_detector.py scores)")
     ap.add_argument("--val-seed", type=int, default=1234,
                     help="damage seed of the validation pairs (eval_detector.py scores seed 1234)")
+    ap.add_argument("--no-context", action="store_true",
+                    help="the U-Net without the dilated context block (the shipped detector's architecture)")
     ap.add_argument("--freeze-bn", action="store_true",
                     help="keep BatchNorm statistics fixed (fine-tuning with small batches of large crops)")
     ap.add_argument("--stain-p", type=float, default=None,
@@ -98,7 +100,7 @@ def main() -> None:
         with open(log_path, "a") as f:
             f.write(line + "\n")
 
-    net = DetectorUNet()
+    net = DetectorUNet(context=not args.no_context)
     opt = torch.optim.Adam(net.parameters(), lr=args.lr)
     state = {"step": 0, "minutes": 0.0, "losses": [], "best_f1": -1.0, "seed": 0, "history": []}
     last = args.run_dir / "last.pt"
@@ -109,6 +111,8 @@ def main() -> None:
             raise SystemExit(f"{last}: checkpoint does not fit the detector (missing {missing}, unexpected {unexpected})")
         if missing:  # a checkpoint from before the context block: the block starts at zero, Adam starts afresh
             log(f"added the context block ({len(missing)} new tensors, zero-initialised output); new optimizer state")
+        elif "opt" not in ck:  # weights only (best.pt, shipped.pt)
+            log("checkpoint holds weights only; new optimizer state")
         else:
             opt.load_state_dict(ck["opt"])
         state = ck["state"]
