@@ -177,10 +177,8 @@ export class Session {
       this.keyMaskId = null;
       this.bump();
       if (++this.strokesSinceKeyframe >= STROKES_PER_KEYFRAME) {
-        const isEmpty = this.mask.data.every((v) => v === 0);
-        const maskId = isEmpty ? null : this.lib.blobs.put(await maskToPng(this.mask));
+        const { maskId, blobs } = await this.storeKeyframeBlobs(this.mask, this.resultId);
         const payload: KeyframePayload & { stroke: StrokeCommand } = { mask: maskId, result: this.resultId, stroke: cmd };
-        const blobs = [maskId, this.resultId].filter((b): b is string => b !== null);
         this.lib.history.makeKeyframe(this.project.id, entry.seq, { payload, blobs });
         this.keyMaskId = maskId;
         this.strokesSinceKeyframe = 0;
@@ -219,12 +217,17 @@ export class Session {
     resultId: string | null,
     extra: Record<string, unknown>,
   ): Promise<void> {
-    const isEmpty = !mask || mask.data.every((v) => v === 0);
-    const maskId = isEmpty ? null : this.lib.blobs.put(await maskToPng(mask));
+    const { maskId, blobs } = await this.storeKeyframeBlobs(mask, resultId);
     const payload: KeyframePayload = { ...extra, mask: maskId, result: resultId };
-    const blobs = [maskId, resultId].filter((b): b is string => b !== null);
     this.lib.history.append(this.project.id, { kind, label, payload, blobs, keyframe: true });
     await this.rebuild();
+  }
+
+  /** Stores a keyframe's mask as a PNG blob (none when empty); the blob ids the entry references. */
+  private async storeKeyframeBlobs(mask: CoverageMask | null, resultId: string | null): Promise<{ maskId: string | null; blobs: string[] }> {
+    const isEmpty = !mask || mask.data.every((v) => v === 0);
+    const maskId = isEmpty ? null : this.lib.blobs.put(await maskToPng(mask));
+    return { maskId, blobs: [maskId, resultId].filter((b): b is string => b !== null) };
   }
 
   /** Steps back; false at the first entry. */
