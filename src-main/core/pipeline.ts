@@ -225,6 +225,9 @@ export interface DetectPostprocess {
   maxSide?: number;
 }
 
+/** What a detector without a manifest `postprocess` gets. */
+export const DEFAULT_DETECT_POSTPROCESS: DetectPostprocess = { threshold: 0.5, dilate: 2 };
+
 /** The damage mask proposal at the photo's full resolution. */
 export async function detectMask(
   image: Raster,

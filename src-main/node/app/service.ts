@@ -392,6 +392,7 @@ export class AppService {
     const inDir = host.inputDir ?? args.inputDir;
     if (!inDir) throw badInput(undefined, 'choose a folder of photos for the batch');
     const outDir = host.outputDir ?? args.outputDir ?? `${resolve(inDir)}-restored`;
+    const masksDir = host.masksDir ?? args.masksDir;
     const { runBatch, PauseGate, batchThumbnail } = await import('../batch/index.js');
     const gate = new PauseGate();
     const controller = new AbortController();
@@ -405,7 +406,7 @@ export class AppService {
         inDir: resolve(inDir),
         outDir: resolve(outDir),
         gate,
-        ...((host.masksDir ?? args.masksDir) !== undefined ? { masksDir: resolve((host.masksDir ?? args.masksDir)!) } : {}),
+        ...(masksDir !== undefined ? { masksDir: resolve(masksDir) } : {}),
         ...(args.modelId !== undefined ? { modelId: args.modelId } : {}),
         ...(args.device !== undefined ? { device: args.device } : {}),
       },

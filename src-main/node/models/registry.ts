@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { badInput, isKintsugiError, KintsugiError } from '../../core/errors.js';
-import type { DetectPostprocess } from '../../core/pipeline.js';
+import { DEFAULT_DETECT_POSTPROCESS, type DetectPostprocess } from '../../core/pipeline.js';
 import type { Manifest, ManifestEntry, ModelTask, SizeRule } from './manifest.js';
 import { describeSignature, type OnnxSignature, readOnnxSignature, type TensorSignature } from './onnx-signature.js';
 
@@ -186,7 +186,7 @@ async function specFromEntry(entry: ManifestEntry, file: string): Promise<ModelS
     inputNames: wantIn,
     outputNames: wantOut,
   };
-  if (entry.task === 'detect-damage') spec.postprocess = entry.postprocess ?? { threshold: 0.5, dilate: 2 };
+  if (entry.task === 'detect-damage') spec.postprocess = entry.postprocess ?? DEFAULT_DETECT_POSTPROCESS;
   return spec;
 }
 
@@ -289,7 +289,7 @@ export async function inspectUserModel(file: string): Promise<RegisteredModel> {
   const id = `user:${basename(file, extname(file))}`;
   const label = { lama: 'LaMa', migan: 'MI-GAN', native: 'Kintsugi-contract' }[seen.format];
   const spec: ModelSpec = { id, task: seen.task, format: seen.format, file, size: seen.size, tile: seen.tile, inputNames: seen.inputNames, outputNames: seen.outputNames };
-  if (seen.task === 'detect-damage') spec.postprocess = { threshold: 0.5, dilate: 2 };
+  if (seen.task === 'detect-damage') spec.postprocess = DEFAULT_DETECT_POSTPROCESS;
   return { spec, name: `${basename(file)} (${label} ${seen.task === 'inpaint' ? 'inpainting' : 'damage detector'})`, family: seen.family, bytes, source: 'user' };
 }
 
