@@ -61,7 +61,7 @@ class DetectorUNet(nn.Module):
     level with a dilated conv (and, with `context`, a dilated residual stack) sees enough context to tell
     a scratch from a light edge and a stain from a tinted region. Returns logits."""
 
-    def __init__(self, widths=(16, 32, 64, 128, 192), context: bool = True):
+    def __init__(self, widths=(16, 32, 64, 128, 192), context: bool = False):
         super().__init__()
         self.enc = nn.ModuleList()
         cin = 3
