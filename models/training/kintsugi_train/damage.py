@@ -22,6 +22,13 @@ import numpy as np
 # drowns in the film grain and JPEG noise added afterwards and nobody could see (or label) it.
 VISIBLE_DELTA = 0.05
 
+# A stain is labelled damage only where it hides more than half of the picture (alpha above this). Where the
+# picture shows through, a stain is tonal damage -- the job of colour correction, not a hole to inpaint, which
+# would throw away the detail still visible through it -- and labelling it taught the detector to mark sepia
+# faces, hair and dresses on real scans as "stain" (cards/detect-damage-unet.md). Translucent stains are still
+# painted, unlabelled, like the ageing.
+STAIN_OPAQUE = 0.5
+
 _FONTS = [
     cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX,
     cv2.FONT_HERSHEY_TRIPLEX, cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, cv2.FONT_HERSHEY_SCRIPT_COMPLEX,
@@ -194,9 +201,9 @@ def _stain(rng, h, w):
     """Tinted stain or blotch: soft edged, often with a darker tide-line rim (water stain)."""
     size = rng.uniform(0.08, 0.4) * min(h, w) + 6
     field = _blob_alpha(rng, h, w, size)
-    edge = rng.uniform(0.05, 0.25)
+    edge = rng.uniform(0.03, 0.15)  # a stain has an edge: that is what tells it from uneven toning
     a = np.clip(field / edge, 0, 1)
-    if rng.random() < 0.8:  # tide line
+    if rng.random() < 0.85:  # tide line
         rim = np.exp(-((field - 0.05) / 0.06) ** 2)
         a = np.clip(a * rng.uniform(0.4, 0.8) + rim * 0.6, 0, 1)
     a = _soften(a.astype(np.float32), 1.0) * rng.uniform(0.5, 0.9)
@@ -327,7 +334,24 @@ def age_photo(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:
     if rng.random() < 0.3:  # uneven fading / vignette
         v = _smooth_noise(rng, out.shape[0], out.shape[1], max(out.shape[:2]) / 2)
         out = out * (1 - 0.25 * v[..., None]) + 0.25 * v[..., None] * rng.uniform(0.6, 0.95)
+    if rng.random() < 0.35:
+        out = _uneven_tone(rng, out)
     return np.clip(out, 0, 1).astype(np.float32)
+
+
+def _uneven_tone(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:
+    """Toning that varies across the print -- yellowed or browned paper, sepia stronger in some places --
+    with no edge anywhere: the photo's tone, NOT damage. Without it the detector learned "brownish region"
+    = stain and marked most of a sepia scan (see cards/detect-damage-unet.md); a stain has a rim or edge."""
+    h, w = img.shape[:2]
+    v = _smooth_noise(rng, h, w, max(h, w) * rng.uniform(0.25, 0.8))[..., None]
+    tint = np.array([1.0, rng.uniform(0.75, 0.92), rng.uniform(0.45, 0.75)], np.float32)
+    s = rng.uniform(0.3, 1.0)
+    toned = img * (1 - s * v * (1 - tint))  # multiplicative: shadows stay dark, paper goes yellow-brown
+    if rng.random() < 0.5:  # yellowed highlights: lift towards a warm paper colour where the noise is high
+        paper = np.array([0.92, 0.82, 0.6], np.float32) * rng.uniform(0.85, 1.0)
+        toned = toned + s * 0.3 * v * (paper - toned)
+    return toned
 
 
 def _margin(rng, img):
@@ -378,7 +402,8 @@ def damage_mask(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
 
 def paint_damage(rng: np.random.Generator, img: np.ndarray, *, age: bool = True,
                  clean: bool = False, boost: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Age the photo, paint damage into it and return (damaged, mask of visibly changed pixels).
+    """Age the photo, paint damage into it and return (damaged, mask of visibly changed pixels; translucent
+    stains count as part of the photo's tone, see STAIN_OPAQUE).
     clean=True ages and scans the photo without painting damage (an all-zero mask): a negative example,
     so the detector learns that ordinary strong edges, margins and grain are not damage."""
     h, w = img.shape[:2]
@@ -386,15 +411,21 @@ def paint_damage(rng: np.random.Generator, img: np.ndarray, *, age: bool = True,
     if age and rng.random() < 0.25:
         base = _margin(rng, base)
     out = base.copy()
+    # What a repair should give back: the aged photo with its translucent stains (see STAIN_OPAQUE).
+    ref = base.copy()
     area = np.zeros((h, w), bool)
     for a, colour, is_area in ([] if clean else _layers(rng, h, w, boost)):
         a3 = a[..., None]
         new = out * (1 - a3) + a3 * colour
-        if is_area:  # a stain's visible change follows the photo's texture: judge it over a neighbourhood
+        if is_area:
+            see_through = (a <= STAIN_OPAQUE)[..., None]
+            ref = np.where(see_through, ref * (1 - a3) + a3 * colour, ref)
+            # where it hides the picture, a stain's visible change follows the photo's texture: judge it
+            # over a neighbourhood so the label is one region, not speckles
             d = _soften(np.abs(new - out).max(axis=2), 2.0)
-            area |= d > VISIBLE_DELTA
+            area |= (d > VISIBLE_DELTA) & ~see_through[..., 0]
         out = new
-    changed = np.abs(out - base).max(axis=2)
+    changed = np.abs(out - ref).max(axis=2)
     mask = ((changed > VISIBLE_DELTA) | (area & (changed > VISIBLE_DELTA / 4))).astype(np.uint8)
     if age:
         out = _post(rng, out)

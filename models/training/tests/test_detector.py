@@ -39,13 +39,28 @@ class DamageSynthesis(unittest.TestCase):
     def test_mask_marks_exactly_the_visibly_changed_pixels(self):
         img = _photo(128)
         for seed in range(12):
-            out, mask = paint_damage(np.random.default_rng(seed), img, age=False)
+            out, mask = paint_damage(np.random.default_rng(seed), img, age=False, boost={"stain": 0.0})
             self.assertEqual(mask.dtype, np.uint8)
             self.assertEqual(set(np.unique(mask)) - {0, 1}, set())
             self.assertGreater(mask.sum(), 0, f"seed {seed}: no damage")
             change = np.abs(out - img).max(axis=2)
             self.assertLessEqual(change[mask == 0].max(initial=0), VISIBLE_DELTA + 1e-6, f"seed {seed}")
             self.assertGreater(change[mask == 1].min(), VISIBLE_DELTA / 4 - 1e-6, f"seed {seed}")
+
+    def test_stains_are_labelled_only_where_they_hide_the_picture(self):
+        img = _photo(128)
+        only_stains = {"scratch": 0.0, "crack": 0.0, "dust": 0.0, "tear": 0.0, "fold": 0.0, "text": 0.0,
+                       "stain": 1.0}
+        see_through = labelled = 0
+        for seed in range(16):
+            out, mask = paint_damage(np.random.default_rng(seed), img, age=False, boost=only_stains)
+            change = np.abs(out - img).max(axis=2)
+            # painted but left out of the label: the translucent part of a stain
+            see_through += int(np.count_nonzero((change > 2 * VISIBLE_DELTA) & (mask == 0)))
+            labelled += int(mask.sum())
+            self.assertGreater(change[mask == 1].min(initial=1.0), VISIBLE_DELTA / 4 - 1e-6, f"seed {seed}")
+        self.assertGreater(see_through, 1000, "translucent stains should be painted but not labelled")
+        self.assertGreater(labelled, 1000, "stains that hide the picture should be labelled")
 
     def test_damage_mask_is_binary_and_reproducible(self):
         m1 = damage_mask(np.random.default_rng(3), 80, 120)
