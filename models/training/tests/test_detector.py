@@ -11,6 +11,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from eval_detector import operating_index
 from export_detector import CHECK_PHOTO, export_onnx, ort_max_abs_diff
 from kintsugi_train import manifest
 from kintsugi_train.damage import VISIBLE_DELTA, damage_mask, paint_damage
@@ -76,6 +77,11 @@ class DamageSynthesis(unittest.TestCase):
         f1, iou = scores(confusion(prob, mask, thresholds=[0.5]))
         self.assertAlmostEqual(f1[0], 2 * 2 / (2 * 2 + 1 + 1))
         self.assertAlmostEqual(iou[0], 2 / 4)
+
+    def test_operating_threshold_is_the_precise_end_of_the_flat_top(self):
+        f1 = np.array([0.60, 0.70, 0.745, 0.74, 0.736, 0.72, 0.65])
+        self.assertEqual(operating_index(f1, 0.01), 4)  # 0.736 >= 0.745 - 0.01; 0.72 is not
+        self.assertEqual(operating_index(f1, 0.0), 2)   # no slack: the best one
 
 
 class DetectorTrainsAndExports(unittest.TestCase):
