@@ -210,7 +210,12 @@ def _stain(rng, h, w):
     # Light foxing/water/bleach tints only: a flat dark-brown "stain" is indistinguishable from a sepia
     # curtain or hair, and taught the detector to mark those (see cards/detect-damage-unet.md).
     tints = [(0.55, 0.40, 0.20), (0.75, 0.62, 0.35), (0.90, 0.85, 0.70), (0.6, 0.5, 0.45), (0.95, 0.92, 0.85)]
-    colour = np.array(tints[rng.integers(len(tints))], np.float32) * rng.uniform(0.85, 1.1)
+    k = int(rng.integers(len(tints)))
+    colour = np.array(tints[k], np.float32) * rng.uniform(0.85, 1.1)
+    if k in (0, 3) and a.max() > 0.45:
+        # Brown stains stay see-through (unlabelled, STAIN_OPAQUE): an opaque brown blotch looks like sepia hair
+        # or a dark coat, and labelling it taught the detector to mark those on real scans.
+        a = a * (0.45 / float(a.max()))
     return a, colour.clip(0, 1)
 
 
