@@ -78,8 +78,8 @@ def main() -> None:
     ap.add_argument("--freeze-bn", action="store_true",
                     help="keep BatchNorm statistics fixed (fine-tuning with small batches of large crops)")
     ap.add_argument("--stain-p", type=float, default=None,
-                    help="probability of stains per training crop instead of damage.py's 0.15 (stains are most of the "
-                         "damaged pixels of a whole photo and the hardest kind to find)")
+                    help="probability of stains per training crop instead of damage.py's 0.15 (oversampling; "
+                         "only the parts of stains that hide the picture are labelled)")
     ap.add_argument("--clean-frac", type=float, default=0.0,
                     help="fraction of training crops left undamaged (negative examples against false positives)")
     ap.add_argument("--run-dir", type=Path, default=RUN_DIR)

@@ -197,6 +197,13 @@ def _blob_alpha(rng, h, w, size):
     return field
 
 
+# (tint, brown). Foxing, water and bleach marks; no flat dark-brown stains at all, and brown ones only
+# see-through: an opaque brown blotch is indistinguishable from sepia hair, a dark coat or a curtain, and
+# labelling it taught the detector to mark those on real scans (see cards/detect-damage-unet.md).
+_STAIN_TINTS = [((0.55, 0.40, 0.20), True), ((0.75, 0.62, 0.35), False), ((0.90, 0.85, 0.70), False),
+                ((0.6, 0.5, 0.45), True), ((0.95, 0.92, 0.85), False)]
+
+
 def _stain(rng, h, w):
     """Tinted stain or blotch: soft edged, often with a darker tide-line rim (water stain)."""
     size = rng.uniform(0.08, 0.4) * min(h, w) + 6
@@ -207,14 +214,9 @@ def _stain(rng, h, w):
         rim = np.exp(-((field - 0.05) / 0.06) ** 2)
         a = np.clip(a * rng.uniform(0.4, 0.8) + rim * 0.6, 0, 1)
     a = _soften(a.astype(np.float32), 1.0) * rng.uniform(0.5, 0.9)
-    # Light foxing/water/bleach tints only: a flat dark-brown "stain" is indistinguishable from a sepia
-    # curtain or hair, and taught the detector to mark those (see cards/detect-damage-unet.md).
-    tints = [(0.55, 0.40, 0.20), (0.75, 0.62, 0.35), (0.90, 0.85, 0.70), (0.6, 0.5, 0.45), (0.95, 0.92, 0.85)]
-    k = int(rng.integers(len(tints)))
-    colour = np.array(tints[k], np.float32) * rng.uniform(0.85, 1.1)
-    if k in (0, 3) and a.max() > 0.45:
-        # Brown stains stay see-through (unlabelled, STAIN_OPAQUE): an opaque brown blotch looks like sepia hair
-        # or a dark coat, and labelling it taught the detector to mark those on real scans.
+    tint, brown = _STAIN_TINTS[int(rng.integers(len(_STAIN_TINTS)))]
+    colour = np.array(tint, np.float32) * rng.uniform(0.85, 1.1)
+    if brown and a.max() > 0.45:  # brown stains stay see-through: never labelled (STAIN_OPAQUE)
         a = a * (0.45 / float(a.max()))
     return a, colour.clip(0, 1)
 
