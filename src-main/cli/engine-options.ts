@@ -5,7 +5,7 @@
 import { Option, type Command } from 'commander';
 import { badInput } from '../core/errors.js';
 import { DEVICES, type Device } from '../core/image.js';
-import { Engine, type EngineOptions } from '../node/engine.js';
+import { checkThreshold, Engine, type EngineOptions } from '../node/engine.js';
 
 /** Flags added by addEngineOptions. */
 export interface EngineFlags {
@@ -40,6 +40,14 @@ export async function withEngine<T>(flags: EngineFlags, fn: (engine: Engine) => 
  * A requested model that was found but could not be used (corrupt, incompatible, incomplete) is bad
  * input naming that file, rather than a bare "unknown model".
  */
+/** The `--threshold` flag as a number in (0, 1); undefined when not given. Bad values are bad input (exit 2). */
+export function parseThreshold(flag: string | undefined): number | undefined {
+  if (flag === undefined) return undefined;
+  const t = flag.trim() === '' ? Number.NaN : Number(flag);
+  checkThreshold(t, `--threshold "${flag}": the detection threshold`);
+  return t;
+}
+
 export function checkRequestedModel(engine: Engine, id: string | undefined): void {
   if (!id) return;
   const base = (f: string): string => f.replace(/\\/g, '/').split('/').pop()!.replace(/\.(onnx|json)$/i, '');

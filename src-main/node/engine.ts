@@ -38,6 +38,19 @@ export interface JobOptions {
   transferInput?: boolean;
 }
 
+/** Options of `Engine.detect`. */
+export interface DetectOptions extends JobOptions {
+  /** Detection threshold in (0, 1) instead of the model's own (manifest `postprocess.threshold`). */
+  threshold?: number;
+}
+
+/** A detection threshold must lie strictly between 0 and 1 (0 would mark everything, 1 nothing). */
+export function checkThreshold(threshold: number, what = 'detection threshold'): void {
+  if (!Number.isFinite(threshold) || threshold <= 0 || threshold >= 1) {
+    throw badInput(undefined, `${what} must be a number between 0 and 1 (exclusive), got ${String(threshold)}`);
+  }
+}
+
 function checkRaster(image: Raster): void {
   const { width, height, channels, data } = image;
   if (!(width > 0 && height > 0) || data.length !== width * height * channels) {
@@ -84,6 +97,7 @@ export class Engine {
       if (m.sha256) info.sha256 = m.sha256;
       if (m.scores !== undefined) info.scores = m.scores;
       if (m.card) info.card = m.card;
+      if (m.spec.postprocess) info.threshold = m.spec.postprocess.threshold;
       if (opts.resolveProviders) {
         try {
           const choice = await this.client.call({ kind: 'prepare', model: m.spec, device: opts.device ?? this.device });
@@ -109,11 +123,19 @@ export class Engine {
     return m;
   }
 
-  /** Proposes a damage mask (thresholded, dilated probability map) at the image's resolution. */
-  async detect(image: Raster, opts: JobOptions = {}): Promise<{ mask: Mask; modelId: string; provider: string }> {
+  /**
+   * Proposes a damage mask (thresholded, dilated probability map) at the image's resolution. `threshold`
+   * overrides the model's operating threshold: lower marks more (fainter damage, more false marks).
+   */
+  async detect(image: Raster, opts: DetectOptions = {}): Promise<{ mask: Mask; modelId: string; provider: string }> {
     checkRaster(image);
+    const { threshold } = opts;
+    if (threshold !== undefined) checkThreshold(threshold);
     const model = this.pick('detect-damage', opts.modelId);
-    const r = await this.client.call({ kind: 'detect', model: model.spec, device: opts.device ?? this.device, image }, opts);
+    const r = await this.client.call(
+      { kind: 'detect', model: model.spec, device: opts.device ?? this.device, image, ...(threshold !== undefined ? { threshold } : {}) },
+      opts,
+    );
     return { mask: r.mask, modelId: model.spec.id, provider: r.provider };
   }
 

@@ -7,7 +7,7 @@ import { access, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { badInput } from '../core/errors.js';
 import type { Mask } from '../core/image.js';
-import type { Engine, JobOptions } from './engine.js';
+import type { DetectOptions, Engine, JobOptions } from './engine.js';
 import { formatFromPath, readImage, readMask, writeImage, type ReadOptions } from './image-io.js';
 
 /** What one restore did. */
@@ -28,6 +28,8 @@ export interface RestoreFileOptions extends JobOptions, ReadOptions {
   saveMaskPath?: string;
   /** Detector model when no mask is given (JobOptions.modelId picks the inpainting model). */
   detectModelId?: string;
+  /** Detection threshold instead of the detector's own, when no mask is given. */
+  detectThreshold?: number;
   quality?: number;
 }
 
@@ -75,7 +77,10 @@ export async function restoreFile(engine: Engine, inPath: string, outPath: strin
   let detectModelId: string | undefined;
   if (opts.maskPath) mask = await readMask(opts.maskPath, { width, height });
   else {
-    const found = await engine.detect(decoded.raster, { ...opts, modelId: opts.detectModelId, transferInput: false });
+    const found = await engine.detect(decoded.raster, {
+      ...opts, modelId: opts.detectModelId, transferInput: false,
+      ...(opts.detectThreshold !== undefined ? { threshold: opts.detectThreshold } : {}),
+    });
     mask = found.mask;
     detectModelId = found.modelId;
   }
@@ -100,7 +105,7 @@ export async function detectFile(
   engine: Engine,
   inPath: string,
   outMaskPath: string,
-  opts: JobOptions & ReadOptions = {},
+  opts: DetectOptions & ReadOptions = {},
 ): Promise<{ outPath: string; modelId: string; provider: string; holePixels: number; width: number; height: number }> {
   await checkOutput(outMaskPath, [inPath]);
   const decoded = await readImage(inPath, { pixelLimit: opts.pixelLimit });

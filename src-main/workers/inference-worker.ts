@@ -68,7 +68,7 @@ async function handle(req: Exclude<WorkerRequest, { kind: 'cancel' } | { kind: '
       send({ kind: 'done', id: req.id, value: { image, provider } }, buf ? [buf] : []);
     } else {
       const s = await session(req.model, req.device, opts.onProgress);
-      const pp = req.model.postprocess ?? DEFAULT_DETECT_POSTPROCESS;
+      const pp = { ...(req.model.postprocess ?? DEFAULT_DETECT_POSTPROCESS), ...(req.threshold !== undefined ? { threshold: req.threshold } : {}) };
       const mask = await detectMask(req.image, detectBackend(s.session, req.model), pp, opts);
       const buf = ownBuffer(mask.data);
       send({ kind: 'done', id: req.id, value: { mask, provider: s.provider } }, buf ? [buf] : []);

@@ -44,6 +44,8 @@ export class EditorState {
   models = $state.raw<ModelView[]>([]);
   inpaintModelId = $state<string | undefined>(undefined);
   detectModelId = $state<string | undefined>(undefined);
+  /** Detection threshold the user picked; null: the chosen detector's own. */
+  detectThreshold = $state<number | null>(null);
   device = $state<Device>('auto');
 
   tool = $state<ToolName>('brush');
@@ -108,6 +110,10 @@ export class EditorState {
   }
   get detectModels(): ModelView[] {
     return this.models.filter((m) => m.task === 'detect-damage');
+  }
+  /** The threshold Detect damage will use: the user's, else the chosen detector's own. */
+  get detectThresholdShown(): number {
+    return this.detectThreshold ?? this.detectModels.find((m) => m.id === this.detectModelId)?.threshold ?? 0.5;
   }
 
   /** Loads models and picks up the session a reload left open, else lists recent projects. */
@@ -331,7 +337,11 @@ export class EditorState {
 
   async detect(): Promise<void> {
     await this.#runJob('detect', () =>
-      this.api.mask.detect({ modelId: this.detectModelId, device: this.device }),
+      this.api.mask.detect({
+        modelId: this.detectModelId,
+        device: this.device,
+        ...(this.detectThreshold !== null ? { threshold: this.detectThreshold } : {}),
+      }),
     );
   }
 

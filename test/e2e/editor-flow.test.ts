@@ -60,6 +60,12 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     await editor.chooseDevice('auto');
     await expect.poll(() => editor.providerBadge().then((b) => b.reason), { timeout: 60_000 }).toMatch(/auto|using cpu/);
 
+    // Sensitivity: the lowest marks fewer pixels than the detector's own threshold (compared below).
+    await editor.setDetectSensitivity(0.05);
+    await editor.detect();
+    const leastSensitive = await editor.maskPixels();
+    await editor.setDetectSensitivity(null);
+
     // Detect: the proposal becomes a step and fills the mask (overlay == the service's mask).
     await editor.detect();
     expect((await editor.history.entries()).at(-1)?.kind).toBe('detect');
@@ -68,6 +74,7 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     await expect.poll(() => editor.holePixels(), { timeout: 30_000 }).toBe(await editor.maskPixels());
     await editor.screenshot('02-detected');
     const afterDetect = await editor.maskPixels();
+    expect(afterDetect).toBeGreaterThan(leastSensitive);
     const stepsBeforeStrokes = await editor.history.count();
 
     // A brush stroke and a line, each one step; the overlay equals the service's mask.

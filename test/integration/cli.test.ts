@@ -121,6 +121,24 @@ describe('kintsugi restore / detect / models', () => {
     expect([m.width, m.height, m.channels]).toEqual([512, 512, 1]);
   });
 
+  it('detect and restore take a --threshold: lower marks more than the model\'s own, higher less; bad values are refused', async () => {
+    const marked = async (args: string[]): Promise<number> => {
+      const r = await kintsugi([...args, '--json']);
+      expect(r.code, r.stderr).toBe(0);
+      return (JSON.parse(r.stdout) as { holePixels: number }).holePixels;
+    };
+    const low = await marked(['detect', photo, '--out', join(work, 'det-low.png'), '--threshold', '0.3']);
+    const own = await marked(['detect', photo, '--out', join(work, 'det-own.png')]); // the manifest's 0.8
+    const high = await marked(['detect', photo, '--out', join(work, 'det-high.png'), '--threshold', '0.95']);
+    expect(low).toBeGreaterThan(own);
+    expect(own).toBeGreaterThan(high);
+    // restore without a mask detects with the same sensitivity
+    expect(await marked(['restore', photo, '--out', join(work, 'restored-low.png'), '--threshold', '0.3'])).toBe(low);
+    for (const bad of ['1.5', '0', 'high']) {
+      expectBadInput(await kintsugi(['detect', photo, '--out', join(work, 'bad-threshold.png'), '--threshold', bad]), `--threshold "${bad}"`, /between 0 and 1/);
+    }
+  });
+
   it('models --json lists task, family, size and the provider with its reason', async () => {
     const r = await kintsugi(['models', '--json']);
     expect(r.code, r.stderr).toBe(0);

@@ -1,12 +1,13 @@
 /** `kintsugi detect IN --out MASK.png`: the damage detector's mask proposal, white = damage. */
 import type { Command } from 'commander';
 import { detectFile } from '../../node/restore-file.js';
-import { addEngineOptions, checkRequestedModel, warnRejected, withEngine, type EngineFlags } from '../engine-options.js';
+import { addEngineOptions, checkRequestedModel, parseThreshold, warnRejected, withEngine, type EngineFlags } from '../engine-options.js';
 import { progressBar, reportFailure, wantsProgress } from '../report.js';
 
 interface DetectFlags extends EngineFlags {
   out: string;
   model?: string;
+  threshold?: string;
   json?: boolean;
 }
 
@@ -19,10 +20,12 @@ export function register(program: Command): void {
       .argument('<in>', 'photo to examine (never written)')
       .requiredOption('-o, --out <mask>', 'mask image to write (PNG recommended)')
       .option('--model <id>', 'damage-detection model id (see `kintsugi models`)')
+      .option('--threshold <0..1>', "sensitivity: mark pixels whose damage probability reaches this (default: the model's own; lower marks more)")
       .option('--json', 'print the result as JSON on stdout (no progress bar)'),
   ).action(async (input: string, flags: DetectFlags) => {
     const progress = progressBar(wantsProgress(flags.json));
     try {
+      const threshold = parseThreshold(flags.threshold);
       const started = Date.now();
       const result = await withEngine(flags, async (engine) => {
         checkRequestedModel(engine, flags.model);
@@ -30,6 +33,7 @@ export function register(program: Command): void {
         return detectFile(engine, input, flags.out, {
           ...(flags.model ? { modelId: flags.model } : {}),
           ...(flags.device ? { device: flags.device } : {}),
+          ...(threshold !== undefined ? { threshold } : {}),
           onProgress: progress.onProgress,
         });
       });

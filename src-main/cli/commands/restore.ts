@@ -1,7 +1,7 @@
 /** `kintsugi restore IN [--mask M] --out OUT`: the one-photo restore, with the detector when no mask is given. */
 import type { Command } from 'commander';
 import { restoreFile } from '../../node/restore-file.js';
-import { addEngineOptions, checkRequestedModel, warnRejected, withEngine, type EngineFlags } from '../engine-options.js';
+import { addEngineOptions, checkRequestedModel, parseThreshold, warnRejected, withEngine, type EngineFlags } from '../engine-options.js';
 import { progressBar, reportFailure, wantsProgress } from '../report.js';
 
 interface RestoreFlags extends EngineFlags {
@@ -9,6 +9,7 @@ interface RestoreFlags extends EngineFlags {
   mask?: string;
   model?: string;
   detector?: string;
+  threshold?: string;
   saveMask?: string;
   json?: boolean;
 }
@@ -24,6 +25,7 @@ export function register(program: Command): void {
       .option('-m, --mask <file>', 'mask image: any pixel > 127 (after conversion to gray) is damage; same size as the photo')
       .option('--model <id>', 'inpainting model id (see `kintsugi models`; "classical" for the fallback)')
       .option('--detector <id>', 'damage-detection model id when no --mask is given')
+      .option('--threshold <0..1>', "detection sensitivity when no --mask is given (default: the detector's own; lower marks more)")
       .option('--save-mask <file>', 'also write the mask that was used (white = filled)')
       .option('--json', 'print the result as JSON on stdout (no progress bar)'),
   ).action(async (input: string, flags: RestoreFlags) => {
@@ -32,6 +34,7 @@ export function register(program: Command): void {
     const onSigint = (): void => controller.abort();
     process.once('SIGINT', onSigint);
     try {
+      const threshold = parseThreshold(flags.threshold);
       const started = Date.now();
       const result = await withEngine(flags, async (engine) => {
         checkRequestedModel(engine, flags.model);
@@ -42,6 +45,7 @@ export function register(program: Command): void {
           ...(flags.saveMask ? { saveMaskPath: flags.saveMask } : {}),
           ...(flags.model ? { modelId: flags.model } : {}),
           ...(flags.detector ? { detectModelId: flags.detector } : {}),
+          ...(threshold !== undefined ? { detectThreshold: threshold } : {}),
           ...(flags.device ? { device: flags.device } : {}),
           signal: controller.signal,
           onProgress: progress.onProgress,

@@ -148,6 +148,8 @@ export interface ModelView {
   isDefault: boolean;
   provider?: string;
   providerReason?: string;
+  /** Detectors: the probability at which a pixel counts as damage unless the user picks another. */
+  threshold?: number;
   scores?: unknown;
   card?: string;
 }
@@ -290,8 +292,9 @@ export const contract = {
     z.object({ index: z.number().int().min(0) }).strict(),
   ),
   'app:mask.detect': channel<JobStarted>()(
-    'Starts damage detection on the working image; its mask proposal becomes one history step.',
-    z.object(jobChoice).strict(),
+    'Starts damage detection on the working image; its mask proposal becomes one history step. `threshold` (the '
+      + "sensitivity) replaces the detector's own: lower marks more.",
+    z.object({ ...jobChoice, threshold: z.number().gt(0).lt(1).optional() }).strict(),
   ),
   'app:restore.run': channel<JobStarted>()(
     'Starts inpainting the working image inside the current mask; the result becomes one history step.',

@@ -37,7 +37,7 @@ import { Session } from './session.js';
 /** The part of E2's Engine the app uses (structural, so the service does not construct engines itself). */
 export interface AppEngine {
   listModels(opts?: { resolveProviders?: boolean }): Promise<Array<ModelView & { file?: string | null; sha256?: string }>>;
-  detect(image: Raster, opts?: EngineJobOptions): Promise<{ mask: Mask; modelId: string; provider: string }>;
+  detect(image: Raster, opts?: EngineJobOptions & { threshold?: number }): Promise<{ mask: Mask; modelId: string; provider: string }>;
   restore(image: Raster, mask: Mask, opts?: EngineJobOptions): Promise<{ image: Raster; modelId: string; provider: string }>;
   close(): Promise<void>;
 }
@@ -250,7 +250,10 @@ export class AppService {
     return s.view();
   }
 
-  private startJob(kind: 'detect' | 'restore', args: { modelId?: string | undefined; device?: Device | undefined }): JobStarted {
+  private startJob(
+    kind: 'detect' | 'restore',
+    args: { modelId?: string | undefined; device?: Device | undefined; threshold?: number | undefined },
+  ): JobStarted {
     const s = this.requireSession();
     this.requireIdle();
     if (kind === 'restore' && s.holePixels === 0) {
@@ -260,11 +263,12 @@ export class AppService {
     const controller = new AbortController();
     const emitState = (state: 'running' | 'done' | 'failed' | 'cancelled', error?: { code: KintsugiError['code']; message: string }) =>
       this.events.emit({ type: 'job', jobId: id, kind, state, ...(error ? { error } : {}) });
-    const jobOpts: EngineJobOptions = {
+    const jobOpts: EngineJobOptions & { threshold?: number } = {
       signal: controller.signal,
       onProgress: (p) => this.events.emit({ type: 'progress', jobId: id, stage: p.stage, done: p.done, total: p.total }),
       ...(args.modelId !== undefined ? { modelId: args.modelId } : {}),
       ...(args.device !== undefined ? { device: args.device } : {}),
+      ...(kind === 'detect' && args.threshold !== undefined ? { threshold: args.threshold } : {}),
     };
     const run = async (): Promise<SessionView> => {
       emitState('running');

@@ -31,6 +31,8 @@ export interface DetectRequest {
   model: ModelSpec;
   device: Device;
   image: Raster;
+  /** Overrides the model's `postprocess.threshold` (the user's sensitivity). */
+  threshold?: number;
 }
 
 /** Soft cancel: the job stops at the next tile boundary. */

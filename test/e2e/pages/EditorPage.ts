@@ -161,6 +161,13 @@ export class EditorPage {
   }
 
   /** Runs the damage detector; its proposal becomes one history step. */
+  /** Detection sensitivity (1 - threshold) on the slider; null: back to the detector's own (double-click). */
+  async setDetectSensitivity(value: number | null): Promise<void> {
+    const slider = this.byTestId('detect-sensitivity');
+    if (value === null) await slider.dblclick();
+    else await slider.fill(String(value));
+  }
+
   async detect(): Promise<void> {
     const before = await this.history.count();
     await this.byTestId('detect-button').click();

@@ -60,6 +60,10 @@ describe('validateIpcCall', () => {
     if (!stroke.ok) expect(stroke.error.message).toMatch(/command\.points/);
     expect(parseArgs('app:history.jumpTo', { index: -1 }).ok).toBe(false);
     expect(parseArgs('app:job.cancel', { jobId: '../../etc' }).ok).toBe(false);
+    // detection threshold: strictly between 0 and 1, a number
+    expect(parseArgs('app:mask.detect', { threshold: 0.4 }).ok).toBe(true);
+    for (const threshold of [0, 1, 1.5, -0.2, '0.4']) expect(parseArgs('app:mask.detect', { threshold }).ok).toBe(false);
+    expect(parseArgs('app:restore.run', { threshold: 0.4 }).ok).toBe(false);
   });
 
   it('every channel is app:domain.verb with a doc line and an object schema', () => {
