@@ -36,11 +36,7 @@ export async function withEngine<T>(flags: EngineFlags, fn: (engine: Engine) => 
   }
 }
 
-/**
- * A requested model that was found but could not be used (corrupt, incompatible, incomplete) is bad
- * input naming that file, rather than a bare "unknown model".
- */
-/** The `--threshold` flag as a number in (0, 1); undefined when not given. Bad values are bad input (exit 2). */
+/** The `--threshold` flag as a number in (0, 1); undefined when not given. Bad values are bad input (exit 1). */
 export function parseThreshold(flag: string | undefined): number | undefined {
   if (flag === undefined) return undefined;
   const t = flag.trim() === '' ? Number.NaN : Number(flag);
@@ -48,6 +44,10 @@ export function parseThreshold(flag: string | undefined): number | undefined {
   return t;
 }
 
+/**
+ * A requested model that was found but could not be used (corrupt, incompatible, incomplete) is bad
+ * input naming that file, rather than a bare "unknown model".
+ */
 export function checkRequestedModel(engine: Engine, id: string | undefined): void {
   if (!id) return;
   const base = (f: string): string => f.replace(/\\/g, '/').split('/').pop()!.replace(/\.(onnx|json)$/i, '');
