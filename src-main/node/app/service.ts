@@ -37,7 +37,7 @@ import { Session } from './session.js';
 /** The part of E2's Engine the app uses (structural, so the service does not construct engines itself). */
 export interface AppEngine {
   listModels(opts?: { resolveProviders?: boolean }): Promise<Array<ModelView & { file?: string | null; sha256?: string }>>;
-  detect(image: Raster, opts?: EngineJobOptions & { threshold?: number }): Promise<{ mask: Mask; modelId: string; provider: string }>;
+  detect(image: Raster, opts?: EngineDetectOptions): Promise<{ mask: Mask; modelId: string; provider: string }>;
   restore(image: Raster, mask: Mask, opts?: EngineJobOptions): Promise<{ image: Raster; modelId: string; provider: string }>;
   close(): Promise<void>;
 }
@@ -47,6 +47,10 @@ export interface EngineJobOptions {
   device?: Device;
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
+}
+/** Detection also takes the user's threshold (sensitivity) instead of the detector's own. */
+export interface EngineDetectOptions extends EngineJobOptions {
+  threshold?: number;
 }
 
 /** Paths a host decided (from native dialogs); never taken from the renderer's arguments. */
@@ -263,7 +267,7 @@ export class AppService {
     const controller = new AbortController();
     const emitState = (state: 'running' | 'done' | 'failed' | 'cancelled', error?: { code: KintsugiError['code']; message: string }) =>
       this.events.emit({ type: 'job', jobId: id, kind, state, ...(error ? { error } : {}) });
-    const jobOpts: EngineJobOptions & { threshold?: number } = {
+    const jobOpts: EngineDetectOptions = {
       signal: controller.signal,
       onProgress: (p) => this.events.emit({ type: 'progress', jobId: id, stage: p.stage, done: p.done, total: p.total }),
       ...(args.modelId !== undefined ? { modelId: args.modelId } : {}),
