@@ -21,13 +21,14 @@ def main() -> None:
     ap.add_argument("--out", required=True)
     ap.add_argument("--n", type=int, default=6)
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--realistic", action="store_true", help="the realistic synthesis train_detector --realistic uses")
     args = ap.parse_args()
     photos = list_photos(DATA / "train")
     rng = np.random.default_rng(args.seed)
     rows = []
     for i in range(args.n):
         img = read_rgb(photos[int(rng.integers(len(photos)))])
-        dmg, mask = paint_damage(rng, img)
+        dmg, mask = paint_damage(rng, img, realistic=args.realistic)
         over = dmg.copy()
         over[mask > 0] = 0.4 * over[mask > 0] + 0.6 * np.array([1, 0, 0], np.float32)
         rows.append(np.concatenate([img, dmg, over], 1))

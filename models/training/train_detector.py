@@ -82,6 +82,8 @@ def main() -> None:
                          "only the parts of stains that hide the picture are labelled)")
     ap.add_argument("--clean-frac", type=float, default=0.0,
                     help="fraction of training crops left undamaged (negative examples against false positives)")
+    ap.add_argument("--realistic", action="store_true",
+                    help="realistic synthesis: real artefact shapes, hard negatives, tears labelled whole (damage.py)")
     ap.add_argument("--run-dir", type=Path, default=RUN_DIR)
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (tests)")
     ap.add_argument("--threads", type=int, default=1)
@@ -126,7 +128,7 @@ def main() -> None:
     photos = [(read_rgb(p) * 255).astype(np.uint8) for p in train_paths]
     val = heldout_set(args.val_n, seed=args.val_seed, size=args.val_size or None)
     log(f"params={count_params(net)} train_photos={len(photos)} val_crops={len(val)} "
-        f"batch={args.batch} crop={args.crop} lr={args.lr} clean_frac={args.clean_frac} freeze_bn={args.freeze_bn} stain_p={args.stain_p} "
+        f"batch={args.batch} crop={args.crop} lr={args.lr} clean_frac={args.clean_frac} freeze_bn={args.freeze_bn} stain_p={args.stain_p} realistic={args.realistic} "
         f"val={'whole photos' if not args.val_size else f'{args.val_size}px crops'}")
 
     # A fresh stream per invocation so resumed runs do not replay the same crops.
@@ -160,7 +162,8 @@ def main() -> None:
         for _ in range(args.batch):
             img = photos[int(rng.integers(len(photos)))].astype(np.float32) / 255.0
             d, m = random_crop_pair(rng, img, args.crop, args.clean_frac,
-                                   {"stain": args.stain_p} if args.stain_p is not None else None)
+                                   {"stain": args.stain_p} if args.stain_p is not None else None,
+                                   realistic=args.realistic)
             xs.append(d.transpose(2, 0, 1))
             ys.append(m[None].astype(np.float32))
         x = torch.from_numpy(np.stack(xs))

@@ -29,6 +29,10 @@ VISIBLE_DELTA = 0.05
 # painted, unlabelled, like the ageing.
 STAIN_OPAQUE = 0.5
 
+# Layer flag for damage labelled whole wherever it covers (alpha > 0.5), visible change or not: missing paper
+# is a hole to fill even where it happens to match the picture (realistic synthesis only).
+WHOLE = "whole"
+
 _FONTS = [
     cv2.FONT_HERSHEY_SIMPLEX, cv2.FONT_HERSHEY_DUPLEX, cv2.FONT_HERSHEY_COMPLEX,
     cv2.FONT_HERSHEY_TRIPLEX, cv2.FONT_HERSHEY_SCRIPT_SIMPLEX, cv2.FONT_HERSHEY_SCRIPT_COMPLEX,
@@ -407,13 +411,51 @@ def damage_mask(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     return m.astype(np.uint8)
 
 
+def _realistic_layers(rng, h, w, boost=None):
+    """The layers of `realistic` synthesis: damage.py's kinds (handwriting made rare: lettering is mostly
+    picture content on real scans) plus real dust/dirt/hair polygons and FILM-R sprites (real_shapes.py).
+    Tears are area layers here, labelled whole (the whole missing paper is the hole, not just its outline)."""
+    from . import real_shapes  # noqa: PLC0415 (reads ../shared/data only when used)
+    b = {"text": 0.03, "dust": 0.3}
+    b.update(boost or {})
+    layers = [(a, c, WHOLE if fn_is_tear else area) for a, c, area, fn_is_tear in _tagged_layers(rng, h, w, b)]
+    if rng.random() < 0.3:
+        layers.append((*real_shapes.flakes(rng, h, w), WHOLE))
+    if rng.random() < 0.5:
+        layers.append((*real_shapes.real_artefacts(rng, h, w), False))
+    if rng.random() < 0.35:
+        layers.append((*real_shapes.sprites(rng, h, w), False))
+    return layers
+
+
+def _tagged_layers(rng, h, w, boost):
+    """_layers with a flag saying which layers are tears."""
+    out = []
+    for fn, p, n in _KINDS:
+        if boost and fn.__name__.lstrip("_") in boost:
+            p = boost[fn.__name__.lstrip("_")]
+        if rng.random() < p:
+            for _ in range(int(rng.integers(1, n + 1))):
+                out.append((*fn(rng, h, w), fn is _stain, fn is _tear))
+    if not out:
+        out.append((*_scratch(rng, h, w), False, False))
+    return out
+
+
 def paint_damage(rng: np.random.Generator, img: np.ndarray, *, age: bool = True,
-                 clean: bool = False, boost: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+                 clean: bool = False, boost: dict | None = None,
+                 realistic: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Age the photo, paint damage into it and return (damaged, mask of visibly changed pixels; translucent
     stains count as part of the photo's tone, see STAIN_OPAQUE).
     clean=True ages and scans the photo without painting damage (an all-zero mask): a negative example,
-    so the detector learns that ordinary strong edges, margins and grain are not damage."""
+    so the detector learns that ordinary strong edges, margins and grain are not damage.
+    realistic=True (training since session 4) adds unlabelled hard negatives to the picture (white clothing,
+    signs, glints, wires: real_shapes.hard_negatives), real artefact shapes, and labels tears whole; with
+    realistic=False the same seed gives exactly the pairs earlier sessions scored (held-out comparability)."""
     h, w = img.shape[:2]
+    if realistic and rng.random() < 0.6:
+        from . import real_shapes  # noqa: PLC0415
+        img = real_shapes.hard_negatives(rng, img)
     base = age_photo(rng, img) if age else img.astype(np.float32)
     if age and rng.random() < 0.25:
         base = _margin(rng, base)
@@ -421,10 +463,14 @@ def paint_damage(rng: np.random.Generator, img: np.ndarray, *, age: bool = True,
     # What a repair should give back: the aged photo with its translucent stains (see STAIN_OPAQUE).
     ref = base.copy()
     area = np.zeros((h, w), bool)
-    for a, colour, is_area in ([] if clean else _layers(rng, h, w, boost)):
+    layers = [] if clean else (_realistic_layers(rng, h, w, boost) if realistic else _layers(rng, h, w, boost))
+    whole = np.zeros((h, w), bool)
+    for a, colour, is_area in layers:
         a3 = a[..., None]
         new = out * (1 - a3) + a3 * colour
-        if is_area:
+        if is_area is WHOLE:
+            whole |= a > 0.5
+        elif is_area:
             see_through = (a <= STAIN_OPAQUE)[..., None]
             ref = np.where(see_through, ref * (1 - a3) + a3 * colour, ref)
             # where it hides the picture, a stain's visible change follows the photo's texture: judge it
@@ -433,7 +479,7 @@ def paint_damage(rng: np.random.Generator, img: np.ndarray, *, age: bool = True,
             area |= (d > VISIBLE_DELTA) & ~see_through[..., 0]
         out = new
     changed = np.abs(out - ref).max(axis=2)
-    mask = ((changed > VISIBLE_DELTA) | (area & (changed > VISIBLE_DELTA / 4))).astype(np.uint8)
+    mask = ((changed > VISIBLE_DELTA) | (area & (changed > VISIBLE_DELTA / 4)) | whole).astype(np.uint8)
     if age:
         out = _post(rng, out)
     return np.clip(out, 0, 1).astype(np.float32), mask

@@ -149,7 +149,8 @@ def split_train() -> tuple[list[Path], list[Path]]:
 
 
 def random_crop_pair(rng: np.random.Generator, img: np.ndarray, size: int,
-                     clean_frac: float = 0.0, boost: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
+                     clean_frac: float = 0.0, boost: dict | None = None,
+                     realistic: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Random rescale/flip/crop of a clean photo, then synthetic damage painted into the crop (or, with
     probability clean_frac, none: an aged, scanned but undamaged negative example)."""
     s = rng.uniform(0.5, 1.25)
@@ -163,7 +164,7 @@ def random_crop_pair(rng: np.random.Generator, img: np.ndarray, size: int,
     if rng.random() < 0.2:
         im = im.transpose(1, 0, 2)
     clean = clean_frac > 0 and rng.random() < clean_frac
-    return paint_damage(rng, np.ascontiguousarray(im), clean=clean, boost=boost)
+    return paint_damage(rng, np.ascontiguousarray(im), clean=clean, boost=boost, realistic=realistic)
 
 
 def heldout_set(n: int, seed: int = 1234, size: int | None = None) -> list[tuple[np.ndarray, np.ndarray]]:
