@@ -1,0 +1,73 @@
+"""The realistic synthesis: real artefact shapes are drawn, tears and flakes are labelled whole, hard negatives
+are never labelled, and realistic=False still gives exactly the pairs earlier sessions scored."""
+from __future__ import annotations
+
+import unittest
+
+import numpy as np
+
+from kintsugi_train import damage, real_shapes
+from kintsugi_train.detector import read_rgb, split_train
+
+
+def _photo(size=128) -> np.ndarray:
+    return np.ascontiguousarray(read_rgb(split_train()[0][3])[:size, :size])
+
+
+class RealShapes(unittest.TestCase):
+    def test_dustyscans_polygons_load_with_their_labels(self):
+        polys = real_shapes.dusty_polygons()
+        self.assertIn("Dust", polys)
+        self.assertIn("Long hair", polys)
+        self.assertGreater(sum(len(v) for v in polys.values()), 10000)
+        # centred on their centroid
+        self.assertLess(float(np.abs(polys["Dust"][0].mean(0)).max()), 1e-2)
+
+    def test_artefact_layers_mark_something_inside_the_crop(self):
+        for seed in range(5):
+            rng = np.random.default_rng(seed)
+            for fn in (real_shapes.real_artefacts, real_shapes.sprites, real_shapes.flakes):
+                a, colour = fn(rng, 96, 128)
+                self.assertEqual(a.shape, (96, 128))
+                self.assertGreaterEqual(float(a.min()), 0.0)
+                self.assertLessEqual(float(a.max()), 1.0 + 1e-6)
+                self.assertEqual(colour.shape, (3,))
+
+    def test_flakes_are_labelled_whole_even_where_they_match_the_picture(self):
+        white = np.full((128, 128, 3), 0.93, np.float32)  # paper-white picture: a flake changes ~nothing
+        rng = np.random.default_rng(3)
+        a, colour = real_shapes.flakes(rng, 128, 128)
+        layers = [(a, colour, damage.WHOLE)]
+        whole = np.zeros((128, 128), bool)
+        for la, _, flag in layers:
+            if flag is damage.WHOLE:
+                whole |= la > 0.5
+        self.assertGreater(whole.sum(), 0)
+        # through paint_damage: a tear-only realistic pair on a white picture is labelled where the paper is
+        rng = np.random.default_rng(5)
+        d, m = damage.paint_damage(rng, white, age=False, realistic=True,
+                                   boost={k: 0.0 for k in ("scratch", "crack", "dust", "stain", "fold", "text")} | {"tear": 1.0})
+        self.assertGreater(int(m.sum()), 0, "tear on a white photo not labelled")
+
+    def test_hard_negatives_change_the_picture_but_a_clean_pair_has_no_label(self):
+        img = _photo()
+        changed = 0
+        for seed in range(8):
+            rng = np.random.default_rng(seed)
+            out, mask = damage.paint_damage(rng, img, clean=True, realistic=True)
+            self.assertEqual(int(mask.sum()), 0, f"seed {seed}: a clean realistic pair has a label")
+            changed += int(np.abs(real_shapes.hard_negatives(np.random.default_rng(seed), img) - img).max() > 0.1)
+        self.assertGreater(changed, 3)
+
+    def test_realistic_false_keeps_the_old_pairs(self):
+        img = _photo()
+        a, ma = damage.paint_damage(np.random.default_rng(11), img)
+        b, mb = damage.paint_damage(np.random.default_rng(11), img, realistic=False)
+        np.testing.assert_array_equal(a, b)
+        np.testing.assert_array_equal(ma, mb)
+        c, mc = damage.paint_damage(np.random.default_rng(11), img, realistic=True)
+        self.assertFalse(np.array_equal(ma, mc))
+
+
+if __name__ == "__main__":
+    unittest.main()
