@@ -5,7 +5,7 @@
 import { Option, type Command } from 'commander';
 import { badInput } from '../core/errors.js';
 import { DEVICES, type Device } from '../core/image.js';
-import { checkThreshold, Engine, type EngineOptions } from '../node/engine.js';
+import { checkGrow, checkThreshold, Engine, type EngineOptions } from '../node/engine.js';
 
 /** Flags added by addEngineOptions. */
 export interface EngineFlags {
@@ -42,6 +42,14 @@ export function parseThreshold(flag: string | undefined): number | undefined {
   const t = flag.trim() === '' ? Number.NaN : Number(flag);
   checkThreshold(t, `--threshold "${flag}": the detection threshold`);
   return t;
+}
+
+/** The `--grow` flag as whole pixels (0 when not given: masks are filled as given). Bad values exit 1. */
+export function parseGrow(flag: string | undefined): number {
+  if (flag === undefined) return 0;
+  const n = /^\s*\d+\s*$/.test(flag) ? Number(flag) : Number.NaN;
+  checkGrow(n, `--grow "${flag}": the mask growth`);
+  return n;
 }
 
 /**

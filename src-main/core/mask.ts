@@ -18,6 +18,12 @@ export interface Component extends Rect {
   pixels: number;
 }
 
+/**
+ * Largest explicit mask growth (pixels) any surface accepts: enough to cover the soft fringe of a scan's
+ * scratches at any resolution, small enough that a typo cannot turn a scratch into a repainted photo.
+ */
+export const MAX_GROW = 64;
+
 /** Mask from any gray samples: a sample above `threshold` marks a hole (the CLI's "> 127" rule). */
 export function maskFromGray(gray: ArrayLike<number>, width: number, height: number, threshold = 127): Mask {
   const data = new Uint8Array(width * height);

@@ -1,7 +1,8 @@
 /**
- * Full-resolution restoration with any model: holes are grown a little, cut into regions with context,
- * tiled to the model's size, filled tile by tile (cancel is checked between tiles) and pasted back, so
- * the cost follows the damage, not the photo, and untouched pixels stay bit-identical.
+ * Full-resolution restoration with any model: holes are cut into regions with context, tiled to the
+ * model's size, filled tile by tile (cancel is checked between tiles) and pasted back, so the cost follows
+ * the damage, not the photo. A mask means what it says: only its pixels change unless the caller asks for
+ * growth (`grow`), and every other pixel stays bit-identical.
  */
 import { cancelled, KintsugiError } from './errors.js';
 import type { Mask, Progress, Raster } from './image.js';
@@ -31,19 +32,21 @@ export interface DetectBackend {
   run(rgb: Float32Array, w: number, h: number): Promise<Float32Array>;
 }
 
-/** Per-call options; `dilate` grows the mask before filling and `feather` softens the seam inside it. */
+/**
+ * Per-call options. `grow` (pixels, default 0) is the explicit request to fill a disc of that radius
+ * around the mask too, for a scratch whose soft fringe the mask missed; `feather` softens the seam, and
+ * only ever inside the ring that growth added, so the mask itself is always filled fully.
+ */
 export interface PipelineOptions {
   signal?: AbortSignal;
   onProgress?: (p: Progress) => void;
-  dilate?: number;
+  grow?: number;
   feather?: number;
 }
 
 /** Context margin (pixels) around holes when the backend does not choose one. */
 export const DEFAULT_MARGIN = 64;
-/** Default growth of the user's mask, so a fill covers the soft fringe of a scratch. */
-export const DEFAULT_DILATE = 2;
-/** Default feather width inside the dilated hole. */
+/** Feather width when a mask is grown (capped by the growth, so it stays in the added ring). */
 export const DEFAULT_FEATHER = 2;
 
 /** Index into [0, n) reflecting at both ends without repeating the edge sample (numpy 'reflect'). */
@@ -126,17 +129,17 @@ function checkOutput(out: Float32Array, expected: number, backend: string): void
 }
 
 /**
- * Fills `mask`'s holes (grown by `dilate`) with `backend` at full resolution. The result is a new raster
- * of the same size, channels and depth; only pixels inside the dilated holes differ from `image`.
+ * Fills `mask`'s holes (grown by `opts.grow`, default 0) with `backend` at full resolution. The result is
+ * a new raster of the same size, channels and depth; only pixels inside the (grown) holes differ from `image`.
  */
 export async function inpaintRaster(image: Raster, mask: Mask, backend: InpaintBackend, opts: PipelineOptions = {}): Promise<Raster> {
   const { width, height } = image;
   if (mask.width !== width || mask.height !== height) {
     throw new KintsugiError('bad-input', `mask is ${mask.width}×${mask.height} but the image is ${width}×${height}`);
   }
-  const grow = opts.dilate ?? DEFAULT_DILATE;
-  const hole = dilate(mask, grow);
-  // The feather stays inside the ring the dilation added, so the user's own mask is filled fully.
+  const grow = opts.grow ?? 0;
+  const hole = grow > 0 ? dilate(mask, grow) : mask;
+  // The feather stays inside the ring the growth added, so the mask itself is filled fully.
   const feather = Math.min(opts.feather ?? DEFAULT_FEATHER, grow);
   const regions = planRegions(hole, {
     margin: backend.margin ?? DEFAULT_MARGIN,

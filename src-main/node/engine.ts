@@ -5,6 +5,7 @@
 import type { ModelView } from '../core/api/contract.js';
 import { badInput, KintsugiError } from '../core/errors.js';
 import type { Device, Mask, Progress, Raster } from '../core/image.js';
+import { MAX_GROW } from '../core/mask.js';
 import { InferenceClient } from './inference/worker-client.js';
 import { CLASSICAL_ID, loadRegistry, type RegisteredModel, type Registry, type RejectedModel } from './models/registry.js';
 
@@ -42,6 +43,22 @@ export interface JobOptions {
 export interface DetectOptions extends JobOptions {
   /** Detection threshold in (0, 1) instead of the model's own (manifest `postprocess.threshold`). */
   threshold?: number;
+}
+
+/** Options of `Engine.restore`. */
+export interface RestoreOptions extends JobOptions {
+  /**
+   * Also fill every pixel within this many pixels of the mask (0 to MAX_GROW; default 0: the mask is
+   * filled exactly as given and every other pixel comes back bit-identical).
+   */
+  grow?: number;
+}
+
+/** A mask growth must be a whole number of pixels from 0 to MAX_GROW. */
+export function checkGrow(grow: number, what = 'mask growth'): void {
+  if (!Number.isInteger(grow) || grow < 0 || grow > MAX_GROW) {
+    throw badInput(undefined, `${what} must be a whole number of pixels from 0 to ${MAX_GROW}, got ${String(grow)}`);
+  }
 }
 
 /** A detection threshold must lie strictly between 0 and 1 (0 would mark everything, 1 nothing). */
@@ -139,16 +156,18 @@ export class Engine {
     return { mask: r.mask, modelId: model.spec.id, provider: r.provider };
   }
 
-  /** Fills the mask's holes; pixels outside the dilated holes come back bit-identical. */
-  async restore(image: Raster, mask: Mask, opts: JobOptions = {}): Promise<{ image: Raster; modelId: string; provider: string }> {
+  /** Fills the mask's holes (grown only when `grow` asks); every other pixel comes back bit-identical. */
+  async restore(image: Raster, mask: Mask, opts: RestoreOptions = {}): Promise<{ image: Raster; modelId: string; provider: string }> {
     checkRaster(image);
+    const grow = opts.grow ?? 0;
+    checkGrow(grow);
     if (mask.width !== image.width || mask.height !== image.height) {
       throw badInput(undefined, `mask is ${mask.width}×${mask.height} but the image is ${image.width}×${image.height}`);
     }
     if (mask.data.length !== mask.width * mask.height) throw new KintsugiError('bad-input', 'mask buffer has the wrong length');
     const model = this.pick('inpaint', opts.modelId);
     const r = await this.client.call(
-      { kind: 'restore', model: model.spec, device: opts.device ?? this.device, image, mask },
+      { kind: 'restore', model: model.spec, device: opts.device ?? this.device, image, mask, grow },
       opts,
     );
     return { image: r.image, modelId: model.spec.id, provider: r.provider };

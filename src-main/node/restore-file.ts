@@ -7,7 +7,8 @@ import { access, realpath, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { badInput } from '../core/errors.js';
 import type { Mask } from '../core/image.js';
-import type { DetectOptions, Engine, JobOptions } from './engine.js';
+import { dilate } from '../core/mask.js';
+import { checkGrow, type DetectOptions, type Engine, type RestoreOptions } from './engine.js';
 import { formatFromPath, readImage, readMask, writeImage, type ReadOptions } from './image-io.js';
 
 /** What one restore did. */
@@ -22,8 +23,12 @@ export interface RestoreFileResult {
   detectModelId?: string;
 }
 
-/** Options of restoreFile: a mask file (else the detector proposes one), where to save the mask used. */
-export interface RestoreFileOptions extends JobOptions, ReadOptions {
+/**
+ * Options of restoreFile: a mask file (else the detector proposes one), where to save the mask used, and
+ * `grow` (RestoreOptions), which is 0 unless asked: a given mask is filled as given, a detected one as the
+ * detector's own post-processing grew it.
+ */
+export interface RestoreFileOptions extends RestoreOptions, ReadOptions {
   maskPath?: string;
   saveMaskPath?: string;
   /** Detector model when no mask is given (JobOptions.modelId picks the inpainting model). */
@@ -69,6 +74,7 @@ async function writeMask(path: string, mask: Mask): Promise<void> {
 
 /** Restores one file: mask from `maskPath` or the detector; output atomically, metadata kept. */
 export async function restoreFile(engine: Engine, inPath: string, outPath: string, opts: RestoreFileOptions = {}): Promise<RestoreFileResult> {
+  if (opts.grow !== undefined) checkGrow(opts.grow);
   await checkOutput(outPath, [inPath, ...(opts.maskPath ? [opts.maskPath] : [])]);
   if (opts.saveMaskPath) await checkOutput(opts.saveMaskPath, [inPath, outPath, ...(opts.maskPath ? [opts.maskPath] : [])]);
   const decoded = await readImage(inPath, { pixelLimit: opts.pixelLimit });
@@ -84,8 +90,10 @@ export async function restoreFile(engine: Engine, inPath: string, outPath: strin
     mask = found.mask;
     detectModelId = found.modelId;
   }
-  if (opts.saveMaskPath) await writeMask(opts.saveMaskPath, mask);
-  const holePixels = countHoles(mask);
+  // What gets filled: the mask as given, or grown when --grow asked (the saved mask shows that area).
+  const filled = opts.grow ? dilate(mask, opts.grow) : mask;
+  if (opts.saveMaskPath) await writeMask(opts.saveMaskPath, filled);
+  const holePixels = countHoles(filled);
   let result = decoded.raster;
   let modelId = opts.modelId ?? 'none';
   let provider = 'none';

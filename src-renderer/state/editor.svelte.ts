@@ -12,6 +12,7 @@ import type {
   ProjectSummary,
   SessionView,
 } from '../../src-main/core/api/contract.js';
+import { MAX_GROW } from '../../src-main/core/mask.js';
 import { errorMessage, isCancelled, type EditorApi } from '../lib/editor-api.js';
 import { commandFromOp, keyframeKey, KEYFRAME_KINDS, replayPlan } from '../lib/history.js';
 import { MaskDocument } from '../lib/canvas/mask-document.js';
@@ -46,6 +47,8 @@ export class EditorState {
   detectModelId = $state<string | undefined>(undefined);
   /** Detection threshold the user picked; null: the chosen detector's own. */
   detectThreshold = $state<number | null>(null);
+  /** Grow mask (pixels): also fill this far around the painted mask. 0: the mask is filled as painted. */
+  growMask = $state(0);
   device = $state<Device>('auto');
 
   tool = $state<ToolName>('brush');
@@ -345,9 +348,19 @@ export class EditorState {
     );
   }
 
+  /** Sets Grow mask from the control's text: whole pixels clamped to 0..MAX_GROW (anything else: 0). */
+  setGrowMask(value: string | number): void {
+    const n = Math.round(Number(value));
+    this.growMask = Number.isFinite(n) ? Math.min(MAX_GROW, Math.max(0, n)) : 0;
+  }
+
   async restore(): Promise<void> {
     await this.#runJob('restore', () =>
-      this.api.restore.run({ modelId: this.inpaintModelId, device: this.device }),
+      this.api.restore.run({
+        modelId: this.inpaintModelId,
+        device: this.device,
+        ...(this.growMask > 0 ? { grow: this.growMask } : {}),
+      }),
     );
   }
 

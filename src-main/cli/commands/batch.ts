@@ -4,6 +4,7 @@ import path from 'node:path';
 import { badInput } from '../../core/errors.js';
 import { DEVICES, type Device } from '../../core/image.js';
 import { runBatch, type BatchSummary } from '../../node/batch/index.js';
+import { parseGrow } from '../engine-options.js';
 import { reportFailure, wantsProgress } from '../report.js';
 
 interface BatchFlags {
@@ -12,6 +13,7 @@ interface BatchFlags {
   recursive?: boolean;
   model?: string;
   device?: Device;
+  grow?: string;
   jobs: string;
   compare?: string;
   json?: boolean;
@@ -64,6 +66,7 @@ export function register(program: Command): void {
     .option('-r, --recursive', 'include subfolders, keeping the folder structure under OUT_DIR')
     .option('--model <id>', 'inpainting model id (see `kintsugi models`)')
     .addOption(new Option('--device <device>', 'execution provider').choices(DEVICES))
+    .option('--grow <px>', 'also fill every pixel within this many pixels of each mask (default 0: masks are filled exactly as given)')
     .option('-j, --jobs <n>', 'photos processed at the same time, each with its own inference worker', '1')
     .option('--compare <dir>', 'also write a before/after comparison per photo, a contact sheet and index.html there')
     .option('--json', 'print the summary as JSON on stdout')
@@ -89,6 +92,7 @@ export function register(program: Command): void {
         if (!Number.isInteger(jobs) || jobs < 1 || jobs > 64) {
           throw badInput(undefined, `--jobs must be a whole number from 1 to 64, got "${flags.jobs}"`);
         }
+        const grow = parseGrow(flags.grow);
         const summary = await runBatch(
           {
             inDir,
@@ -98,6 +102,7 @@ export function register(program: Command): void {
             ...(flags.masks !== undefined ? { masksDir: flags.masks } : {}),
             ...(flags.model !== undefined ? { modelId: flags.model } : {}),
             ...(flags.device !== undefined ? { device: flags.device, engineOptions: { device: flags.device } } : {}),
+            ...(grow > 0 ? { grow } : {}),
             ...(flags.compare !== undefined ? { compareDir: flags.compare } : {}),
           },
           {

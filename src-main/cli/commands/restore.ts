@@ -1,7 +1,7 @@
 /** `kintsugi restore IN [--mask M] --out OUT`: the one-photo restore, with the detector when no mask is given. */
 import type { Command } from 'commander';
 import { restoreFile } from '../../node/restore-file.js';
-import { addEngineOptions, checkRequestedModel, parseThreshold, warnRejected, withEngine, type EngineFlags } from '../engine-options.js';
+import { addEngineOptions, checkRequestedModel, parseGrow, parseThreshold, warnRejected, withEngine, type EngineFlags } from '../engine-options.js';
 import { progressBar, reportFailure, wantsProgress } from '../report.js';
 
 interface RestoreFlags extends EngineFlags {
@@ -10,6 +10,7 @@ interface RestoreFlags extends EngineFlags {
   model?: string;
   detector?: string;
   threshold?: string;
+  grow?: string;
   saveMask?: string;
   json?: boolean;
 }
@@ -26,6 +27,7 @@ export function register(program: Command): void {
       .option('--model <id>', 'inpainting model id (see `kintsugi models`; "classical" for the fallback)')
       .option('--detector <id>', 'damage-detection model id when no --mask is given')
       .option('--threshold <0..1>', "detection sensitivity when no --mask is given (default: the detector's own; lower marks more)")
+      .option('--grow <px>', 'also fill every pixel within this many pixels of the mask (default 0: the mask is filled exactly as given)')
       .option('--save-mask <file>', 'also write the mask that was used (white = filled)')
       .option('--json', 'print the result as JSON on stdout (no progress bar)'),
   ).action(async (input: string, flags: RestoreFlags) => {
@@ -35,6 +37,7 @@ export function register(program: Command): void {
     process.once('SIGINT', onSigint);
     try {
       const threshold = parseThreshold(flags.threshold);
+      const grow = parseGrow(flags.grow);
       const started = Date.now();
       const result = await withEngine(flags, async (engine) => {
         checkRequestedModel(engine, flags.model);
@@ -46,6 +49,7 @@ export function register(program: Command): void {
           ...(flags.model ? { modelId: flags.model } : {}),
           ...(flags.detector ? { detectModelId: flags.detector } : {}),
           ...(threshold !== undefined ? { detectThreshold: threshold } : {}),
+          grow,
           ...(flags.device ? { device: flags.device } : {}),
           signal: controller.signal,
           onProgress: progress.onProgress,

@@ -10,6 +10,7 @@
  * renderer).
  */
 import { z } from 'zod';
+import { MAX_GROW } from '../mask.js';
 
 // ---------------------------------------------------------------------------------------------------------
 // Shared value schemas
@@ -297,8 +298,9 @@ export const contract = {
     z.object({ ...jobChoice, threshold: z.number().gt(0).lt(1).optional() }).strict(),
   ),
   'app:restore.run': channel<JobStarted>()(
-    'Starts inpainting the working image inside the current mask; the result becomes one history step.',
-    z.object(jobChoice).strict(),
+    'Starts inpainting the working image inside the current mask; the result becomes one history step. The mask '
+      + 'is filled as painted unless `grow` (pixels, the Grow mask control) asks to fill that far around it too.',
+    z.object({ ...jobChoice, grow: z.number().int().min(0).max(MAX_GROW).optional() }).strict(),
   ),
   'app:job.wait': channel<SessionView>()(
     'Resolves when a job ends: the session after its history step, or its error (code cancelled on cancel).',

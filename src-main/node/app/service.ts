@@ -38,7 +38,7 @@ import { Session } from './session.js';
 export interface AppEngine {
   listModels(opts?: { resolveProviders?: boolean }): Promise<Array<ModelView & { file?: string | null; sha256?: string }>>;
   detect(image: Raster, opts?: EngineDetectOptions): Promise<{ mask: Mask; modelId: string; provider: string }>;
-  restore(image: Raster, mask: Mask, opts?: EngineJobOptions): Promise<{ image: Raster; modelId: string; provider: string }>;
+  restore(image: Raster, mask: Mask, opts?: EngineRestoreOptions): Promise<{ image: Raster; modelId: string; provider: string }>;
   close(): Promise<void>;
 }
 /** Job options the engine takes. */
@@ -51,6 +51,10 @@ export interface EngineJobOptions {
 /** Detection also takes the user's threshold (sensitivity) instead of the detector's own. */
 export interface EngineDetectOptions extends EngineJobOptions {
   threshold?: number;
+}
+/** Restore also takes the Grow mask control's pixels (absent or 0: the painted mask is filled as painted). */
+export interface EngineRestoreOptions extends EngineJobOptions {
+  grow?: number;
 }
 
 /** Paths a host decided (from native dialogs); never taken from the renderer's arguments. */
@@ -256,7 +260,7 @@ export class AppService {
 
   private startJob(
     kind: 'detect' | 'restore',
-    args: { modelId?: string | undefined; device?: Device | undefined; threshold?: number | undefined },
+    args: { modelId?: string | undefined; device?: Device | undefined; threshold?: number | undefined; grow?: number | undefined },
   ): JobStarted {
     const s = this.requireSession();
     this.requireIdle();
@@ -267,12 +271,13 @@ export class AppService {
     const controller = new AbortController();
     const emitState = (state: 'running' | 'done' | 'failed' | 'cancelled', error?: { code: KintsugiError['code']; message: string }) =>
       this.events.emit({ type: 'job', jobId: id, kind, state, ...(error ? { error } : {}) });
-    const jobOpts: EngineDetectOptions = {
+    const jobOpts: EngineDetectOptions & EngineRestoreOptions = {
       signal: controller.signal,
       onProgress: (p) => this.events.emit({ type: 'progress', jobId: id, stage: p.stage, done: p.done, total: p.total }),
       ...(args.modelId !== undefined ? { modelId: args.modelId } : {}),
       ...(args.device !== undefined ? { device: args.device } : {}),
       ...(kind === 'detect' && args.threshold !== undefined ? { threshold: args.threshold } : {}),
+      ...(kind === 'restore' && args.grow ? { grow: args.grow } : {}),
     };
     const run = async (): Promise<SessionView> => {
       emitState('running');

@@ -4,7 +4,7 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Device } from '../../core/image.js';
 import { badInput, cancelled, isKintsugiError } from '../../core/errors.js';
-import { Engine, type EngineOptions } from '../engine.js';
+import { checkGrow, Engine, type EngineOptions } from '../engine.js';
 import { restoreFile } from '../restore-file.js';
 import { sha256File } from './hash.js';
 import { BatchLedger, LEDGER_FILE, type FileState } from './ledger.js';
@@ -24,6 +24,8 @@ export interface BatchOptions {
   recursive?: boolean;
   modelId?: string;
   device?: Device;
+  /** Pixels to grow each mask by before filling (default 0: masks are filled exactly as given). */
+  grow?: number;
   /** Photos processed at the same time, each on its own engine (its own inference worker). */
   jobs?: number;
   /** Writes a comparison per restored photo, a contact sheet and an index page there. */
@@ -124,6 +126,7 @@ export async function runBatch(
 ): Promise<BatchSummary> {
   const started = Date.now();
   const { inDir, outDir } = checkFolders(opts);
+  if (opts.grow !== undefined) checkGrow(opts.grow);
   const inStat = await stat(inDir).catch((e: unknown) => {
     throw badInput(inDir, `cannot read the input folder (${errorReason(e).reason})`);
   });
@@ -223,7 +226,8 @@ async function runLocked(
           return;
         }
         const maskSha = maskPath === null ? 'detect' : await sha256File(maskPath);
-        const params = JSON.stringify({ model: opts.modelId ?? 'default', mask: maskSha });
+        // Growth is part of what a result was made with (left out at 0, so ledgers from before it match).
+        const params = JSON.stringify({ model: opts.modelId ?? 'default', mask: maskSha, ...(opts.grow ? { grow: opts.grow } : {}) });
         const row = ledger.get(file.rel);
         if (
           row !== null && row.state === 'done' && row.inputSha256 === inputSha256 && row.params === params &&
@@ -255,6 +259,7 @@ async function runLocked(
           ...(facts.maskPath !== null ? { maskPath: facts.maskPath } : {}),
           ...(opts.modelId !== undefined ? { modelId: opts.modelId } : {}),
           ...(opts.device !== undefined ? { device: opts.device } : {}),
+          ...(opts.grow ? { grow: opts.grow } : {}),
           ...(signal !== undefined ? { signal } : {}),
           onProgress: () => emitProgress(false),
         });

@@ -22,6 +22,8 @@ export interface RestoreRequest {
   device: Device;
   image: Raster;
   mask: Mask;
+  /** Pixels to grow the mask by before filling (0: filled exactly as given). */
+  grow: number;
 }
 
 /** Proposes a damage mask for an image. */

@@ -168,6 +168,43 @@ export class EditorPage {
     else await slider.fill(String(value));
   }
 
+  /** The Grow mask control (pixels Restore also fills around the painted mask; 0 = as painted). */
+  async setGrowMask(px: number): Promise<void> {
+    const input = this.byTestId('grow-mask');
+    await input.fill(String(px));
+    await input.blur();
+  }
+
+  /**
+   * What the editor shows, as bytes: the original and the result image files (fetched from their blob
+   * URLs) and the painted mask (coverage > 50 %, 1 byte per pixel) — for checking which pixels a restore changed.
+   */
+  async shownImages(): Promise<{ original: Buffer; result: Buffer; mask: Uint8Array; width: number; height: number }> {
+    const r = await this.page.evaluate(async () => {
+      const b64 = (u8: Uint8Array): string => {
+        let s = '';
+        for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode(...u8.subarray(i, i + 0x8000));
+        return btoa(s);
+      };
+      const bytes = async (id: string): Promise<string> => {
+        const img = document.querySelector<HTMLImageElement>(`[data-testid="${id}"]`)!;
+        return b64(new Uint8Array(await (await fetch(img.src)).arrayBuffer()));
+      };
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid="mask-canvas"]')!;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const mask = new Uint8Array(c.width * c.height);
+      for (let i = 0; i < mask.length; i++) mask[i] = d[i * 4 + 3]! > 127 ? 1 : 0;
+      return { original: await bytes('original-image'), result: await bytes('result-image'), mask: b64(mask), width: c.width, height: c.height };
+    });
+    return {
+      original: Buffer.from(r.original, 'base64'),
+      result: Buffer.from(r.result, 'base64'),
+      mask: new Uint8Array(Buffer.from(r.mask, 'base64')),
+      width: r.width,
+      height: r.height,
+    };
+  }
+
   async detect(): Promise<void> {
     const before = await this.history.count();
     await this.byTestId('detect-button').click();
@@ -177,14 +214,15 @@ export class EditorPage {
 
   /** Runs Restore and waits until the result is shown in place. */
   async restore(opts: { onProgress?: () => Promise<void> } = {}): Promise<void> {
-    const before = await this.history.count();
+    const cursor = await this.history.cursor();
     await this.byTestId('restore-button').click();
     if (opts.onProgress) {
       await this.byTestId('job-bar').waitFor({ state: 'visible' }).catch(() => undefined);
       await opts.onProgress();
     }
     await this.waitForJob();
-    await this.history.waitForEntries(before + 1);
+    // The new step sits right after the cursor (after an undo it replaces the redo branch, so count alone can't tell).
+    await this.page.waitForSelector(`[data-testid="history-entry"][data-index="${cursor + 1}"][data-kind="restore"][aria-current="step"]`);
     await this.page.waitForFunction(() => {
       const img = document.querySelector<HTMLImageElement>('[data-testid="result-image"]');
       return !!img && img.complete && img.naturalWidth > 0;

@@ -64,6 +64,10 @@ describe('validateIpcCall', () => {
     expect(parseArgs('app:mask.detect', { threshold: 0.4 }).ok).toBe(true);
     for (const threshold of [0, 1, 1.5, -0.2, '0.4']) expect(parseArgs('app:mask.detect', { threshold }).ok).toBe(false);
     expect(parseArgs('app:restore.run', { threshold: 0.4 }).ok).toBe(false);
+    // mask growth (the Grow mask control): whole pixels from 0 to 64; detection takes none
+    for (const grow of [0, 3, 64]) expect(parseArgs('app:restore.run', { grow }).ok).toBe(true);
+    for (const grow of [-1, 2.5, 65, '3', null]) expect(parseArgs('app:restore.run', { grow }).ok).toBe(false);
+    expect(parseArgs('app:mask.detect', { grow: 2 }).ok).toBe(false);
   });
 
   it('every channel is app:domain.verb with a doc line and an object schema', () => {
