@@ -146,10 +146,50 @@ export function connectedComponents(mask: Mask): Component[] {
   return [...boxes.values()].map((b) => ({ x: b.x0, y: b.y0, width: b.x1 - b.x0 + 1, height: b.y1 - b.y0 + 1, pixels: b.pixels }));
 }
 
-/** Damage proposal from a detector's probability map: threshold, then grow by `dilateRadius`. */
-export function probToMask(prob: Float32Array, width: number, height: number, threshold: number, dilateRadius: number): Mask {
+/**
+ * Damage proposal from a detector's probability map: threshold, keep only the connected marks the detector
+ * is sure of somewhere (hysteresis: a mark survives when some pixel of it reaches `seed`), then grow by
+ * `dilateRadius`. Hysteresis is what lets a scratch be marked end to end at a modest threshold while a faint
+ * lone false mark (a light edge, a glint) never reaches the seed and is dropped whole. `seed` at or below
+ * `threshold` is a plain threshold.
+ */
+export function probToMask(
+  prob: Float32Array, width: number, height: number, threshold: number, dilateRadius: number, seed = threshold,
+): Mask {
   const data = new Uint8Array(width * height);
-  for (let i = 0; i < data.length; i++) data[i] = prob[i]! > threshold ? 255 : 0;
+  if (seed <= threshold) {
+    for (let i = 0; i < data.length; i++) data[i] = prob[i]! > threshold ? 255 : 0;
+  } else {
+    hysteresisInto(prob, width, height, threshold, seed, data);
+  }
   const mask = { width, height, data };
   return dilateRadius > 0 ? dilate(mask, dilateRadius) : mask;
+}
+
+/** Marks (255) every pixel above `low` that is 8-connected through such pixels to one at or above `high`. */
+function hysteresisInto(prob: Float32Array, w: number, h: number, low: number, high: number, out: Uint8Array): void {
+  const stack: number[] = [];
+  for (let i = 0; i < out.length; i++) {
+    if (out[i] || prob[i]! < high) continue;
+    out[i] = 255;
+    stack.push(i);
+    while (stack.length) {
+      const p = stack.pop()!;
+      const x = p % w;
+      const y = (p - x) / w;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= h) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= w) continue;
+          const q = yy * w + xx;
+          if (!out[q] && prob[q]! > low) {
+            out[q] = 255;
+            stack.push(q);
+          }
+        }
+      }
+    }
+  }
 }

@@ -218,6 +218,16 @@ export async function detectRaster(image: Raster, backend: DetectBackend, opts: 
 /** How a detector's probability map becomes a mask (models/manifest.json `postprocess`). */
 export interface DetectPostprocess {
   threshold: number;
+  /**
+   * Hysteresis: a mark is kept only when some pixel of it reaches this probability (absent: `threshold`).
+   * The threshold then sets how far a sure mark extends, the seed whether it is sure at all.
+   */
+  seed?: number;
+  /**
+   * Where nobody reviews the mask (CLI restore and batch without masks): stricter values that replace the
+   * ones above. A false mark there is a ruined photo; a missed speck is only a speck.
+   */
+  unattended?: { threshold?: number; seed?: number; dilate?: number };
   /** Dilation radius in pixels of the detector's working resolution. */
   dilate: number;
   /**
@@ -226,6 +236,18 @@ export interface DetectPostprocess {
    * hundred pixels, so damage on a large scan looks to it like damage at that scale). Absent: full size.
    */
   maxSide?: number;
+}
+
+/**
+ * The post-processing a detection runs with: the manifest's own, its `unattended` values when nobody will
+ * review the mask, and a user's threshold on top (the seed moves with it, so "more sensitive" lowers both).
+ */
+export function effectivePostprocess(pp: DetectPostprocess, opts: { threshold?: number; unattended?: boolean }): DetectPostprocess {
+  const base: DetectPostprocess = opts.unattended && pp.unattended ? { ...pp, ...pp.unattended } : { ...pp };
+  delete base.unattended;
+  if (opts.threshold === undefined) return base;
+  const lift = base.seed !== undefined ? base.seed - base.threshold : 0;
+  return { ...base, threshold: opts.threshold, ...(base.seed !== undefined ? { seed: Math.min(0.995, opts.threshold + lift) } : {}) };
 }
 
 /** What a detector without a manifest `postprocess` gets. */
@@ -240,8 +262,8 @@ export async function detectMask(
 ): Promise<Mask> {
   const { width, height } = image;
   const fit = pp.maxSide !== undefined ? fitWithin(width, height, pp.maxSide) : null;
-  if (!fit) return probToMask(await detectRaster(image, backend, opts), width, height, pp.threshold, pp.dilate);
+  if (!fit) return probToMask(await detectRaster(image, backend, opts), width, height, pp.threshold, pp.dilate, pp.seed);
   const small = downscaleArea(image, fit.width, fit.height);
   const prob = upsampleBilinear(await detectRaster(small, backend, opts), fit.width, fit.height, width, height);
-  return probToMask(prob, width, height, pp.threshold, Math.round(pp.dilate / fit.scale));
+  return probToMask(prob, width, height, pp.threshold, Math.round(pp.dilate / fit.scale), pp.seed);
 }

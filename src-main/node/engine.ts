@@ -43,6 +43,11 @@ export interface JobOptions {
 export interface DetectOptions extends JobOptions {
   /** Detection threshold in (0, 1) instead of the model's own (manifest `postprocess.threshold`). */
   threshold?: number;
+  /**
+   * The mask will be used without anyone reviewing it (restore or batch without masks): the detector's
+   * conservative operating point (manifest `postprocess.unattended`), only what it is sure of.
+   */
+  unattended?: boolean;
 }
 
 /** Options of `Engine.restore`. */
@@ -150,7 +155,10 @@ export class Engine {
     if (threshold !== undefined) checkThreshold(threshold);
     const model = this.pick('detect-damage', opts.modelId);
     const r = await this.client.call(
-      { kind: 'detect', model: model.spec, device: opts.device ?? this.device, image, ...(threshold !== undefined ? { threshold } : {}) },
+      {
+        kind: 'detect', model: model.spec, device: opts.device ?? this.device, image,
+        ...(threshold !== undefined ? { threshold } : {}), ...(opts.unattended ? { unattended: true } : {}),
+      },
       opts,
     );
     return { mask: r.mask, modelId: model.spec.id, provider: r.provider };

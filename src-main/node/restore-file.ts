@@ -84,7 +84,7 @@ export async function restoreFile(engine: Engine, inPath: string, outPath: strin
   if (opts.maskPath) mask = await readMask(opts.maskPath, { width, height });
   else {
     const found = await engine.detect(decoded.raster, {
-      ...opts, modelId: opts.detectModelId, transferInput: false,
+      ...opts, modelId: opts.detectModelId, transferInput: false, unattended: true,
       ...(opts.detectThreshold !== undefined ? { threshold: opts.detectThreshold } : {}),
     });
     mask = found.mask;

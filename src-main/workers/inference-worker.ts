@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { KintsugiError, isKintsugiError } from '../core/errors.js';
 import type { Device } from '../core/image.js';
-import { classicalBackend, DEFAULT_DETECT_POSTPROCESS, detectMask, inpaintRaster } from '../node/inference/pipeline-port.js';
+import { classicalBackend, DEFAULT_DETECT_POSTPROCESS, detectMask, effectivePostprocess, inpaintRaster } from '../node/inference/pipeline-port.js';
 import { detectBackend, inpaintBackend } from '../node/inference/ort-backends.js';
 import { ownBuffer, type InferenceWorkerData, type WorkerRequest, type WorkerResponse } from '../node/inference/protocol.js';
 import { createSession, type ChosenSession } from '../node/inference/providers.js';
@@ -68,7 +68,10 @@ async function handle(req: Exclude<WorkerRequest, { kind: 'cancel' } | { kind: '
       send({ kind: 'done', id: req.id, value: { image, provider } }, buf ? [buf] : []);
     } else {
       const s = await session(req.model, req.device, opts.onProgress);
-      const pp = { ...(req.model.postprocess ?? DEFAULT_DETECT_POSTPROCESS), ...(req.threshold !== undefined ? { threshold: req.threshold } : {}) };
+      const pp = effectivePostprocess(req.model.postprocess ?? DEFAULT_DETECT_POSTPROCESS, {
+        ...(req.threshold !== undefined ? { threshold: req.threshold } : {}),
+        ...(req.unattended ? { unattended: true } : {}),
+      });
       const mask = await detectMask(req.image, detectBackend(s.session, req.model), pp, opts);
       const buf = ownBuffer(mask.data);
       send({ kind: 'done', id: req.id, value: { mask, provider: s.provider } }, buf ? [buf] : []);

@@ -3,4 +3,4 @@
  * the classical fallback), all from E1's pure core in src-main/core.
  */
 export { classicalBackend } from '../../core/classical.js';
-export { DEFAULT_DETECT_POSTPROCESS, detectMask, detectRaster, inpaintRaster, type DetectPostprocess, type DetectBackend, type InpaintBackend } from '../../core/pipeline.js';
+export { DEFAULT_DETECT_POSTPROCESS, detectMask, detectRaster, effectivePostprocess, inpaintRaster, type DetectPostprocess, type DetectBackend, type InpaintBackend } from '../../core/pipeline.js';

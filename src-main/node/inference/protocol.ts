@@ -35,6 +35,8 @@ export interface DetectRequest {
   image: Raster;
   /** Overrides the model's `postprocess.threshold` (the user's sensitivity). */
   threshold?: number;
+  /** Nobody reviews this mask (restore or batch without masks): the manifest's `postprocess.unattended`. */
+  unattended?: boolean;
 }
 
 /** Soft cancel: the job stops at the next tile boundary. */

@@ -45,4 +45,22 @@ describe('mask ops', () => {
     expect(countHoles(m)).toBe(5);
     expect(m.data[0]).toBe(0);
   });
+
+  it('keeps only marks that reach the seed, each whole (hysteresis)', () => {
+    // row 0: a faint mark (0.6) that never reaches the seed; row 2: a mark whose middle is sure (0.95)
+    const w = 6, h = 3;
+    const prob = new Float32Array(w * h);
+    prob.set([0.6, 0.6, 0.6], 0);
+    prob.set([0.6, 0.7, 0.95, 0.7, 0.6, 0.2], 12);
+    const plain = probToMask(prob, w, h, 0.5, 0);
+    expect(countHoles(plain)).toBe(8);
+    const sure = probToMask(prob, w, h, 0.5, 0, 0.9);
+    expect([...sure.data.slice(0, 6)]).toEqual([0, 0, 0, 0, 0, 0]);
+    expect([...sure.data.slice(12, 18)]).toEqual([255, 255, 255, 255, 255, 0]);
+  });
+
+  it('joins diagonal neighbours to a sure mark', () => {
+    const prob = new Float32Array([0.99, 0, 0, 0, 0.6, 0, 0, 0, 0.6]);
+    expect(countHoles(probToMask(prob, 3, 3, 0.5, 0, 0.9))).toBe(3);
+  });
 });

@@ -1,0 +1,20 @@
+import { describe, expect, it } from 'vitest';
+import { effectivePostprocess, type DetectPostprocess } from '../../../src-main/core/pipeline.js';
+
+const pp: DetectPostprocess = { threshold: 0.5, seed: 0.9, dilate: 2, maxSide: 1024, unattended: { seed: 0.97, dilate: 1 } };
+
+describe('effectivePostprocess', () => {
+  it('uses the review operating point unless the mask goes unreviewed', () => {
+    expect(effectivePostprocess(pp, {})).toEqual({ threshold: 0.5, seed: 0.9, dilate: 2, maxSide: 1024 });
+    expect(effectivePostprocess(pp, { unattended: true })).toEqual({ threshold: 0.5, seed: 0.97, dilate: 1, maxSide: 1024 });
+  });
+
+  it('moves the seed with a user threshold, never to 1', () => {
+    expect(effectivePostprocess(pp, { threshold: 0.3 })).toMatchObject({ threshold: 0.3, seed: 0.7 });
+    expect(effectivePostprocess(pp, { threshold: 0.9 }).seed).toBeCloseTo(0.995);
+  });
+
+  it('leaves a detector without a seed a plain threshold', () => {
+    expect(effectivePostprocess({ threshold: 0.65, dilate: 2 }, { threshold: 0.4, unattended: true })).toEqual({ threshold: 0.4, dilate: 2 });
+  });
+});
