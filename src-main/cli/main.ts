@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { register as registerDetect } from './commands/detect.js';
 import { register as registerModels } from './commands/models.js';
 import { register as registerRestore } from './commands/restore.js';
+import { removeTempsInFlight } from '../node/atomic-write.js';
 import { reportFailure } from './report.js';
 
 /** Subcommand modules owned by other areas; a missing one is skipped quietly. */
@@ -44,8 +45,22 @@ export async function buildProgram(): Promise<Command> {
   return program;
 }
 
+/**
+ * A TERM or HUP ends the process, but first removes the temp file of any write in flight, so a killed
+ * `restore` leaves nothing hidden behind (a SIGKILL's temp is removed by the next write of that file).
+ */
+function cleanUpOnSignals(): void {
+  for (const sig of ['SIGTERM', 'SIGHUP'] as const) {
+    process.once(sig, () => {
+      removeTempsInFlight();
+      process.kill(process.pid, sig);
+    });
+  }
+}
+
 /** Runs the CLI; exit code 0 ok, 1 bad input, 2 internal error. */
 export async function main(argv: string[] = process.argv): Promise<void> {
+  cleanUpOnSignals();
   try {
     const program = await buildProgram();
     await program.parseAsync(argv);

@@ -67,6 +67,24 @@ export function formatFromPath(path: string): ImageFormat | undefined {
   }
 }
 
+const WRITABLE = '.jpg, .png, .tif, .webp or .avif';
+
+/**
+ * The format to write `path` in: its extension's, else (no extension at all) `fallback`. An extension
+ * Kintsugi cannot write (.bmp, .heic, .txt …) is refused rather than given another format's bytes.
+ */
+export function outputFormatFor(path: string, fallback?: ImageFormat): ImageFormat {
+  const ext = extname(path).toLowerCase();
+  const format = ext === '' ? fallback : formatFromPath(path);
+  if (format === undefined) {
+    throw badInput(path, ext === ''
+      ? `cannot tell the output format without a file extension; use ${WRITABLE}`
+      : `cannot write "${ext}" files; use ${WRITABLE}`);
+  }
+  if (format === 'heif') throw badInput(path, HEIF_WRITE);
+  return format;
+}
+
 /** Signatures of image formats people try that sharp's prebuilt libvips cannot decode. */
 const FOREIGN_SIGNATURES: { name: string; test: (b: Buffer) => boolean }[] = [
   { name: 'BMP', test: (b) => b.toString('latin1', 0, 2) === 'BM' },
@@ -157,6 +175,10 @@ export async function readImage(path: string, opts: ReadOptions = {}): Promise<D
   const format = toFormat(meta);
   if (!format) {
     throw badInput(path, `unsupported image format (${meta.format ?? 'unknown'}); use JPEG, PNG, TIFF, WebP or AVIF`);
+  }
+  if ((format === 'gif' || format === 'webp') && (meta.pages ?? 1) > 1) {
+    // Only the first frame would be decoded and written back: refuse rather than drop the others silently.
+    throw badInput(path, `is an animated ${format === 'gif' ? 'GIF' : 'WebP'} (${meta.pages} frames); Kintsugi restores still photos: save the frame to restore as PNG or JPEG first`);
   }
   if (format === 'heif') {
     // sharp's prebuilt libvips carries no HEVC decoder: only AVIF (AV1) HEIF files can be read.
@@ -352,8 +374,9 @@ export interface WriteOptions extends EncodeOptions {
 
 /** Writes an image atomically (temp file in the same folder, fsync, rename); originals are never touched. */
 export async function writeImage(path: string, raster: Raster, opts: WriteOptions = {}): Promise<void> {
-  const format = opts.format ?? formatFromPath(path) ?? opts.like?.format;
-  if (!format) throw badInput(path, 'cannot tell the output format from the file extension; use .jpg, .png, .tif, .webp or .avif');
+  // An extension we cannot write is refused even with an explicit format (no PNG bytes in a .bmp).
+  const byName = outputFormatFor(path, opts.format ?? opts.like?.format);
+  const format = opts.format ?? byName;
   if (format === 'heif') throw badInput(path, HEIF_WRITE);
   await writeFileAtomic(path, await encodeImage(raster, format, opts.like, opts));
 }

@@ -2,14 +2,12 @@
  * File-level restore and detect used by the CLI and the batch runner: read, (detect,) inpaint, write —
  * refusing to write over the input, writing atomically in the input's format with its metadata kept.
  */
-import { constants } from 'node:fs';
-import { access, realpath, stat } from 'node:fs/promises';
-import { dirname, resolve } from 'node:path';
-import { badInput } from '../core/errors.js';
 import type { Mask } from '../core/image.js';
 import { dilate } from '../core/mask.js';
 import { checkGrow, type DetectOptions, type Engine, type RestoreOptions } from './engine.js';
-import { formatFromPath, readImage, readMask, writeImage, type ReadOptions } from './image-io.js';
+import { outputFormatFor, readImage, readMask, writeImage, type ImageFormat, type ReadOptions } from './image-io.js';
+import { checkOutputFile } from './output-folder.js';
+import { WriteGuard, type ProtectedFile } from './output-guard.js';
 
 /** What one restore did. */
 export interface RestoreFileResult {
@@ -21,6 +19,8 @@ export interface RestoreFileResult {
   height: number;
   /** Model that proposed the mask when no mask file was given. */
   detectModelId?: string;
+  /** Provider the detector ran on. */
+  detectProvider?: string;
 }
 
 /**
@@ -36,29 +36,32 @@ export interface RestoreFileOptions extends RestoreOptions, ReadOptions {
   /** Detection threshold instead of the detector's own, when no mask is given. */
   detectThreshold?: number;
   quality?: number;
+  /** Files the caller protects as well (a batch: every input, mask and its ledger). */
+  guard?: WriteGuard;
 }
 
-async function sameFile(a: string, b: string): Promise<boolean> {
-  if (resolve(a) === resolve(b)) return true;
-  const [ra, rb] = await Promise.all([realpath(a).catch(() => resolve(a)), realpath(b).catch(() => resolve(b))]);
-  if (ra === rb) return true;
-  const [sa, sb] = await Promise.all([stat(a).catch(() => undefined), stat(b).catch(() => undefined)]);
-  return !!sa && !!sb && sa.dev === sb.dev && sa.ino === sb.ino;
+/** One file a command is about to write, what to call it in messages, and its format when it has no extension. */
+interface PlannedOutput {
+  path: string;
+  what: string;
+  fallback?: ImageFormat;
 }
 
-/** Refuses outputs that would overwrite an input, and unwritable output folders, before any work. */
-async function checkOutput(outPath: string, inputs: string[]): Promise<void> {
-  for (const input of inputs) {
-    if (await sameFile(outPath, input)) {
-      throw badInput(outPath, 'output path is the input file; choose another output (originals are never overwritten)');
-    }
-  }
-  const folder = dirname(resolve(outPath));
-  try {
-    await access(folder, constants.W_OK);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code;
-    throw badInput(outPath, code === 'ENOENT' ? `output folder ${folder} does not exist` : `output folder ${folder} is not writable`, e);
+/**
+ * Refuses, before any work, outputs that would replace one of `inputs` (by real identity, see
+ * output-guard.ts) or each other, that have an extension we cannot write, or whose folder is missing,
+ * read-only or not a folder.
+ */
+async function checkOutputs(outputs: PlannedOutput[], inputs: ProtectedFile[], extra?: WriteGuard): Promise<void> {
+  const guard = await WriteGuard.create(inputs);
+  const earlier: ProtectedFile[] = [];
+  for (const o of outputs) {
+    outputFormatFor(o.path, o.fallback);
+    await guard.check(o.path, o.what);
+    await extra?.check(o.path, o.what);
+    if (earlier.length > 0) await (await WriteGuard.create(earlier)).check(o.path, o.what);
+    await checkOutputFile(o.path);
+    earlier.push({ path: o.path, role: o.what });
   }
 }
 
@@ -69,18 +72,23 @@ function countHoles(mask: Mask): number {
 }
 
 async function writeMask(path: string, mask: Mask): Promise<void> {
-  await writeImage(path, { width: mask.width, height: mask.height, channels: 1, depth: 8, data: mask.data }, { format: formatFromPath(path) ?? 'png' });
+  await writeImage(path, { width: mask.width, height: mask.height, channels: 1, depth: 8, data: mask.data }, { format: outputFormatFor(path, 'png') });
 }
 
 /** Restores one file: mask from `maskPath` or the detector; output atomically, metadata kept. */
 export async function restoreFile(engine: Engine, inPath: string, outPath: string, opts: RestoreFileOptions = {}): Promise<RestoreFileResult> {
   if (opts.grow !== undefined) checkGrow(opts.grow);
-  await checkOutput(outPath, [inPath, ...(opts.maskPath ? [opts.maskPath] : [])]);
-  if (opts.saveMaskPath) await checkOutput(opts.saveMaskPath, [inPath, outPath, ...(opts.maskPath ? [opts.maskPath] : [])]);
+  const inputs: ProtectedFile[] = [{ path: inPath, role: 'input photo' }, ...(opts.maskPath ? [{ path: opts.maskPath, role: 'mask' }] : [])];
+  await checkOutputs(
+    [...(opts.saveMaskPath ? [{ path: opts.saveMaskPath, what: 'saved mask', fallback: 'png' as const }] : []), { path: outPath, what: 'output' }],
+    inputs,
+    opts.guard,
+  );
   const decoded = await readImage(inPath, { pixelLimit: opts.pixelLimit });
   const { width, height } = decoded.raster;
   let mask: Mask;
   let detectModelId: string | undefined;
+  let detectProvider: string | undefined;
   if (opts.maskPath) mask = await readMask(opts.maskPath, { width, height });
   else {
     const found = await engine.detect(decoded.raster, {
@@ -89,6 +97,7 @@ export async function restoreFile(engine: Engine, inPath: string, outPath: strin
     });
     mask = found.mask;
     detectModelId = found.modelId;
+    detectProvider = found.provider;
   }
   // What gets filled: the mask as given, or grown when --grow asked (the saved mask shows that area).
   const filled = opts.grow ? dilate(mask, opts.grow) : mask;
@@ -104,8 +113,8 @@ export async function restoreFile(engine: Engine, inPath: string, outPath: strin
     modelId = restored.modelId;
     provider = restored.provider;
   }
-  await writeImage(outPath, result, { format: formatFromPath(outPath) ?? decoded.format, like: decoded, quality: opts.quality });
-  return { outPath, modelId, provider, holePixels, width, height, ...(detectModelId ? { detectModelId } : {}) };
+  await writeImage(outPath, result, { format: outputFormatFor(outPath, decoded.format), like: decoded, quality: opts.quality });
+  return { outPath, modelId, provider, holePixels, width, height, ...(detectModelId ? { detectModelId } : {}), ...(detectProvider ? { detectProvider } : {}) };
 }
 
 /** Writes the detector's mask proposal for a file (white = damage). */
@@ -115,7 +124,7 @@ export async function detectFile(
   outMaskPath: string,
   opts: DetectOptions & ReadOptions = {},
 ): Promise<{ outPath: string; modelId: string; provider: string; holePixels: number; width: number; height: number }> {
-  await checkOutput(outMaskPath, [inPath]);
+  await checkOutputs([{ path: outMaskPath, what: 'mask output', fallback: 'png' }], [{ path: inPath, role: 'input photo' }]);
   const decoded = await readImage(inPath, { pixelLimit: opts.pixelLimit });
   const found = await engine.detect(decoded.raster, { ...opts, transferInput: true });
   await writeMask(outMaskPath, found.mask);

@@ -5,6 +5,8 @@ import { badInput } from '../../core/errors.js';
 import { DEVICES, type Device } from '../../core/image.js';
 import { runBatch, type BatchSummary } from '../../node/batch/index.js';
 import { parseGrow } from '../engine-options.js';
+import { Engine } from '../../node/engine.js';
+import { fellBack, warnDeviceFallback, type ProviderUse } from '../device-warning.js';
 import { reportFailure, wantsProgress } from '../report.js';
 
 interface BatchFlags {
@@ -93,6 +95,7 @@ export function register(program: Command): void {
           throw badInput(undefined, `--jobs must be a whole number from 1 to 64, got "${flags.jobs}"`);
         }
         const grow = parseGrow(flags.grow);
+        const used: ProviderUse[] = [];
         const summary = await runBatch(
           {
             inDir,
@@ -106,6 +109,9 @@ export function register(program: Command): void {
             ...(flags.compare !== undefined ? { compareDir: flags.compare } : {}),
           },
           {
+            onFile: (e) => {
+              if (e.state === 'done' && e.provider !== undefined && e.modelId !== undefined) used.push({ modelId: e.modelId, provider: e.provider });
+            },
             onProgress: (p) => {
               if (!showBar) return;
               const payload = {
@@ -123,6 +129,14 @@ export function register(program: Command): void {
         );
         if (barStarted) bar.stop();
         barStarted = false;
+        if (fellBack(flags.device, used).length > 0) {
+          const engine = await Engine.create({ ...(flags.device !== undefined ? { device: flags.device } : {}) });
+          try {
+            await warnDeviceFallback(flags.device, used, engine);
+          } finally {
+            await engine.close();
+          }
+        }
         if (flags.json) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
         else process.stdout.write(formatSummary(summary));
         process.exitCode = summary.cancelled

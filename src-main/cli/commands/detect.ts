@@ -1,6 +1,7 @@
 /** `kintsugi detect IN --out MASK.png`: the damage detector's mask proposal, white = damage. */
 import type { Command } from 'commander';
 import { detectFile } from '../../node/restore-file.js';
+import { warnDeviceFallback } from '../device-warning.js';
 import { addEngineOptions, checkRequestedModel, parseThreshold, warnRejected, withEngine, type EngineFlags } from '../engine-options.js';
 import { progressBar, reportFailure, wantsProgress } from '../report.js';
 
@@ -30,12 +31,15 @@ export function register(program: Command): void {
       const result = await withEngine(flags, async (engine) => {
         checkRequestedModel(engine, flags.model);
         warnRejected(engine, !!flags.json);
-        return detectFile(engine, input, flags.out, {
+        const r = await detectFile(engine, input, flags.out, {
           ...(flags.model ? { modelId: flags.model } : {}),
           ...(flags.device ? { device: flags.device } : {}),
           ...(threshold !== undefined ? { threshold } : {}),
           onProgress: progress.onProgress,
         });
+        progress.stop();
+        await warnDeviceFallback(flags.device, [{ modelId: r.modelId, provider: r.provider }], engine);
+        return r;
       });
       progress.stop();
       const elapsedMs = Date.now() - started;

@@ -1,6 +1,7 @@
 /** `kintsugi restore IN [--mask M] --out OUT`: the one-photo restore, with the detector when no mask is given. */
 import type { Command } from 'commander';
 import { restoreFile } from '../../node/restore-file.js';
+import { warnDeviceFallback } from '../device-warning.js';
 import { addEngineOptions, checkRequestedModel, parseGrow, parseThreshold, warnRejected, withEngine, type EngineFlags } from '../engine-options.js';
 import { progressBar, reportFailure, wantsProgress } from '../report.js';
 
@@ -43,7 +44,7 @@ export function register(program: Command): void {
         checkRequestedModel(engine, flags.model);
         checkRequestedModel(engine, flags.detector);
         warnRejected(engine, !!flags.json);
-        return restoreFile(engine, input, flags.out, {
+        const r = await restoreFile(engine, input, flags.out, {
           ...(flags.mask ? { maskPath: flags.mask } : {}),
           ...(flags.saveMask ? { saveMaskPath: flags.saveMask } : {}),
           ...(flags.model ? { modelId: flags.model } : {}),
@@ -54,6 +55,12 @@ export function register(program: Command): void {
           signal: controller.signal,
           onProgress: progress.onProgress,
         });
+        progress.stop();
+        await warnDeviceFallback(flags.device, [
+          ...(r.holePixels > 0 ? [{ modelId: r.modelId, provider: r.provider }] : []),
+          ...(r.detectModelId ? [{ modelId: r.detectModelId, provider: r.detectProvider ?? r.provider }] : []),
+        ], engine);
+        return r;
       });
       progress.stop();
       const elapsedMs = Date.now() - started;

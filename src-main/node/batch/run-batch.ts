@@ -6,13 +6,15 @@ import type { Device } from '../../core/image.js';
 import { badInput, cancelled, isKintsugiError } from '../../core/errors.js';
 import { checkGrow, Engine, type EngineOptions } from '../engine.js';
 import { restoreFile } from '../restore-file.js';
+import { isOutOfSpace, prepareOutputFolder } from '../output-folder.js';
+import { relateFolders, WriteGuard } from '../output-guard.js';
 import { sha256File } from './hash.js';
 import { BatchLedger, LEDGER_FILE, type FileState } from './ledger.js';
 import type { PauseGate } from './pause-gate.js';
 import { ProgressTracker, type BatchProgress } from './progress.js';
 import { findMask, indexMasks, scanInputs, type MaskIndex } from './scan.js';
 import { removeStaleTemps } from './stale-temps.js';
-import { acquireRunLock } from './run-lock.js';
+import { acquireRunLock, LOCK_FILE } from './run-lock.js';
 import { writeBatchComparisons, type BatchComparisonResult } from '../compare/batch-compare.js';
 
 /** Everything `kintsugi batch` and the app's batch view can ask for. */
@@ -47,6 +49,8 @@ export interface FileEvent {
   resumed?: boolean;
   durationMs?: number;
   modelId?: string;
+  /** Execution provider the photo was restored on (a requested device that was not available shows here). */
+  provider?: string;
 }
 
 export interface BatchEvents {
@@ -82,11 +86,6 @@ export interface BatchSummary {
 
 const ALREADY_DONE = 'already restored by an earlier run';
 
-function isInside(child: string, parent: string): boolean {
-  const rel = path.relative(parent, child);
-  return rel !== '' && !rel.startsWith('..') && !path.isAbsolute(rel);
-}
-
 function errorReason(e: unknown): { reason: string; code: string } {
   if (isKintsugiError(e)) return { reason: e.message, code: e.code };
   const err = e as NodeJS.ErrnoException;
@@ -96,19 +95,52 @@ function errorReason(e: unknown): { reason: string; code: string } {
   return { reason: e instanceof Error ? e.message : String(e), code: 'internal' };
 }
 
-function checkFolders(opts: BatchOptions): { inDir: string; outDir: string } {
-  const inDir = path.resolve(opts.inDir);
-  const outDir = path.resolve(opts.outDir);
-  if (inDir === outDir) {
-    throw badInput(outDir, 'the output folder must differ from the input folder (originals are never written)');
+/** A folder the batch reads: it must exist and be a folder; the message names the real cause. */
+async function checkSourceFolder(dir: string, what: string): Promise<void> {
+  const st = await stat(dir).catch((e: NodeJS.ErrnoException) => e);
+  if (st instanceof Error) {
+    const code = st.code;
+    const why = code === 'ENOENT' ? 'does not exist' : code === 'ENOTDIR' ? 'is not a folder (a part of its path is a file)'
+      : code === 'EACCES' || code === 'EPERM' ? 'cannot be read (permission denied)' : `cannot be read (${code ?? st.message})`;
+    throw badInput(dir, `the ${what} ${why}`, st);
   }
-  if (isInside(inDir, outDir)) {
-    throw badInput(outDir, `the output folder contains the input folder ${inDir}; outputs could land on originals`);
+  if (!st.isDirectory()) throw badInput(dir, `the ${what} is a file, not a folder`);
+}
+
+/** The folders of a batch, absolute. */
+interface BatchFolders {
+  inDir: string;
+  outDir: string;
+  masksDir?: string;
+  compareDir?: string;
+}
+
+/**
+ * Proves, by real identity (device + inode of each folder and its ancestors; see output-guard.ts),
+ * that no folder the batch writes to is, or contains, a folder it reads: OUT_DIR and the compare folder
+ * against IN_DIR and the masks folder. Links, `..` and other spellings of the same folder are caught.
+ * Folders inside IN_DIR are fine (they are left out of the scan).
+ */
+async function checkFolders(opts: BatchOptions): Promise<BatchFolders> {
+  const f: BatchFolders = { inDir: path.resolve(opts.inDir), outDir: path.resolve(opts.outDir) };
+  if (opts.masksDir !== undefined) f.masksDir = path.resolve(opts.masksDir);
+  if (opts.compareDir !== undefined) f.compareDir = path.resolve(opts.compareDir);
+  await checkSourceFolder(f.inDir, 'input folder');
+  if (f.masksDir !== undefined) await checkSourceFolder(f.masksDir, 'masks folder');
+  const writers: Array<[string, string]> = [[f.outDir, 'output folder'], ...(f.compareDir !== undefined ? [[f.compareDir, 'compare folder'] as [string, string]] : [])];
+  const readers: Array<[string, string]> = [[f.inDir, 'input folder'], ...(f.masksDir !== undefined ? [[f.masksDir, 'masks folder'] as [string, string]] : [])];
+  for (const [w, wName] of writers) {
+    for (const [r, rName] of readers) {
+      const relation = await relateFolders(w, r);
+      if (relation === 'same') {
+        throw badInput(w, `the ${wName} is the ${rName}${w === r ? '' : ` ${r}`}; choose another ${wName} (originals are never written)`);
+      }
+      if (relation === 'contains') {
+        throw badInput(w, `the ${wName} contains the ${rName} ${r}; outputs could land on originals, so choose another ${wName}`);
+      }
+    }
   }
-  if (opts.masksDir !== undefined && path.resolve(opts.masksDir) === outDir) {
-    throw badInput(outDir, 'the output folder must differ from the masks folder');
-  }
-  return { inDir, outDir };
+  return f;
 }
 
 /**
@@ -125,41 +157,57 @@ export async function runBatch(
   signal?: AbortSignal,
 ): Promise<BatchSummary> {
   const started = Date.now();
-  const { inDir, outDir } = checkFolders(opts);
   if (opts.grow !== undefined) checkGrow(opts.grow);
-  const inStat = await stat(inDir).catch((e: unknown) => {
-    throw badInput(inDir, `cannot read the input folder (${errorReason(e).reason})`);
-  });
-  if (!inStat.isDirectory()) throw badInput(inDir, 'is not a folder');
-  await mkdir(outDir, { recursive: true });
+  const folders = await checkFolders(opts);
+  const { inDir, outDir } = folders;
+  await prepareOutputFolder(outDir);
+  if (folders.compareDir !== undefined) await prepareOutputFolder(folders.compareDir, 'compare folder');
   const releaseLock = acquireRunLock(outDir);
   try {
-    return await runLocked(opts, inDir, outDir, events, signal, started);
+    return await runLocked(opts, folders, events, signal, started);
   } finally {
     releaseLock();
   }
 }
 
+/** The message a batch stops with when the disk is full: nothing is lost, the same command resumes. */
+function diskFull(outDir: string, rel: string | undefined, restored: number): Error {
+  return badInput(
+    outDir,
+    `no space left on the device${rel !== undefined ? ` while writing ${rel}` : ''}: the batch stopped cleanly after restoring ` +
+      `${restored} photo${restored === 1 ? '' : 's'} in this run; free some space and run the same command again to resume (nothing is lost)`,
+  );
+}
+
 async function runLocked(
   opts: BatchOptions,
-  inDir: string,
-  outDir: string,
+  folders: BatchFolders,
   events: BatchEvents,
   signal: AbortSignal | undefined,
   started: number,
 ): Promise<BatchSummary> {
+  const { inDir, outDir } = folders;
   await removeStaleTemps(outDir);
 
   const exclude = [outDir];
-  if (opts.compareDir !== undefined) exclude.push(path.resolve(opts.compareDir));
-  if (opts.masksDir !== undefined) exclude.push(path.resolve(opts.masksDir));
+  if (folders.compareDir !== undefined) exclude.push(folders.compareDir);
+  if (folders.masksDir !== undefined) exclude.push(folders.masksDir);
   const scan = await scanInputs(inDir, { recursive: opts.recursive ?? false, exclude });
   let masks: MaskIndex | null = null;
-  if (opts.masksDir !== undefined) {
-    masks = await indexMasks(path.resolve(opts.masksDir)).catch((e: unknown) => {
+  if (folders.masksDir !== undefined) {
+    masks = await indexMasks(folders.masksDir, [outDir, ...(folders.compareDir !== undefined ? [folders.compareDir] : [])]).catch((e: unknown) => {
       throw badInput(opts.masksDir, `cannot read the masks folder (${errorReason(e).reason})`);
     });
   }
+
+  // Everything this batch reads, and its own records, are protected by identity from every write.
+  const guard = await WriteGuard.create([
+    ...scan.files.map((f) => ({ path: f.abs, role: 'input photo' })),
+    ...[...(masks?.values() ?? [])].map((m) => ({ path: m, role: 'mask' })),
+    { path: path.join(outDir, LOCK_FILE), role: 'batch lock' },
+  ]);
+  await guard.check(path.join(outDir, LEDGER_FILE), 'batch ledger');
+  await guard.protect([{ path: path.join(outDir, LEDGER_FILE), role: 'batch ledger' }]);
 
   const ledger = BatchLedger.open(outDir);
   const summary: BatchSummary = {
@@ -168,8 +216,10 @@ async function runLocked(
     ledger: path.join(outDir, LEDGER_FILE),
     total: scan.files.length,
     restored: [],
-    skipped: [],
+    // Folder links leading back to a folder already scanned are said once and never followed.
+    skipped: scan.revisits.map((r) => ({ ...r })),
     failed: scan.problems.map((p) => ({ ...p, code: 'bad-input' })),
+
     ignored: scan.ignored,
     cancelled: false,
     elapsedMs: 0,
@@ -206,6 +256,8 @@ async function runLocked(
       engines.push(...opts.engines.slice(0, slots));
     }
     let next = 0;
+    /** Set when a write finds the disk full: no new photo starts, and the run ends with one clear message. */
+    let fullDisk: { rel?: string } | undefined;
 
     const processOne = async (engine: () => Promise<Engine>, index: number): Promise<void> => {
       const file = scan.files[index]!;
@@ -256,6 +308,7 @@ async function runLocked(
       try {
         await mkdir(path.dirname(outPath), { recursive: true });
         const result = await restoreFile(await engine(), inPath, outPath, {
+          guard,
           ...(facts.maskPath !== null ? { maskPath: facts.maskPath } : {}),
           ...(opts.modelId !== undefined ? { modelId: opts.modelId } : {}),
           ...(opts.device !== undefined ? { device: opts.device } : {}),
@@ -272,8 +325,20 @@ async function runLocked(
         });
         summary.restored.push(file.rel);
         tracker.settle('restored', true);
-        emitFile({ ...base, state: 'done', durationMs: Date.now() - t0, modelId: result.modelId });
+        emitFile({ ...base, state: 'done', durationMs: Date.now() - t0, modelId: result.modelId, provider: result.provider });
       } catch (e) {
+        if (isOutOfSpace(e)) {
+          // Not this photo's fault: it goes back to the queue and the batch stops; a rerun resumes here.
+          // (When even the ledger cannot be written, the row stays `running`, which a rerun also redoes.)
+          try {
+            ledger.markPending(file.rel);
+          } catch {
+            // the disk is full for the ledger too
+          }
+          fullDisk ??= { rel: file.rel };
+          emitFile({ ...base, state: 'pending', reason: 'no space left on the device' });
+          return;
+        }
         if (signal?.aborted || (isKintsugiError(e) && e.code === 'cancelled')) {
           ledger.markPending(file.rel);
           emitFile({ ...base, state: 'pending' });
@@ -311,6 +376,7 @@ async function runLocked(
     const worker = async (slot: number): Promise<void> => {
       const getEngine = (): Promise<Engine> => engineFor(slot);
       for (;;) {
+        if (fullDisk !== undefined) return;
         if (signal?.aborted) throw cancelled('Batch');
         await opts.gate?.wait(signal);
         if (signal?.aborted) throw cancelled('Batch');
@@ -325,16 +391,32 @@ async function runLocked(
     for (const r of results) {
       if (r.status === 'rejected') {
         if (isKintsugiError(r.reason) && r.reason.code === 'cancelled') summary.cancelled = true;
+        else if (isOutOfSpace(r.reason)) fullDisk ??= {};
         else throw r.reason;
       }
     }
+    if (fullDisk !== undefined) {
+      try {
+        ledger.requeueInterrupted();
+      } catch {
+        // rows left `running` are redone by the next run all the same
+      }
+      throw diskFull(outDir, fullDisk.rel, summary.restored.length);
+    }
     if (summary.cancelled) ledger.requeueInterrupted();
-    else if (opts.compareDir !== undefined) {
+    else if (folders.compareDir !== undefined) {
       const scanned = new Set(scan.files.map((f) => f.rel));
-      summary.compare = await writeBatchComparisons(
-        ledger.rows().filter((r) => r.state === 'done' && scanned.has(r.rel)),
-        { inDir, outDir, compareDir: path.resolve(opts.compareDir), ...(signal !== undefined ? { signal } : {}) },
-      );
+      const done = ledger.rows().filter((r) => r.state === 'done' && scanned.has(r.rel));
+      // Comparisons must not replace restored copies either.
+      await guard.protect(done.map((r) => ({ path: path.join(outDir, ...r.rel.split('/')), role: 'restored photo' })));
+      try {
+        summary.compare = await writeBatchComparisons(done, {
+          inDir, outDir, compareDir: folders.compareDir, guard, ...(signal !== undefined ? { signal } : {}),
+        });
+      } catch (e) {
+        if (isOutOfSpace(e)) throw diskFull(folders.compareDir, undefined, summary.restored.length);
+        throw e;
+      }
     }
   } finally {
     ledger.close();

@@ -28,11 +28,13 @@ export interface ScanResult {
   files: ScannedFile[];
   problems: ScanProblem[];
   ignored: string[];
+  /** Folder links not followed because their real folder was already scanned (a loop, or a second way in). */
+  revisits: ScanProblem[];
 }
 
 export interface ScanOptions {
   recursive: boolean;
-  /** Absolute folders never descended into (OUT_DIR and the compare folder when they sit inside IN_DIR). */
+  /** Folders never descended into (OUT_DIR and the compare folder when they sit inside IN_DIR), by identity. */
   exclude: string[];
 }
 
@@ -48,55 +50,78 @@ function describe(e: unknown): string {
   return e instanceof Error ? e.message : String(e);
 }
 
+function idOf(st: { dev: number; ino: number }): string {
+  return `${st.dev}:${st.ino}`;
+}
+
 /**
  * Lists the photos under `root`, sorted by relative path so runs are reproducible. Hidden entries
  * (dot files, our ledger, temp files) are skipped silently; excluded folders are not entered, so an
- * OUT_DIR inside IN_DIR is never re-read as input. Problems are collected, not thrown: one unreadable
- * folder must not stop the batch.
+ * OUT_DIR inside IN_DIR is never re-read as input — recognised by device and inode, so a link to it is
+ * not a way in either. Each real folder is visited once: a folder link that leads back to a folder
+ * already scanned (its own parent, a loop of links, a second link to one folder) is noted, not followed.
+ * Problems are collected, not thrown: one unreadable folder must not stop the batch.
  */
 export async function scanInputs(root: string, opts: ScanOptions): Promise<ScanResult> {
-  const result: ScanResult = { files: [], problems: [], ignored: [] };
-  const excluded = new Set(opts.exclude.map((p) => path.resolve(p)));
+  const result: ScanResult = { files: [], problems: [], ignored: [], revisits: [] };
+  const excluded = new Set<string>();
+  for (const p of opts.exclude) {
+    const st = await stat(p).catch(() => null);
+    if (st?.isDirectory()) excluded.add(idOf(st));
+  }
+  /** Real folders already scanned (or being scanned), by identity, with the relative path they were first seen at. */
+  const visited = new Map<string, string>();
+  const top = path.resolve(root);
 
-  async function walk(dir: string): Promise<void> {
+  async function walk(dir: string, id: string | null): Promise<void> {
     let entries;
     try {
       entries = await readdir(dir, { withFileTypes: true });
     } catch (e) {
-      if (dir === root) throw e;
-      result.problems.push({ rel: toRel(root, dir) + '/', reason: `cannot read folder: ${describe(e)}` });
+      if (dir === top) throw e;
+      result.problems.push({ rel: toRel(top, dir) + '/', reason: `cannot read folder: ${describe(e)}` });
       return;
     }
+    if (id !== null) visited.set(id, toRel(top, dir));
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     for (const entry of entries) {
       if (entry.name.startsWith('.')) continue;
       const abs = path.join(dir, entry.name);
-      if (excluded.has(path.resolve(abs))) continue;
       let isDir = entry.isDirectory();
       let isFile = entry.isFile();
-      if (entry.isSymbolicLink()) {
+      let st: Awaited<ReturnType<typeof stat>> | null = null;
+      if (entry.isSymbolicLink() || isDir) {
         try {
-          const st = await stat(abs);
+          st = await stat(abs);
           isDir = st.isDirectory();
           isFile = st.isFile();
         } catch (e) {
           if (isImageName(entry.name) || opts.recursive) {
-            result.problems.push({ rel: toRel(root, abs), reason: `cannot read: ${describe(e)}` });
+            result.problems.push({ rel: toRel(top, abs), reason: `cannot read: ${describe(e)}` });
           }
           continue;
         }
       }
       if (isDir) {
-        if (opts.recursive) await walk(abs);
+        const key = st === null ? null : idOf(st);
+        if (key !== null && excluded.has(key)) continue;
+        if (!opts.recursive) continue;
+        if (key !== null && visited.has(key)) {
+          const first = visited.get(key)!;
+          result.revisits.push({ rel: toRel(top, abs) + '/', reason: `same folder as ${first === '' ? 'the input folder' : `${first}/`} (a link); its photos are restored once` });
+          continue;
+        }
+        await walk(abs, key);
         continue;
       }
       if (!isFile) continue;
-      if (isImageName(entry.name)) result.files.push({ rel: toRel(root, abs), abs });
-      else result.ignored.push(toRel(root, abs));
+      if (isImageName(entry.name)) result.files.push({ rel: toRel(top, abs), abs });
+      else result.ignored.push(toRel(top, abs));
     }
   }
 
-  await walk(path.resolve(root));
+  const rootStat = await stat(top).catch(() => null);
+  await walk(top, rootStat ? idOf(rootStat) : null);
   return result;
 }
 
@@ -104,9 +129,9 @@ export async function scanInputs(root: string, opts: ScanOptions): Promise<ScanR
 export type MaskIndex = Map<string, string>;
 
 /** Reads MASK_DIR once (recursively) so matching a mask per photo costs a map lookup. */
-export async function indexMasks(maskDir: string): Promise<MaskIndex> {
+export async function indexMasks(maskDir: string, exclude: string[] = []): Promise<MaskIndex> {
   const index: MaskIndex = new Map();
-  const scan = await scanInputs(maskDir, { recursive: true, exclude: [] });
+  const scan = await scanInputs(maskDir, { recursive: true, exclude });
   for (const f of scan.files) {
     const p = path.posix.parse(f.rel);
     const key = p.dir === '' ? p.name : `${p.dir}/${p.name}`;

@@ -1,25 +1,12 @@
 import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { isStaleTempName } from '../atomic-write.js';
 
 /**
  * Temp files of atomic writes (node/atomic-write.ts writes `<dir>/.<name>.<pid>.<hex>.tmp`, fsyncs,
  * renames). One whose writer process is gone means it died before the rename: garbage, never an output.
  */
-export function isStaleTempName(name: string, isAlive: (pid: number) => boolean = pidAlive): boolean {
-  const m = /^\..+\.(\d+)\.[0-9a-f]+\.tmp$/i.exec(name);
-  if (m === null) return false;
-  const pid = Number(m[1]);
-  return pid === process.pid || !isAlive(pid);
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (e) {
-    return (e as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
+export { isStaleTempName };
 
 /**
  * Deletes temp files that a killed run left under OUT_DIR, so half-written outputs never survive a

@@ -5,6 +5,8 @@ import { escapeXml } from './labels.js';
 import { compareFiles } from './compare-files.js';
 import { contactSheet } from './contact-sheet.js';
 import { writeFileAtomic } from '../atomic-write.js';
+import { isOutOfSpace, prepareOutputFolder } from '../output-folder.js';
+import { WriteGuard } from '../output-guard.js';
 
 /** The part of a ledger row a batch comparison needs. */
 export interface ComparedRow {
@@ -38,10 +40,17 @@ async function mtime(file: string): Promise<number | null> {
  */
 export async function writeBatchComparisons(
   rows: ComparedRow[],
-  opts: { inDir: string; outDir: string; compareDir: string; signal?: AbortSignal },
+  opts: { inDir: string; outDir: string; compareDir: string; signal?: AbortSignal; guard?: WriteGuard },
 ): Promise<BatchComparisonResult> {
-  const dir = path.resolve(opts.compareDir);
-  await mkdir(dir, { recursive: true });
+  const dir = await prepareOutputFolder(opts.compareDir, 'compare folder');
+  // Whatever the caller protects, the photos compared here are never replaced by what is written here.
+  const guard = opts.guard ?? new WriteGuard();
+  if (opts.guard === undefined) {
+    await guard.protect(rows.flatMap((r) => [
+      { path: path.join(opts.inDir, ...r.rel.split('/')), role: 'input photo' },
+      { path: path.join(opts.outDir, ...r.rel.split('/')), role: 'restored photo' },
+    ]));
+  }
   const result: BatchComparisonResult = { dir, index: path.join(dir, 'index.html'), sheets: [], files: [], failed: [] };
   const ok: Array<{ rel: string; before: string; after: string; comparison: string }> = [];
   for (const row of [...rows].sort((a, b) => (a.rel < b.rel ? -1 : 1))) {
@@ -55,11 +64,12 @@ export async function writeBatchComparisons(
       const [tc, ta] = [await mtime(comparison), await mtime(after)];
       if (tc === null || ta === null || tc < ta) {
         await mkdir(path.dirname(comparison), { recursive: true });
-        await compareFiles(before, after, comparison, { layout: 'side-by-side' });
+        await compareFiles(before, after, comparison, { layout: 'side-by-side', guard });
       }
       ok.push({ rel: row.rel, before, after, comparison });
       result.files.push({ rel: row.rel, comparison });
     } catch (e) {
+      if (isOutOfSpace(e)) throw e;
       result.failed.push({ rel: row.rel, reason: e instanceof Error ? e.message : String(e) });
     }
   }
@@ -67,6 +77,7 @@ export async function writeBatchComparisons(
     if (opts.signal?.aborted) throw cancelled('Batch comparisons');
     const chunk = ok.slice(page * PAIRS_PER_SHEET, (page + 1) * PAIRS_PER_SHEET);
     const sheet = path.join(dir, `contact-sheet-${String(page + 1).padStart(3, '0')}.jpg`);
+    await guard.check(sheet, 'contact sheet');
     await writeFileAtomic(
       sheet,
       await contactSheet(chunk.map((c) => ({ caption: c.rel, beforePath: c.before, afterPath: c.after }))),
@@ -90,6 +101,7 @@ ${ok.map((c) => `<li><a href="${link(c.comparison)}">${escapeXml(c.rel)}</a> · 
 ${result.failed.length > 0 ? `<h2>Not compared</h2><ul>${result.failed.map((f) => `<li>${escapeXml(f.rel)}: ${escapeXml(f.reason)}</li>`).join('')}</ul>` : ''}
 </body></html>
 `;
+  await guard.check(result.index, 'comparison index');
   await writeFileAtomic(result.index, Buffer.from(html));
   return result;
 }

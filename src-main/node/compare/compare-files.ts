@@ -5,6 +5,8 @@ import { composeComparison, type CompareLayout } from './layouts.js';
 import { loadForCompare, type ComparePixels } from './load.js';
 import { sliderHtml } from './slider-html.js';
 import { writeFileAtomic } from '../atomic-write.js';
+import { checkOutputFile } from '../output-folder.js';
+import { WriteGuard } from '../output-guard.js';
 
 /** Picture formats a comparison can be written in, by the output's extension; `.html` makes a slider page. */
 const ENCODERS: Record<string, (s: sharp.Sharp) => sharp.Sharp> = {
@@ -25,6 +27,8 @@ export interface CompareOptions {
   labels?: [string, string];
   /** Split position 0..1 (split layout and the slider's start). */
   position?: number;
+  /** More files the output must never replace (a batch protects its inputs, masks and ledger). */
+  guard?: WriteGuard;
 }
 
 /** What was written, for the CLI's message and `--json`. */
@@ -69,10 +73,18 @@ export async function compareFiles(
   opts: CompareOptions = {},
 ): Promise<CompareResult> {
   const out = path.resolve(outPath);
-  if (out === path.resolve(beforePath) || out === path.resolve(afterPath)) {
-    throw badInput(outPath, 'the comparison would overwrite one of the photos it compares');
-  }
   const ext = path.extname(out).toLowerCase();
+  if (ext !== '.html' && ext !== '.htm' && ENCODERS[ext] === undefined) {
+    throw badInput(outPath, `unsupported comparison format "${ext || '(none)'}"; use one of ${COMPARE_OUTPUT_EXTENSIONS.join(', ')}`);
+  }
+  // By identity, not spelling: a link or another name for either photo is refused too.
+  const guard = await WriteGuard.create([
+    { path: beforePath, role: 'before photo' },
+    { path: afterPath, role: 'after photo' },
+  ]);
+  await guard.check(outPath, 'comparison');
+  await opts.guard?.check(outPath, 'comparison');
+  await checkOutputFile(outPath);
   const labels = opts.labels ?? ['Before', 'After'];
   if (ext === '.html' || ext === '.htm') {
     const [before, after] = await loadPair(beforePath, afterPath);
@@ -87,10 +99,7 @@ export async function compareFiles(
     await writeFileAtomic(out, Buffer.from(html));
     return { outPath: out, kind: 'html', layout: 'slider', width: before.width, height: before.height, bytes: Buffer.byteLength(html) };
   }
-  const encode = ENCODERS[ext];
-  if (encode === undefined) {
-    throw badInput(outPath, `unsupported comparison format "${ext || '(none)'}"; use one of ${COMPARE_OUTPUT_EXTENSIONS.join(', ')}`);
-  }
+  const encode = ENCODERS[ext]!;
   const layout = opts.layout ?? 'side-by-side';
   const [before, after] = await loadPair(beforePath, afterPath);
   const composed = composeComparison(before, after, { layout, labels, ...(opts.position !== undefined ? { position: opts.position } : {}) });
