@@ -1,31 +1,27 @@
 /**
- * The `kintsugi` command: restore, detect and models here; batch, compare and eval are registered from
- * their own modules when present, so each area owns its subcommand.
+ * The `kintsugi` command: restore, detect and models here; batch, compare, eval and doctor are registered
+ * from their own modules when present, so each area owns its subcommand.
  */
 import { Command } from 'commander';
-import { readFileSync } from 'node:fs';
 import { register as registerDetect } from './commands/detect.js';
 import { register as registerModels } from './commands/models.js';
 import { register as registerRestore } from './commands/restore.js';
 import { removeTempsInFlight } from '../node/atomic-write.js';
+import { versionSummary } from '../node/versions.js';
 import { reportFailure } from './report.js';
 
 /** Subcommand modules owned by other areas; a missing one is skipped quietly. */
-const OPTIONAL_COMMANDS = ['./commands/batch.js', './commands/compare.js', './commands/eval.js'];
-
-function version(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return '0.0.0';
-  }
-}
+const OPTIONAL_COMMANDS = ['./commands/batch.js', './commands/compare.js', './commands/eval.js', './commands/doctor.js'];
 
 /** Builds the program with every available subcommand. */
 export async function buildProgram(): Promise<Command> {
   const program = new Command('kintsugi')
     .description('repair scratched, cracked, torn and stained photographs')
-    .version(version())
+    .option('-V, --version', 'print the versions of Kintsugi, Node, onnxruntime, sharp and SQLite')
+    .on('option:version', () => {
+      process.stdout.write(versionSummary());
+      process.exit(0);
+    })
     .showHelpAfterError()
     .configureOutput({ writeErr: (s) => process.stderr.write(s) });
   registerRestore(program);
