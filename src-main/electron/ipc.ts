@@ -1,13 +1,16 @@
 /**
  * IPC handlers: one `ipcMain.handle` per contract channel. Each call is checked in order — known channel,
  * sender is our window's main frame on kintsugi://app, arguments parse — then runs in the service worker.
- * Channels that need a native dialog get their paths here, in main; the renderer never supplies them.
+ * Channels that need a native dialog get their paths here, in main (host-context.ts); the renderer never
+ * supplies a path, and the channel that would take one from a page is refused.
  */
 import { BrowserWindow, dialog, ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
 import { CHANNELS, EVENT_CHANNEL, UPLOAD_CHANNEL, type ApiResult, type Channel, type ExportResult } from '../core/api/contract.js';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../core/api/upload-protocol.js';
 import { isTrustedSender, validateIpcCall, type SenderInfo, type TrustedSenders } from '../core/api/validate.js';
-import type { HostContext } from '../node/app/service.js';
 import type { ServiceProxy } from '../node/app/service-proxy.js';
+import { receiveUpload } from '../node/app/upload-receiver.js';
+import { decideHostContext, type HostDialogs } from './host-context.js';
 import { APP_ORIGIN } from './csp.js';
 
 const PHOTO_FILTERS = [{ name: 'Photos', extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'avif', 'heic', 'heif', 'gif'] }];
@@ -23,34 +26,25 @@ export function trustedSenders(): TrustedSenders {
   return { webContentsIds: new Set(BrowserWindow.getAllWindows().map((w) => w.webContents.id)), origins: [APP_ORIGIN] };
 }
 
-async function withDialogs(channel: Channel, args: Record<string, unknown>, win: BrowserWindow | null): Promise<HostContext | null> {
-  const parent = win ?? undefined;
-  if (channel === 'app:photo.openDialog') {
-    const r = parent
-      ? await dialog.showOpenDialog(parent, { properties: ['openFile'], filters: PHOTO_FILTERS })
-      : await dialog.showOpenDialog({ properties: ['openFile'], filters: PHOTO_FILTERS });
-    return r.canceled || !r.filePaths[0] ? null : { openPath: r.filePaths[0] };
-  }
-  if (channel === 'app:batch.start') {
-    const host: HostContext = {};
-    if (!args.inputDir) {
-      const r = await dialog.showOpenDialog({ title: 'Folder of photos to restore', properties: ['openDirectory'] });
-      if (r.canceled || !r.filePaths[0]) return null;
-      host.inputDir = r.filePaths[0];
-    }
-    if (!args.outputDir) {
-      const r = await dialog.showOpenDialog({ title: 'Folder for the restored copies', properties: ['openDirectory', 'createDirectory'] });
-      if (r.canceled || !r.filePaths[0]) return null;
-      host.outputDir = r.filePaths[0];
-    }
-    if (args.pickMasks && !args.masksDir) {
-      const r = await dialog.showOpenDialog({ title: 'Folder of masks (white = damage), matched to photos by name', properties: ['openDirectory'] });
-      if (r.canceled || !r.filePaths[0]) return null;
-      host.masksDir = r.filePaths[0];
-    }
-    return host;
-  }
-  return {};
+const FOLDER_TITLES = {
+  photos: 'Folder of photos to restore',
+  output: 'Folder for the restored copies',
+  masks: 'Folder of masks (white = damage), matched to photos by name',
+} as const;
+
+/** Main's native dialogs: the only source of the paths the service acts on (see host-context.ts). */
+function dialogsFor(win: BrowserWindow | null): HostDialogs {
+  const show = (opts: Electron.OpenDialogOptions) => (win ? dialog.showOpenDialog(win, opts) : dialog.showOpenDialog(opts));
+  return {
+    openPhoto: async () => {
+      const r = await show({ properties: ['openFile'], filters: PHOTO_FILTERS });
+      return r.canceled || !r.filePaths[0] ? null : r.filePaths[0];
+    },
+    chooseFolder: async (purpose) => {
+      const r = await show({ title: FOLDER_TITLES[purpose], properties: purpose === 'output' ? ['openDirectory', 'createDirectory'] : ['openDirectory'] });
+      return r.canceled || !r.filePaths[0] ? null : r.filePaths[0];
+    },
+  };
 }
 
 /** Channels after which the library's recent list may have changed (File ▸ Open Recent follows it). */
@@ -63,9 +57,10 @@ export function registerIpc(service: ServiceProxy, getWindow: () => BrowserWindo
       const checked = validateIpcCall(channel, senderOf(event), trustedSenders(), args);
       if (!checked.ok) return checked;
       const win = BrowserWindow.fromWebContents(event.sender);
-      const host = await withDialogs(channel, checked.args as Record<string, unknown>, win);
-      if (host === null) return channel === 'app:photo.openDialog' ? { ok: true, value: null } : { ok: false, error: { code: 'cancelled', message: 'Cancelled' } };
-      const result = await service.invoke(channel, checked.args, host);
+      const decided = await decideHostContext(channel, checked.args, dialogsFor(win));
+      if (!decided.ok) return decided;
+      if ('cancelled' in decided) return { ok: true, value: null };
+      const result = await service.invoke(channel, checked.args, decided.host);
       if (result.ok && CHANGES_PROJECTS.has(channel)) onProjectsChanged();
       if ((channel === 'app:export.save' || channel === 'app:compare.export') && result.ok) {
         const exp = result.value as ExportResult;
@@ -79,30 +74,29 @@ export function registerIpc(service: ServiceProxy, getWindow: () => BrowserWindo
     });
   }
 
-  // Uploads: the renderer transfers an ArrayBuffer over a MessagePort; the reply comes back on it.
+  // Uploads: the renderer streams the file over a MessagePort in acknowledged chunks (upload-protocol.ts);
+  // each is written to disk as it arrives, under the cap, so no process holds the whole file.
   const onUpload = (event: IpcMainEvent, meta: unknown): void => {
     const port = event.ports[0];
     if (!port) return;
     if (!isTrustedSender(senderOf(event), trustedSenders())) {
-      port.postMessage({ ok: false, error: { code: 'bad-input', message: 'upload refused: not from the app window' } });
+      port.postMessage({ type: 'result', result: { ok: false, error: { code: 'bad-input', message: 'upload refused: not from the app window' } } });
       port.close();
       return;
     }
-    const name = typeof (meta as { name?: unknown })?.name === 'string' ? (meta as { name: string }).name.slice(0, 255) : 'upload';
-    port.once('message', (m) => {
-      const data = m.data as unknown;
-      const bytes = data instanceof ArrayBuffer ? new Uint8Array(data) : ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : null;
-      const reply = bytes
-        ? service.putUpload(bytes, name).then(
-            (uploadId) => ({ ok: true, value: { uploadId } }),
-            (e: unknown) => ({ ok: false, error: { code: (e as { code?: string }).code === 'bad-input' ? 'bad-input' : 'internal', message: (e as Error).message } }),
-          )
-        : Promise.resolve({ ok: false, error: { code: 'bad-input', message: `upload ${name}: expected bytes` } });
-      void reply.then((r) => {
-        port.postMessage(r);
-        port.close();
-      });
-    });
+    const m = meta as { name?: unknown; size?: unknown } | null;
+    const name = typeof m?.name === 'string' ? m.name.slice(0, 255) : 'upload';
+    void receiveUpload(
+      {
+        onMessage: (listener) => port.on('message', (e) => listener(e.data)),
+        onClose: (listener) => port.on('close', listener),
+        post: (reply) => port.postMessage(reply),
+        close: () => port.close(),
+      },
+      { name, size: m?.size },
+      (n) => service.beginUpload(n),
+      DEFAULT_MAX_UPLOAD_BYTES,
+    );
     port.start();
   };
   ipcMain.on(UPLOAD_CHANNEL, onUpload);

@@ -17,9 +17,11 @@ import { TOKEN_HEADER, type ApiResult, type AppEvent } from '../core/api/contrac
 
 /** The part of the app service the host needs (AppService satisfies it). */
 export interface HostedService {
-  invoke(channel: unknown, args: unknown): Promise<ApiResult<unknown>>;
+  /** `host.acceptsTypedPaths`: this host has no native dialogs, so paths typed into the page are the person's. */
+  invoke(channel: unknown, args: unknown, host?: { acceptsTypedPaths?: boolean }): Promise<ApiResult<unknown>>;
   readBlob(id: string): Promise<{ bytes: Buffer; contentType: string; fileName?: string } | null>;
-  putUpload(bytes: Uint8Array, name: string): Promise<string>;
+  /** Writes an upload to disk as its chunks arrive (the request body is never buffered whole). */
+  putUploadStream(chunks: AsyncIterable<Uint8Array>, name: string): Promise<string>;
   subscribe(listener: (e: AppEvent) => void): () => void;
 }
 
@@ -31,7 +33,7 @@ export interface WebHostOptions {
   staticDir?: string;
   /** Fixed token (tests); by default 32 random bytes, hex. */
   token?: string;
-  /** Largest upload accepted, bytes. */
+  /** Largest upload accepted, bytes (default 1 GiB); checked from Content-Length and while streaming. */
   maxUploadBytes?: number;
 }
 
@@ -79,6 +81,30 @@ function refuse(res: ServerResponse, status: number, message: string): void {
   send(res, status, { ok: false, error: { code: 'bad-input', message } });
 }
 
+/** An HTTP error with its status, for failures that are the request's fault. */
+function httpError(status: number, message: string): Error {
+  return Object.assign(new Error(message), { status });
+}
+
+/** A path segment decoded, or a 400 for a malformed percent-escape (`%E0%A4%A`). */
+function decodeSegment(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw httpError(400, 'malformed percent-escape in the URL');
+  }
+}
+
+/** The request body as chunks, failing with 413 once more than `limit` bytes have come. */
+async function* capped(req: IncomingMessage, limit: number): AsyncGenerator<Uint8Array> {
+  let size = 0;
+  for await (const chunk of req) {
+    size += (chunk as Buffer).length;
+    if (size > limit) throw httpError(413, `request body over ${limit} bytes`);
+    yield chunk as Buffer;
+  }
+}
+
 async function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
@@ -115,12 +141,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
     if (!staticRoot) return refuse(res, 404, 'the renderer is not built here (run npm run build:renderer)');
-    let rel: string;
-    try {
-      rel = decodeURIComponent(pathname);
-    } catch {
-      return refuse(res, 400, 'malformed path');
-    }
+    const rel = decodeSegment(pathname);
     const file = resolve(staticRoot, `.${sep}${normalize(rel === '/' ? '/index.html' : rel)}`);
     if (file !== staticRoot && !file.startsWith(staticRoot + sep)) return refuse(res, 403, 'outside the app folder');
     const st = await stat(file).catch(() => null);
@@ -153,7 +174,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
     if (path.startsWith('/api/')) {
       if (req.method !== 'POST') return refuse(res, 405, 'API calls are POST');
-      const channel = decodeURIComponent(path.slice('/api/'.length));
+      const channel = decodeSegment(path.slice('/api/'.length));
       let args: unknown;
       try {
         const body = await readBody(req, MAX_JSON_BYTES);
@@ -161,14 +182,14 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       } catch (e) {
         return refuse(res, (e as { status?: number }).status ?? 400, `${channel}: the body is not valid JSON`);
       }
-      const result = await opts.service.invoke(channel, args);
+      const result = await opts.service.invoke(channel, args, { acceptsTypedPaths: true });
       // Errors are data (ok:false) with 200 so clients read one shape; unknown channels are 404.
       const status = !result.ok && result.error.message.startsWith('unknown channel') ? 404 : 200;
       return send(res, status, result);
     }
     if (path.startsWith('/blob/')) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'blobs are GET');
-      const id = decodeURIComponent(path.slice('/blob/'.length));
+      const id = decodeSegment(path.slice('/blob/'.length));
       if (!/^[A-Za-z0-9._:-]{1,128}$/.test(id)) return refuse(res, 400, 'malformed blob id');
       const blob = await opts.service.readBlob(id);
       if (!blob) return refuse(res, 404, `no blob ${id}`);
@@ -190,19 +211,27 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     if (path === '/upload') {
       if (req.method !== 'POST') return refuse(res, 405, 'uploads are POST');
       const name = url.searchParams.get('name') ?? 'upload';
-      let bytes: Buffer;
-      try {
-        bytes = await readBody(req, maxUpload);
-      } catch (e) {
-        return refuse(res, (e as { status?: number }).status ?? 400, `upload ${name}: ${(e as Error).message}`);
+      const declared = Number(req.headers['content-length']);
+      if (Number.isFinite(declared) && declared > maxUpload) {
+        // Refused before a byte is read; the connection closes so the client stops sending.
+        res.setHeader('connection', 'close');
+        res.once('finish', () => req.destroy());
+        return refuse(res, 413, `upload ${name}: ${declared} bytes is over the limit of ${maxUpload} bytes`);
       }
       try {
-        return send(res, 200, { ok: true, value: { uploadId: await opts.service.putUpload(bytes, name) } });
+        // Streamed to disk as it arrives, under the cap: the body is never held in memory whole.
+        return send(res, 200, { ok: true, value: { uploadId: await opts.service.putUploadStream(capped(req, maxUpload), name) } });
       } catch (e) {
-        const err = e as { code?: string; message?: string };
+        const err = e as { code?: string; message?: string; status?: number };
+        if (err.status === 413) {
+          res.setHeader('connection', 'close');
+          res.once('finish', () => req.destroy());
+          return refuse(res, 413, `upload ${name}: ${err.message ?? String(e)}`);
+        }
         return send(res, 200, { ok: false, error: { code: err.code === 'bad-input' ? 'bad-input' : 'internal', message: err.message ?? String(e) } });
       }
     }
+    if (req.method !== 'GET') return refuse(res, 405, 'the event stream is GET');
     // /events: Server-Sent Events, one JSON AppEvent per message.
     res.writeHead(200, {
       'content-type': 'text/event-stream',
@@ -223,7 +252,9 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((e: unknown) => {
-      if (!res.headersSent) send(res, 500, { ok: false, error: { code: 'internal', message: String((e as Error)?.message ?? e) } });
+      const status = (e as { status?: number })?.status;
+      if (!res.headersSent && status !== undefined && status >= 400 && status < 500) refuse(res, status, (e as Error).message);
+      else if (!res.headersSent) send(res, 500, { ok: false, error: { code: 'internal', message: String((e as Error)?.message ?? e) } });
       else res.destroy();
     });
   });

@@ -189,9 +189,9 @@ export class EditorState {
     });
   }
 
-  /** A photo the service already knows the path of (a batch result). */
-  async openPath(path: string): Promise<void> {
-    await this.#opening(() => this.api.photo.open({ source: { kind: 'path', path } }));
+  /** A photo by an id the backend issued (a batch result); the page never names a path. */
+  async openFileId(fileId: string): Promise<void> {
+    await this.#opening(() => this.api.photo.open({ source: { kind: 'file', fileId } }));
   }
 
   async openDialog(): Promise<void> {

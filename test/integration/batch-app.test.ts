@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppEvent, BatchStatus } from '../../src-main/core/api/contract.js';
-import { appCaller } from './helpers/app-call.js';
+import type { AppEvent, BatchStatus, PathGrant, SessionView } from '../../src-main/core/api/contract.js';
+import { appCaller, folderId } from './helpers/app-call.js';
 import { AppService, type AppEngine } from '../../src-main/node/app/service.js';
 import { Engine } from '../../src-main/node/engine.js';
 import { makePhotos, repoRoot, sha256 } from './batch-fixtures.js';
@@ -47,7 +47,9 @@ describe('batch through the app API', () => {
     const outputDir = path.join(root, 'out');
     const made = await makePhotos(inDir, 3, { maskDir: masksDir });
     const hashes = await Promise.all(made.map((m) => sha256(m.abs)));
-    const started = await call<BatchStatus>('app:batch.start', { inputDir: inDir, outputDir, masksDir, modelId: 'classical' });
+    const started = await call<BatchStatus>('app:batch.start', {
+      photosFolderId: await folderId(call, inDir), outputFolderId: await folderId(call, outputDir), masksFolderId: await folderId(call, masksDir), modelId: 'classical',
+    });
     expect(started.state).toBe('running');
     const paused = await call<BatchStatus>('app:batch.pause', { batchId: started.batchId });
     expect(paused.state).toBe('paused');
@@ -71,16 +73,30 @@ describe('batch through the app API', () => {
       expect(Math.max(meta.width!, meta.height!)).toBe(160);
       expect(f.outPath && (await sharp(f.outPath).metadata()).width).toBeGreaterThan(0);
     }
+    // "Open in editor" opens the restored copy by the id the service issued for it, never by a path.
+    const done = status.files[0]!;
+    expect(done.outFileId).toMatch(/^f[0-9a-f]{20}$/);
+    const opened = await call<SessionView>('app:photo.open', { source: { kind: 'file', fileId: done.outFileId } });
+    expect(opened.photo.name).toBe(path.basename(done.outPath!));
     expect(await Promise.all(made.map((m) => sha256(m.abs)))).toEqual(hashes);
   });
 
-  it('takes the folders Electron chose in its dialogs (photos, output, masks) from the host, not the renderer', async () => {
+  it('takes the folders Electron chose in its dialogs (photos, output, masks) as ids main issued, not paths from the renderer', async () => {
     const inDir = path.join(root, 'in-dialog');
     const masksDir = path.join(root, 'masks-dialog');
     const outputDir = path.join(root, 'out-dialog');
     const made = await makePhotos(inDir, 2, { maskDir: masksDir });
-    // What main passes after the dialogs; the renderer only said "ask me for masks too".
-    const r = await service.invoke('app:batch.start', { pickMasks: true, modelId: 'classical' }, { inputDir: inDir, outputDir, masksDir });
+    // What main passes after each of its folder dialogs; the renderer only learns the ids.
+    const desktop = appCaller(() => service, {});
+    const chosen = async (purpose: string, dir: string): Promise<string> => {
+      const r = await service.invoke('app:folder.choose', { purpose }, { chosenPath: dir });
+      if (!r.ok) throw new Error(r.error.message);
+      return (r.value as PathGrant).id;
+    };
+    const ids = { photosFolderId: await chosen('photos', inDir), outputFolderId: await chosen('output', outputDir), masksFolderId: await chosen('masks', masksDir) };
+    // The desktop host never lets the page name a path itself.
+    await expect(desktop('app:path.grant', { path: inDir, kind: 'folder' })).rejects.toThrow(/own dialogs/);
+    const r = await service.invoke('app:batch.start', { ...ids, modelId: 'classical' }, {});
     if (!r.ok) throw new Error(r.error.message);
     const final = await ended((r.value as BatchStatus).batchId);
     expect(final.state).toBe('done');
@@ -97,16 +113,20 @@ describe('batch through the app API', () => {
     const inDir = path.join(root, 'in2');
     const masksDir = path.join(root, 'masks2');
     await makePhotos(inDir, 3, { maskDir: masksDir });
-    const started = await call<BatchStatus>('app:batch.start', { inputDir: inDir, outputDir: path.join(root, 'out2'), masksDir, modelId: 'classical' });
+    const started = await call<BatchStatus>('app:batch.start', {
+      photosFolderId: await folderId(call, inDir), outputFolderId: await folderId(call, path.join(root, 'out2')), masksFolderId: await folderId(call, masksDir), modelId: 'classical',
+    });
     const c = await call<BatchStatus>('app:batch.cancel', { batchId: started.batchId });
     expect(c.state).toBe('cancelled');
     const final = await ended(started.batchId);
     expect(final.state).toBe('cancelled');
     expect(final.files.filter((f) => f.state === 'done').length).toBeLessThan(3);
 
-    const bad = await call<BatchStatus>('app:batch.start', { inputDir: path.join(root, 'missing'), outputDir: path.join(root, 'out3'), modelId: 'classical' });
+    const bad = await call<BatchStatus>('app:batch.start', {
+      photosFolderId: await folderId(call, path.join(root, 'missing')), outputFolderId: await folderId(call, path.join(root, 'out3')), modelId: 'classical',
+    });
     const badEnd = await ended(bad.batchId);
     expect(badEnd.state).toBe('failed');
-    expect(badEnd.files.at(-1)?.error).toMatch(/missing: cannot read the input folder/);
+    expect(badEnd.files.at(-1)?.error).toMatch(/missing: the input folder does not exist/);
   });
 });

@@ -1,12 +1,14 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { networkInterfaces, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'node:net';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { SessionView } from '../../src-main/core/api/contract.js';
+import type { PathGrant, SessionView } from '../../src-main/core/api/contract.js';
+import { AppService } from '../../src-main/node/app/service.js';
 import { launchWebHost } from '../../src-main/web-host/main.js';
+import { startWebHost } from '../../src-main/web-host/server.js';
 
 const data = resolve(__dirname, '../../../shared/data');
 const photo = join(data, 'real-damage/bopbtl-scratched/a.png');
@@ -39,6 +41,13 @@ function raw(path: string, headers: Record<string, string>, method = 'GET', body
     req.on('error', fail);
     req.end(body);
   });
+}
+
+/** The web host's way to open a photo by path: the typed path becomes an id, and the id is opened. */
+async function openPhoto(path: string): Promise<Awaited<ReturnType<typeof api<SessionView>>>> {
+  const g = await api<PathGrant>('app:path.grant', { path, kind: 'photo' });
+  if (!g.ok) return g;
+  return api<SessionView>('app:photo.open', { source: { kind: 'file', fileId: g.value.id } });
 }
 
 async function api<T>(channel: string, args: unknown = {}): Promise<{ ok: true; value: T } | { ok: false; error: { code: string; message: string } }> {
@@ -105,15 +114,18 @@ describe('web host', () => {
     expect(unknown.status).toBe(404);
     const badJson = await fetch(`${base}/api/app:photo.open`, { method: 'POST', headers: { 'x-kintsugi-token': token }, body: '{nope' });
     expect(badJson.status).toBe(400);
-    const bad = await api('app:photo.open', { source: { kind: 'path' } });
+    // Photos are opened by ids the host issued, never by a path in the call.
+    const bad = await api('app:photo.open', { source: { kind: 'path', path: photo } });
     expect(bad.ok).toBe(false);
-    if (!bad.ok) expect(bad.error.message).toMatch(/app:photo\.open: malformed argument \(source\.path/);
-    const missing = await api('app:photo.open', { source: { kind: 'path', path: '/nonexistent/photo.jpg' } });
+    if (!bad.ok) expect(bad.error.message).toMatch(/app:photo\.open: malformed argument \(source/);
+    const missing = await api('app:path.grant', { path: '/nonexistent/photo.jpg', kind: 'photo' });
     expect(missing).toEqual({ ok: false, error: { code: 'bad-input', message: '/nonexistent/photo.jpg: file not found' } });
+    const forged = await api('app:photo.open', { source: { kind: 'file', fileId: 'f0123456789abcdef0123' } });
+    expect(forged).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringMatching(/no photo f0123456789abcdef0123/) } });
   });
 
   it('opens a real damaged photo, serves its pixels by blob id, and records mask strokes with undo/redo', async () => {
-    const opened = await api<SessionView>('app:photo.open', { source: { kind: 'path', path: photo } });
+    const opened = await openPhoto(photo);
     if (!opened.ok) throw new Error(opened.error.message);
     const s = opened.value;
     const meta = await sharp(photo).metadata();
@@ -165,7 +177,7 @@ describe('web host', () => {
   });
 
   it('pushes job progress and the job outcome over /events while a restore runs', async () => {
-    const opened = await api<SessionView>('app:photo.open', { source: { kind: 'path', path: photo } });
+    const opened = await openPhoto(photo);
     if (!opened.ok) throw new Error(opened.error.message);
     await api('app:history.append', { command: { kind: 'stroke', tool: 'brush', points: [60, 60, 140, 90], size: 12, hardness: 1 } });
     const controller = new AbortController();
@@ -190,5 +202,77 @@ describe('web host', () => {
     expect(seen.some((e) => e.type === 'progress' && e.jobId === job.value.jobId)).toBe(true);
     const done = await api<SessionView>('app:job.wait', { jobId: job.value.jobId });
     expect(done.ok && done.value.resultBlobId).toMatch(/^[0-9a-f]{64}$/);
+  });
+});
+
+describe('web host refusals (issue 13)', () => {
+  let small: Awaited<ReturnType<typeof startWebHost>>;
+  let smallService: AppService;
+  let smallData: string;
+  const CAP = 64 * 1024;
+  beforeAll(async () => {
+    smallData = mkdtempSync(join(tmpdir(), 'kintsugi-webhost-cap-'));
+    smallService = await AppService.create({ dataDir: smallData, maxUploadBytes: CAP, createEngine: async () => { throw new Error('no engine in this test'); } });
+    small = await startWebHost({ service: smallService, port: 0, maxUploadBytes: CAP });
+  });
+  afterAll(async () => {
+    await small?.close();
+    await smallService?.close();
+    rmSync(smallData, { recursive: true, force: true });
+  });
+
+  it('answers a malformed percent-escape with 400, not 500', async () => {
+    for (const p of ['/api/app:photo.%E0%A4%A', '/blob/%ZZ', '/%E0%A4%A']) {
+      const r = await raw(`${p}?token=${token}`, { host: `127.0.0.1:${launched.host.port}` }, p.startsWith('/api/') ? 'POST' : 'GET', p.startsWith('/api/') ? '{}' : undefined);
+      expect(r.status, p).toBe(400);
+      expect(JSON.parse(r.body)).toMatchObject({ ok: false, error: { code: 'bad-input', message: expect.stringMatching(/percent-escape/) } });
+    }
+  });
+
+  it('the event stream answers GET only', async () => {
+    for (const method of ['POST', 'PUT', 'DELETE']) {
+      const r = await raw(`/events?token=${token}`, { host: `127.0.0.1:${launched.host.port}` }, method, '');
+      expect(r.status, method).toBe(405);
+    }
+  });
+
+  it('refuses an upload whose Content-Length is over the cap before reading it', async () => {
+    const res = await fetch(`${small.origin}/upload?name=huge.tif`, {
+      method: 'POST',
+      headers: { 'x-kintsugi-token': small.token, 'content-type': 'application/octet-stream' },
+      body: Buffer.alloc(CAP + 1),
+    }).catch((e: unknown) => e as Error);
+    if (res instanceof Error) throw res;
+    expect(res.status).toBe(413);
+    expect(readdirSync(join(smallData, 'uploads'))).toEqual([]);
+  });
+
+  it('stops a streamed (chunked) upload at the cap and keeps nothing of it', async () => {
+    const status = await new Promise<number>((ok, fail) => {
+      const req = request({ host: '127.0.0.1', port: small.port, path: `/upload?name=stream.tif&token=${small.token}`, method: 'POST', headers: { host: `127.0.0.1:${small.port}` } }, (res) => {
+        res.resume();
+        ok(res.statusCode ?? 0);
+      });
+      req.on('error', fail);
+      // No Content-Length: chunked, so only counting while it streams can stop it.
+      let sent = 0;
+      const pump = (): void => {
+        while (sent < 4 * CAP) {
+          sent += 8192;
+          if (!req.write(Buffer.alloc(8192, 1))) return void req.once('drain', pump);
+        }
+        req.end();
+      };
+      pump();
+    });
+    expect(status).toBe(413);
+    expect(readdirSync(join(smallData, 'uploads'))).toEqual([]);
+    // A small one still goes through, streamed to disk.
+    const ok = await fetch(`${small.origin}/upload?name=small.png`, {
+      method: 'POST',
+      headers: { 'x-kintsugi-token': small.token },
+      body: Buffer.alloc(1000, 2),
+    });
+    expect(((await ok.json()) as { ok: boolean }).ok).toBe(true);
   });
 });

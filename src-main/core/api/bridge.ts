@@ -21,8 +21,11 @@ export interface PreloadBridge extends BridgeInvoke {
   readonly host: 'electron';
   /** Pushed events; returns the function that unsubscribes (AbortSignals cannot cross contextBridge). */
   subscribe(listener: (e: AppEvent) => void): () => void;
-  /** Sends bytes to main over a MessagePort (never through invoke); resolves with the upload id. */
-  upload(bytes: ArrayBuffer, name: string): Promise<ApiResult<{ uploadId: string }>>;
+  /**
+   * Streams a file of `size` bytes to main over a MessagePort (never through invoke), pulling each chunk
+   * through `read` only when main has written the previous one; resolves with the upload id.
+   */
+  upload(name: string, size: number, read: (offset: number, length: number) => Promise<ArrayBuffer>): Promise<ApiResult<{ uploadId: string }>>;
 }
 
 /**

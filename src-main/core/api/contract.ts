@@ -18,7 +18,10 @@ import { MAX_GROW } from '../mask.js';
 
 /** Opaque ids are short printable strings; the bound keeps junk out of SQL and URLs. */
 const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/);
-/** A filesystem path the renderer got from a dialog, a drop, or from main. */
+/**
+ * A filesystem path typed into the page. Only `app:path.grant` takes one, and only the web host honours it
+ * (no native dialogs there); every other channel names files and folders by ids that the backend issued.
+ */
 const filePath = z.string().min(1).max(4096);
 
 /** Execution providers the model/device picker offers (mirrors core/image.ts `Device`). */
@@ -167,6 +170,20 @@ export interface LeaderboardRow {
   createdAt?: number;
 }
 
+/**
+ * A file or folder the backend chose or accepted (a native dialog in the desktop app, a typed path in the
+ * web host), named from then on by `id`. The renderer never hands a path back: a compromised page cannot
+ * make the backend read or write anywhere the person did not choose.
+ */
+export interface PathGrant {
+  id: string;
+  kind: 'photo' | 'folder';
+  /** Last path component, for display. */
+  name: string;
+  /** Where it is, for display only. */
+  path: string;
+}
+
 /** A project in the library (one per opened photo; the original file is referenced, never copied/written). */
 export interface ProjectSummary {
   id: string;
@@ -200,8 +217,11 @@ export interface BatchStatus {
   done: number;
   failed: number;
   outputDir: string;
-  /** `thumbBlobId`: a small JPEG of the photo for the queue view (node/batch batchThumbnail), when made. */
-  files: Array<{ path: string; state: BatchFileState; outPath?: string; error?: string; thumbBlobId?: string }>;
+  /**
+   * `thumbBlobId`: a small JPEG of the photo for the queue view (node/batch batchThumbnail), when made;
+   * `outFileId`: the restored copy as a photo id for `app:photo.open` ("open in editor"), once it is done.
+   */
+  files: Array<{ path: string; state: BatchFileState; outPath?: string; outFileId?: string; error?: string; thumbBlobId?: string }>;
 }
 
 /** Commands the native menus send to the renderer (Electron); the renderer runs them through the API. */
@@ -250,19 +270,29 @@ function channel<R>() {
 
 const none = z.object({}).strict();
 const photoSource = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('path'), path: filePath }).strict(),
+  z.object({ kind: z.literal('file'), fileId: id }).strict(),
   z.object({ kind: z.literal('upload'), uploadId: id }).strict(),
 ]);
+/** What a chosen folder is for; the desktop app titles its dialog by it. */
+export const folderPurposeSchema = z.enum(['photos', 'output', 'masks']);
 
 /** Every channel. Adding one here adds it to the preload, main, the web host and both clients. */
 export const contract = {
   'app:photo.open': channel<SessionView>()(
-    'Opens a photo (a path from a dialog/drop, or an uploaded file) as a new project; entry 0 of its history.',
+    'Opens a photo (a file id the backend issued, or an uploaded file) as a new project; entry 0 of its history.',
     z.object({ source: photoSource }).strict(),
   ),
   'app:photo.openDialog': channel<SessionView | null>()(
     'Shows the native Open dialog and opens the chosen photo; null when cancelled (desktop app only).',
     none,
+  ),
+  'app:folder.choose': channel<PathGrant | null>()(
+    'Shows the native folder dialog (desktop app only) and returns an id for the chosen folder; null when cancelled.',
+    z.object({ purpose: folderPurposeSchema }).strict(),
+  ),
+  'app:path.grant': channel<PathGrant>()(
+    'Web host only (it has no native dialogs): a path typed into the page becomes an id. The desktop app refuses it.',
+    z.object({ path: filePath, kind: z.enum(['photo', 'folder']) }).strict(),
   ),
   'app:session.current': channel<SessionView | null>()(
     'The photo open right now, if any (a reloaded page picks up where it was).',
@@ -339,17 +369,15 @@ export const contract = {
       .strict(),
   ),
   'app:batch.start': channel<BatchStatus>()(
-    'Restores many photos: detect (optional) + restore each, writing to an output folder (dialogs in Electron).',
+    'Restores many photos: detect (optional) + restore each, writing to an output folder; folders are ids, never paths.',
     z
       .object({
-        /** Folder of photos; Electron asks with a dialog when absent. */
-        inputDir: filePath.optional(),
-        /** Where restored copies go; Electron asks when absent, the web host defaults to `<inputDir>-restored`. */
-        outputDir: filePath.optional(),
+        /** Folder of photos: an id from `app:folder.choose` / `app:path.grant`. */
+        photosFolderId: id,
+        /** Where restored copies go (a folder id); absent: `<photos folder>-restored` next to it. */
+        outputFolderId: id.optional(),
         /** Masks matched to photos by relative path and file name (any image extension); else detection. */
-        masksDir: filePath.optional(),
-        /** Electron: ask for a masks folder with a dialog (the renderer never supplies paths there). */
-        pickMasks: z.boolean().default(false),
+        masksFolderId: id.optional(),
         detect: z.boolean().default(true),
         ...jobChoice,
       })

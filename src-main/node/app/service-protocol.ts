@@ -9,7 +9,10 @@ import type { HostContext } from './service.js';
 export type ServiceRequest =
   | { type: 'invoke'; id: number; channel: string; args: unknown; host: HostContext }
   | { type: 'blob'; id: number; blobId: string }
-  | { type: 'upload'; id: number; bytes: ArrayBuffer; name: string }
+  | { type: 'uploadBegin'; id: number; name: string }
+  | { type: 'uploadWrite'; id: number; token: string; bytes: ArrayBuffer }
+  | { type: 'uploadFinish'; id: number; token: string }
+  | { type: 'uploadAbort'; id: number; token: string }
   | { type: 'saveExport'; id: number; exportId: string; path: string }
   | { type: 'close'; id: number };
 
@@ -27,4 +30,5 @@ export interface ServiceWorkerData {
   modelsDir: string;
   userModelsDir: string;
   historyCapBytes?: number;
+  maxUploadBytes?: number;
 }

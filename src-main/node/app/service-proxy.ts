@@ -8,7 +8,8 @@ import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { ApiResult, AppEvent } from '../../core/api/contract.js';
-import type { BlobContent, HostContext } from './service.js';
+import { UPLOAD_CHUNK_BYTES } from '../../core/api/upload-protocol.js';
+import type { BlobContent, HostContext, UploadWriter } from './service.js';
 import type { ServiceReply, ServiceRequest, ServiceWorkerData } from './service-protocol.js';
 
 function spawn(data: ServiceWorkerData): Worker {
@@ -96,10 +97,34 @@ export class ServiceProxy {
   }
 
   async putUpload(bytes: Uint8Array, name: string): Promise<string> {
-    const copy = new Uint8Array(bytes); // transfer our own copy, not the caller's buffer
-    const r = await this.request<Extract<ServiceReply, { type: 'result' }>>({ type: 'upload', bytes: copy.buffer, name }, [copy.buffer]);
-    if (!r.result.ok) throw Object.assign(new Error(r.result.error.message), { code: r.result.error.code });
-    return (r.result.value as { uploadId: string }).uploadId;
+    const w = await this.beginUpload(name);
+    try {
+      for (let o = 0; o < bytes.byteLength; o += UPLOAD_CHUNK_BYTES) await w.write(bytes.subarray(o, o + UPLOAD_CHUNK_BYTES));
+    } catch (e) {
+      await w.abort();
+      throw e;
+    }
+    return w.finish();
+  }
+
+  /** An upload written chunk by chunk in the worker (the Electron upload port feeds it as chunks arrive). */
+  async beginUpload(name: string): Promise<UploadWriter> {
+    const call = async <T>(m: WithoutId<ServiceRequest>, transfer: ArrayBuffer[] = []): Promise<T> => {
+      const r = await this.request<Extract<ServiceReply, { type: 'result' }>>(m, transfer);
+      if (!r.result.ok) throw Object.assign(new Error(r.result.error.message), { code: r.result.error.code });
+      return r.result.value as T;
+    };
+    const { token } = await call<{ token: string }>({ type: 'uploadBegin', name });
+    return {
+      write: async (chunk) => {
+        const copy = new Uint8Array(chunk); // transfer our own copy, not the caller's buffer
+        await call({ type: 'uploadWrite', token, bytes: copy.buffer }, [copy.buffer]);
+      },
+      finish: async () => (await call<{ uploadId: string }>({ type: 'uploadFinish', token })).uploadId,
+      abort: async () => {
+        await call({ type: 'uploadAbort', token }).catch(() => undefined);
+      },
+    };
   }
 
   /** Copies an export to a path from the host's Save dialog. */

@@ -3,7 +3,8 @@
  * answers invoke / blob / upload requests and forwards every pushed event.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { AppService, toFailure, type AppEngine } from './service.js';
+import { randomUUID } from 'node:crypto';
+import { AppService, toFailure, type AppEngine, type UploadWriter } from './service.js';
 import type { ServiceReply, ServiceRequest, ServiceWorkerData } from './service-protocol.js';
 
 const port = parentPort;
@@ -15,12 +16,27 @@ try {
   const service = await AppService.create({
     dataDir: data.dataDir,
     ...(data.historyCapBytes !== undefined ? { historyCapBytes: data.historyCapBytes } : {}),
+    ...(data.maxUploadBytes !== undefined ? { maxUploadBytes: data.maxUploadBytes } : {}),
     createEngine: async () => {
       const { Engine } = await import('../engine.js');
       return (await Engine.create({ modelsDir: data.modelsDir, userModelsDir: data.userModelsDir })) as AppEngine;
     },
   });
   service.subscribe((event) => post({ type: 'event', event }));
+  /** Uploads streaming in, chunk by chunk, by the token handed to the host. */
+  const uploads = new Map<string, UploadWriter>();
+  const settle = async (id: number, fn: () => Promise<unknown>): Promise<void> => {
+    try {
+      post({ type: 'result', id, result: { ok: true, value: (await fn()) ?? null } });
+    } catch (e) {
+      post({ type: 'result', id, result: toFailure(e) });
+    }
+  };
+  const writer = (token: string): UploadWriter => {
+    const w = uploads.get(token);
+    if (!w) throw new Error(`no upload ${token}`);
+    return w;
+  };
   port.on('message', (m: ServiceRequest) => {
     void (async () => {
       if (m.type === 'invoke') {
@@ -30,13 +46,26 @@ try {
         if (!blob) return post({ type: 'blob', id: m.id, blob: null });
         const bytes = new Uint8Array(blob.bytes); // own copy so it can be transferred
         post({ type: 'blob', id: m.id, blob: { ...blob, bytes } }, [bytes.buffer]);
-      } else if (m.type === 'upload') {
-        try {
-          const uploadId = await service.putUpload(new Uint8Array(m.bytes), m.name);
-          post({ type: 'result', id: m.id, result: { ok: true, value: { uploadId } } });
-        } catch (e) {
-          post({ type: 'result', id: m.id, result: toFailure(e) });
-        }
+      } else if (m.type === 'uploadBegin') {
+        await settle(m.id, async () => {
+          const token = randomUUID();
+          uploads.set(token, await service.beginUpload(m.name));
+          return { token };
+        });
+      } else if (m.type === 'uploadWrite') {
+        await settle(m.id, () => writer(m.token).write(new Uint8Array(m.bytes)));
+      } else if (m.type === 'uploadFinish') {
+        await settle(m.id, async () => {
+          const w = writer(m.token);
+          uploads.delete(m.token);
+          return { uploadId: await w.finish() };
+        });
+      } else if (m.type === 'uploadAbort') {
+        await settle(m.id, async () => {
+          const w = uploads.get(m.token);
+          uploads.delete(m.token);
+          await w?.abort();
+        });
       } else if (m.type === 'saveExport') {
         post({ type: 'result', id: m.id, result: await service.saveExport(m.exportId, m.path) });
       } else if (m.type === 'close') {

@@ -8,8 +8,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
-import { readFile, rm, writeFile } from 'node:fs/promises';
-import { basename, extname, join, resolve } from 'node:path';
+import { open, readFile, rm, stat } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
 import type {
   ApiResult,
   AppEvent,
@@ -20,16 +20,19 @@ import type {
   JobStarted,
   LeaderboardRow,
   ModelView,
+  PathGrant,
   ProjectSummary,
   SessionView,
 } from '../../core/api/contract.js';
+import { DEFAULT_MAX_UPLOAD_BYTES } from '../../core/api/upload-protocol.js';
 import { isKnownChannel, parseArgs } from '../../core/api/validate.js';
 import { badInput, cancelled, isKintsugiError, KintsugiError } from '../../core/errors.js';
 import type { Device, Mask, Progress, Raster } from '../../core/image.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { sha256File } from '../batch/hash.js';
 import { encodeImage, type ImageFormat } from '../image-io.js';
-import { openLibrary, type Library } from '../store/library.js';
+import { relateFolders, WriteGuard } from '../output-guard.js';
+import { libraryFile, openLibrary, type Library } from '../store/library.js';
 import type { Project } from '../store/projects-repo.js';
 import { EventHub } from './events.js';
 import { Session } from './session.js';
@@ -57,16 +60,22 @@ export interface EngineRestoreOptions extends EngineJobOptions {
   grow?: number;
 }
 
-/** Paths a host decided (from native dialogs); never taken from the renderer's arguments. */
+/**
+ * What the host (Electron main, the web host) adds to a call: paths from its own native dialogs, and
+ * whether it lets the page type paths. Never built from the renderer's arguments.
+ */
 export interface HostContext {
   /** photo.openDialog: the file chosen in Electron's Open dialog. */
   openPath?: string;
+  /** folder.choose: the folder chosen in Electron's folder dialog. */
+  chosenPath?: string;
   /** export.save / compare.export: write here too (Electron's Save dialog). */
   savePath?: string;
-  /** batch.start: folders chosen in dialogs. */
-  inputDir?: string;
-  outputDir?: string;
-  masksDir?: string;
+  /**
+   * The web host sets this: with no native dialogs, a path the person types into the page is theirs
+   * (`app:path.grant`). Electron never does, so a compromised renderer cannot name a path.
+   */
+  acceptsTypedPaths?: boolean;
 }
 
 export interface AppServiceOptions {
@@ -75,6 +84,20 @@ export interface AppServiceOptions {
   /** Makes the engine on first use (the web host and Electron pass E2's `Engine.create`). */
   createEngine: () => Promise<AppEngine>;
   historyCapBytes?: number;
+  /** Largest upload accepted, bytes (default 1 GiB); checked while it streams to disk. */
+  maxUploadBytes?: number;
+}
+
+export { DEFAULT_MAX_UPLOAD_BYTES };
+
+/** An upload being streamed to disk chunk by chunk; nothing holds the whole file in memory. */
+export interface UploadWriter {
+  /** Appends a chunk; rejects (and removes what was written) past the size cap. */
+  write(chunk: Uint8Array): Promise<void>;
+  /** Ends the upload; resolves with the id `photo.open` / `mask-import` take. */
+  finish(): Promise<string>;
+  /** Drops a partial upload. */
+  abort(): Promise<void>;
 }
 
 /** A served blob. */
@@ -131,6 +154,8 @@ export class AppService {
   private readonly uploads = new Map<string, { path: string; name: string }>();
   private readonly exports = new Map<string, { path: string; fileName: string; contentType: string }>();
   private readonly batches = new Map<string, BatchRun>();
+  /** Files and folders the backend chose or accepted, by the ids it handed out (see PathGrant). */
+  private readonly grants = new Map<string, PathGrant>();
   private readonly uploadDir: string;
   private readonly exportDir: string;
   /** Serialises state changes (history edits, job commits, opening) so they never interleave. */
@@ -171,15 +196,84 @@ export class AppService {
 
   /** Stores uploaded bytes (a dropped photo or a mask) and returns the id `photo.open` / `mask-import` take. */
   async putUpload(bytes: Uint8Array, name: string): Promise<string> {
-    if (bytes.byteLength === 0) throw badInput(name, 'the upload is empty');
+    return this.putUploadStream([bytes], name);
+  }
+
+  /** Streams an upload to disk (HTTP body, MessagePort chunks) under the size cap; never buffers it whole. */
+  async putUploadStream(chunks: AsyncIterable<Uint8Array> | Iterable<Uint8Array>, name: string): Promise<string> {
+    const writer = await this.beginUpload(name);
+    try {
+      for await (const chunk of chunks) await writer.write(chunk);
+    } catch (e) {
+      await writer.abort();
+      throw e;
+    }
+    return writer.finish();
+  }
+
+  /** Starts an upload written chunk by chunk (the Electron port and its worker use this directly). */
+  async beginUpload(name: string): Promise<UploadWriter> {
     const id = `u${randomUUID().replace(/-/g, '')}`;
     const safe = basename(name).replace(/[^\w.\- ()]+/g, '_').slice(0, 120) || 'upload';
     const dir = join(this.uploadDir, id);
     mkdirSync(dir, { recursive: true });
     const path = join(dir, safe);
-    await writeFile(path, bytes);
-    this.uploads.set(id, { path, name: safe });
-    return id;
+    const fh = await open(path, 'wx');
+    const cap = this.opts.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES;
+    let size = 0;
+    let ended = false;
+    const drop = async (): Promise<void> => {
+      if (ended) return;
+      ended = true;
+      await fh.close().catch(() => undefined);
+      await rm(dir, { recursive: true, force: true });
+    };
+    return {
+      write: async (chunk) => {
+        if (ended) throw badInput(name, 'the upload has already ended');
+        size += chunk.byteLength;
+        if (size > cap) {
+          await drop();
+          throw Object.assign(badInput(name, `the upload is over the limit of ${Math.floor(cap / (1024 * 1024))} MB`), { status: 413 });
+        }
+        await fh.write(chunk);
+      },
+      finish: async () => {
+        if (ended) throw badInput(name, 'the upload has already ended');
+        if (size === 0) {
+          await drop();
+          throw badInput(name, 'the upload is empty');
+        }
+        ended = true;
+        await fh.close();
+        this.uploads.set(id, { path, name: safe });
+        return id;
+      },
+      abort: drop,
+    };
+  }
+
+  /**
+   * Issues an id for a file or folder the host vouches for (its dialog, or the web host's typed path).
+   * Folders to read must exist; an output folder may still be created later.
+   */
+  private async grant(path: string, kind: PathGrant['kind'], opts: { mayNotExist?: boolean } = {}): Promise<PathGrant> {
+    const abs = resolve(path);
+    const st = await stat(abs).catch(() => null);
+    if (!st && !opts.mayNotExist) throw badInput(abs, kind === 'folder' ? 'folder not found' : 'file not found');
+    if (st && kind === 'folder' && !st.isDirectory()) throw badInput(abs, 'is a file, not a folder');
+    if (st && kind === 'photo' && st.isDirectory()) throw badInput(abs, 'is a folder, not a photo');
+    for (const g of this.grants.values()) if (g.path === abs && g.kind === kind) return g;
+    const g: PathGrant = { id: `${kind === 'photo' ? 'f' : 'd'}${randomUUID().replace(/-/g, '').slice(0, 20)}`, kind, name: basename(abs) || abs, path: abs };
+    this.grants.set(g.id, g);
+    return g;
+  }
+
+  /** The path behind an id this service issued, or a clear refusal (a forged or stale id). */
+  private granted(id: string, kind: PathGrant['kind'], what: string): string {
+    const g = this.grants.get(id);
+    if (!g || g.kind !== kind) throw badInput(undefined, `no ${what} ${id}: choose it again`);
+    return g.path;
   }
 
   /** Bytes and type of a blob id, or null when there is no such blob. */
@@ -321,19 +415,40 @@ export class AppService {
     return { jobId: id, kind };
   }
 
+  /**
+   * Files an export must never replace: every project's original photo, the open one's upload copy, and
+   * the library's own database. (Anything inside the data folder is refused as a Save target as well.)
+   */
+  private async exportGuard(): Promise<WriteGuard> {
+    const lib = libraryFile(this.opts.dataDir);
+    return WriteGuard.create([
+      ...this.lib.projects.list().map((p) => ({ path: p.sourcePath, role: 'original photo' })),
+      ...(this.session ? [{ path: this.session.project.sourcePath, role: 'original photo' }] : []),
+      ...['', '-wal', '-shm'].map((x) => ({ path: lib + x, role: 'library database' })),
+    ]);
+  }
+
+  /** Refuses a Save target that is an original, the library, or anything in the data folder. */
+  private async checkSaveTarget(target: string): Promise<void> {
+    await (await this.exportGuard()).check(target, 'export');
+    const where = await relateFolders(dirname(target), this.opts.dataDir);
+    if (where === 'same' || where === 'inside') {
+      throw badInput(target, `the export would go inside Kintsugi's library folder ${this.opts.dataDir}; choose another folder`);
+    }
+  }
+
   private async exportFile(bytes: Buffer, fileName: string, format: ExportResult['format'], host: HostContext): Promise<ExportResult> {
     const id = `export-${randomUUID().replace(/-/g, '')}`;
     const dir = join(this.exportDir, id);
     mkdirSync(dir, { recursive: true });
     const path = join(dir, fileName);
-    await writeFile(path, bytes);
+    await (await this.exportGuard()).check(path, 'export');
+    await writeFileAtomic(path, bytes);
     this.exports.set(id, { path, fileName, contentType: CONTENT_TYPES[format] ?? 'application/octet-stream' });
     let savedTo: string | null = null;
     if (host.savePath) {
       const target = resolve(host.savePath);
-      if (this.session && target === resolve(this.session.project.sourcePath)) {
-        throw badInput(target, 'refusing to overwrite the original photo; choose another name');
-      }
+      await this.checkSaveTarget(target);
       await writeFileAtomic(target, bytes);
       savedTo = target;
     }
@@ -399,13 +514,11 @@ export class AppService {
   }
 
   private async startBatch(
-    args: { inputDir?: string | undefined; outputDir?: string | undefined; masksDir?: string | undefined; detect: boolean; modelId?: string | undefined; device?: Device | undefined },
-    host: HostContext,
+    args: { photosFolderId: string; outputFolderId?: string | undefined; masksFolderId?: string | undefined; detect: boolean; modelId?: string | undefined; device?: Device | undefined },
   ): Promise<BatchStatus> {
-    const inDir = host.inputDir ?? args.inputDir;
-    if (!inDir) throw badInput(undefined, 'choose a folder of photos for the batch');
-    const outDir = host.outputDir ?? args.outputDir ?? `${resolve(inDir)}-restored`;
-    const masksDir = host.masksDir ?? args.masksDir;
+    const inDir = this.granted(args.photosFolderId, 'folder', 'folder');
+    const outDir = args.outputFolderId !== undefined ? this.granted(args.outputFolderId, 'folder', 'folder') : `${inDir}-restored`;
+    const masksDir = args.masksFolderId !== undefined ? this.granted(args.masksFolderId, 'folder', 'folder') : undefined;
     const { runBatch, PauseGate, batchThumbnail } = await import('../batch/index.js');
     const gate = new PauseGate();
     const controller = new AbortController();
@@ -443,6 +556,12 @@ export class AppService {
           const f = status.files[i]!;
           f.state = e.state;
           f.outPath = e.outPath;
+          if (e.state === 'done' && f.outFileId === undefined) {
+            // "Open in editor" names the restored copy by an id, like every other path the page gets.
+            const g: PathGrant = { id: `f${randomUUID().replace(/-/g, '').slice(0, 20)}`, kind: 'photo', name: basename(e.outPath), path: resolve(e.outPath) };
+            this.grants.set(g.id, g);
+            f.outFileId = g.id;
+          }
           if (e.reason) f.error = e.reason;
           status.total = Math.max(status.total, status.files.length);
           status.done = status.files.filter((x) => x.state === 'done' || x.state === 'skipped').length;
@@ -497,7 +616,7 @@ export class AppService {
     const h = {
       'app:photo.open': (a, _host) =>
         this.serial(async () => {
-          if (a.source.kind === 'path') return this.openPath(a.source.path);
+          if (a.source.kind === 'file') return this.openPath(this.granted(a.source.fileId, 'photo', 'photo'));
           const up = this.uploads.get(a.source.uploadId);
           if (!up) throw badInput(undefined, `upload ${a.source.uploadId} not found`);
           return this.openPath(up.path, up.name);
@@ -505,6 +624,16 @@ export class AppService {
       'app:photo.openDialog': async (_a, host) => {
         if (!host.openPath) throw badInput(undefined, 'the Open dialog exists only in the desktop app; drop a photo or use the file picker');
         return this.serial(() => this.openPath(host.openPath!));
+      },
+      'app:folder.choose': async (_a, host) => {
+        if (!host.chosenPath) throw badInput(undefined, "the folder dialog exists only in the desktop app; type the folder's path");
+        return this.grant(host.chosenPath, 'folder', { mayNotExist: true });
+      },
+      'app:path.grant': async (a, host) => {
+        if (!host.acceptsTypedPaths) {
+          throw badInput(undefined, "paths from the page are refused here: choose files and folders with the app's own dialogs");
+        }
+        return this.grant(a.path, a.kind, { mayNotExist: a.kind === 'folder' });
       },
       'app:session.current': async () => this.session?.view() ?? null,
       'app:project.list': async () => this.lib.projects.list().map((p) => this.summary(p)),
@@ -591,7 +720,7 @@ export class AppService {
         const stem = basename(s.sourceName, extname(s.sourceName));
         return this.exportFile(bytes, `${stem}-before-after.${a.format === 'png' ? 'png' : 'jpg'}`, a.format, host);
       },
-      'app:batch.start': (a, host) => this.startBatch(a, host),
+      'app:batch.start': (a) => this.startBatch(a),
       'app:batch.pause': async (a) => this.moveBatch(a.batchId, ['running'], 'paused', (b) => b.gate.pause()),
       'app:batch.resume': async (a) => this.moveBatch(a.batchId, ['paused'], 'running', (b) => b.gate.resume()),
       'app:batch.cancel': async (a) => this.moveBatch(a.batchId, ['running', 'paused'], 'cancelled', (b) => b.controller.abort()),
@@ -608,15 +737,14 @@ export class AppService {
     const exp = this.exports.get(exportId);
     if (!exp) return toFailure(badInput(undefined, `no export ${exportId}`));
     const target = resolve(path);
-    if (this.session && target === resolve(this.session.project.sourcePath)) {
-      return toFailure(badInput(target, 'refusing to overwrite the original photo; choose another name'));
-    }
     try {
+      await this.checkSaveTarget(target);
       const bytes = await readFile(exp.path);
       await writeFileAtomic(target, bytes);
       const format = (exp.contentType.split('/')[1] ?? 'png') as ExportResult['format'];
       return { ok: true, value: { blobId: exportId, fileName: exp.fileName, path: target, bytes: bytes.byteLength, format } };
     } catch (e) {
+      if (isKintsugiError(e)) return toFailure(e);
       return toFailure(badInput(target, `cannot write the export (${(e as Error).message})`));
     }
   }

@@ -17,8 +17,8 @@ export function createElectronClient(bridge: PreloadBridge): KintsugiApi {
       signal.addEventListener('abort', () => off(), { once: true });
     },
     async upload(file: Blob, name: string): Promise<string> {
-      const bytes = await file.arrayBuffer();
-      return unwrap(await bridge.upload(bytes, name)).uploadId;
+      // Chunks are read only as main asks for them: the file is never in memory whole.
+      return unwrap(await bridge.upload(name, file.size, (offset, length) => file.slice(offset, offset + length).arrayBuffer())).uploadId;
     },
     blobUrl: (blobId: string) => `kintsugi://blob/${encodeURIComponent(blobId)}`,
     download: () => undefined,

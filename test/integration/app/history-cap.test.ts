@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { SessionView } from '../../../src-main/core/api/contract.js';
-import { AppService, type AppEngine } from '../../../src-main/node/app/service.js';
+import { AppService, type AppEngine, type HostContext } from '../../../src-main/node/app/service.js';
 import { Engine } from '../../../src-main/node/engine.js';
 import { STROKES_PER_KEYFRAME } from '../../../src-main/node/app/session.js';
 import sharp from 'sharp';
@@ -25,12 +25,12 @@ it('caps history by bytes: old steps are dropped up to a keyframe, their blobs c
       createEngine: async () => (await Engine.create({ modelsDir: join(dataDir, 'no-models') })) as AppEngine,
     });
   let service = await open(600_000);
-  const call = async <T,>(c: string, a: unknown = {}): Promise<T> => {
-    const r = await service.invoke(c, a);
+  const call = async <T,>(c: string, a: unknown = {}, host: HostContext = {}): Promise<T> => {
+    const r = await service.invoke(c, a, host);
     if (!r.ok) throw new Error(r.error.message);
     return r.value as T;
   };
-  const s = await call<SessionView>('app:photo.open', { source: { kind: 'path', path: photo } });
+  const s = await call<SessionView>('app:photo.openDialog', {}, { openPath: photo });
   for (let i = 0; i < 6; i++) {
     const y = 30 + i * 40;
     await call('app:history.append', { command: { kind: 'stroke', tool: 'line', points: [20, y, 300, y + 5], size: 6, hardness: 1 } });
@@ -61,12 +61,12 @@ it('cuts a long run of strokes too: every Nth stroke keeps a mask snapshot, and 
     });
   const strokes = 3 * STROKES_PER_KEYFRAME + 5;
   const paint = async (service: AppService): Promise<{ view: SessionView; mask: Buffer }> => {
-    const call = async <T,>(c: string, a: unknown = {}): Promise<T> => {
-      const r = await service.invoke(c, a);
+    const call = async <T,>(c: string, a: unknown = {}, host: HostContext = {}): Promise<T> => {
+      const r = await service.invoke(c, a, host);
       if (!r.ok) throw new Error(r.error.message);
       return r.value as T;
     };
-    await call<SessionView>('app:photo.open', { source: { kind: 'path', path: photo } });
+    await call<SessionView>('app:photo.openDialog', {}, { openPath: photo });
     for (let i = 0; i < strokes; i++) {
       // Long brush strokes with many points (a few KB of payload each); every 5th erases a bit.
       const y = 10 + (i * 7) % 600;

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvent, ExportResult, HistoryView, ProjectSummary, SessionView } from '../../../src-main/core/api/contract.js';
 import { Engine } from '../../../src-main/node/engine.js';
-import { appCaller } from '../helpers/app-call.js';
+import { appCaller, openByPath } from '../helpers/app-call.js';
 import { AppService, type AppEngine } from '../../../src-main/node/app/service.js';
 
 const data = resolve(__dirname, '../../../../shared/data');
@@ -39,7 +39,7 @@ describe('app service', () => {
   let restored: SessionView;
 
   it('edits the mask, restores with progress events, and the result is a history step', async () => {
-    const s0 = await call<SessionView>('app:photo.open', { source: { kind: 'path', path: photo } });
+    const s0 = await openByPath(call, photo);
     const w = s0.photo.width;
     await call('app:history.append', { command: { kind: 'stroke', tool: 'brush', points: [40, 40, 80, 60, 120, 50], size: 9, hardness: 0.8 } });
     await call('app:history.append', { command: { kind: 'stroke', tool: 'line', points: [20, 100, w - 20, 110], size: 5, hardness: 1 } });

@@ -13,7 +13,7 @@ it('exposes one named method per channel and refuses malformed arguments before 
   expect(names.sort()).toEqual([...CHANNELS].sort());
   expect('invoke' in bridge).toBe(false);
 
-  expect(await bridge.photo!.open!({ source: { kind: 'path', path: '' } })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
+  expect(await bridge.photo!.open!({ source: { kind: 'path', path: '/etc/passwd' } })).toMatchObject({ ok: false, error: { code: 'bad-input' } });
   expect(await bridge.history!.jumpTo!({ index: 1.5 })).toMatchObject({ ok: false });
   expect(sent).toEqual([]);
 

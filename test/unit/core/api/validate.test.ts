@@ -4,7 +4,7 @@ import { isKnownChannel, parseArgs, validateIpcCall, type SenderInfo, type Trust
 
 const trusted: TrustedSenders = { webContentsIds: new Set([7]), origins: ['kintsugi://app'] };
 const ours: SenderInfo = { webContentsId: 7, isMainFrame: true, url: 'kintsugi://app/index.html' };
-const openArgs = { source: { kind: 'path', path: '/photos/a.jpg' } };
+const openArgs = { source: { kind: 'file', fileId: 'f0123456789abcdef0123' } };
 
 describe('validateIpcCall', () => {
   it('accepts a known channel from our main frame with good arguments, filling defaults', () => {
@@ -43,8 +43,10 @@ describe('validateIpcCall', () => {
     const bad: unknown[] = [
       null,
       'x',
-      { source: { kind: 'path' } },
-      { source: { kind: 'path', path: '' } },
+      { source: { kind: 'file' } },
+      { source: { kind: 'file', fileId: '../../etc/passwd' } },
+      // A path from the renderer is not a photo source at all: ids only.
+      { source: { kind: 'path', path: '/photos/a.jpg' } },
       { source: { kind: 'url', path: 'http://x' } },
       { ...openArgs, extra: true },
     ];
@@ -60,6 +62,11 @@ describe('validateIpcCall', () => {
     if (!stroke.ok) expect(stroke.error.message).toMatch(/command\.points/);
     expect(parseArgs('app:history.jumpTo', { index: -1 }).ok).toBe(false);
     expect(parseArgs('app:job.cancel', { jobId: '../../etc' }).ok).toBe(false);
+    // Batch folders are ids too; the old path fields are refused, as is a folder dialog told where to look.
+    expect(parseArgs('app:batch.start', { photosFolderId: 'd0123' }).ok).toBe(true);
+    expect(parseArgs('app:batch.start', { inputDir: '/home/someone', outputDir: '/etc' }).ok).toBe(false);
+    expect(parseArgs('app:batch.start', { photosFolderId: '/home/someone' }).ok).toBe(false);
+    expect(parseArgs('app:folder.choose', { purpose: 'photos', path: '/etc' }).ok).toBe(false);
     // detection threshold: strictly between 0 and 1, a number
     expect(parseArgs('app:mask.detect', { threshold: 0.4 }).ok).toBe(true);
     for (const threshold of [0, 1, 1.5, -0.2, '0.4']) expect(parseArgs('app:mask.detect', { threshold }).ok).toBe(false);
