@@ -1,8 +1,8 @@
 /**
  * Atomic file replacement: write a temp file in the destination folder, fsync it, rename it over the
  * target, fsync the folder. A crash leaves either the old file or the new one, never half of one; the
- * temp file a killed writer leaves behind is removed by the next write of the same file (and by a
- * batch run over its output folder).
+ * temp file a killed writer leaves behind is removed by the next write into that folder (and by a batch
+ * run over its output folder).
  */
 import { randomBytes } from 'node:crypto';
 import { unlinkSync } from 'node:fs';
@@ -53,14 +53,15 @@ export function removeTempsInFlight(): void {
   inFlight.clear();
 }
 
-/** Removes temps of earlier writes of `target` whose writers died; best effort. */
-async function removeStaleTempsOf(target: string): Promise<void> {
-  const prefix = `.${basename(target)}.`;
-  const names = await readdir(dirname(target)).catch(() => [] as string[]);
+/**
+ * Removes the temp files that writers which died (a killed `restore`, a crash) left in the folder of
+ * `target`: every write cleans up after the ones before it. Best effort.
+ */
+async function removeStaleTempsNear(target: string): Promise<void> {
+  const dir = dirname(target);
+  const names = await readdir(dir).catch(() => [] as string[]);
   for (const n of names) {
-    if (n.startsWith(prefix) && TEMP_NAME.exec(n)?.[1] === basename(target) && isStaleTempName(n)) {
-      await rm(join(dirname(target), n), { force: true }).catch(() => undefined);
-    }
+    if (n.endsWith('.tmp') && isStaleTempName(n)) await rm(join(dir, n), { force: true }).catch(() => undefined);
   }
 }
 
@@ -68,7 +69,7 @@ async function removeStaleTempsOf(target: string): Promise<void> {
 export async function writeFileAtomic(path: string, data: Uint8Array): Promise<void> {
   const existing = await stat(path).catch(() => undefined);
   if (existing?.isDirectory()) throw badInput(path, 'output path is a folder');
-  await removeStaleTempsOf(path);
+  await removeStaleTempsNear(path);
   const name = tempNameFor(path);
   const tmp = join(dirname(path), name);
   let fh;

@@ -246,8 +246,13 @@ export class BatchLedger {
     });
   }
 
+  /** Closes the ledger; never throws (a full disk can fail the final checkpoint, and the WAL keeps it). */
   close(): void {
-    this.db.close();
+    try {
+      this.db.close();
+    } catch {
+      // committed rows are in the WAL and are read back by the next open
+    }
   }
 }
 

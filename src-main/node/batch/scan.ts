@@ -73,6 +73,9 @@ export async function scanInputs(root: string, opts: ScanOptions): Promise<ScanR
   const visited = new Map<string, string>();
   const top = path.resolve(root);
 
+  /** Folder links met during the walk; followed after every real folder has been seen. */
+  const links: Array<{ abs: string; key: string }> = [];
+
   async function walk(dir: string, id: string | null): Promise<void> {
     let entries;
     try {
@@ -106,12 +109,11 @@ export async function scanInputs(root: string, opts: ScanOptions): Promise<ScanR
         const key = st === null ? null : idOf(st);
         if (key !== null && excluded.has(key)) continue;
         if (!opts.recursive) continue;
-        if (key !== null && visited.has(key)) {
-          const first = visited.get(key)!;
-          result.revisits.push({ rel: toRel(top, abs) + '/', reason: `same folder as ${first === '' ? 'the input folder' : `${first}/`} (a link); its photos are restored once` });
-          continue;
-        }
-        await walk(abs, key);
+        // Real folders first, links afterwards: a photo keeps its real path when a link also leads to it.
+        if (entry.isSymbolicLink() && key !== null) links.push({ abs, key });
+        else if (key !== null && visited.has(key)) {
+          result.revisits.push({ rel: toRel(top, abs) + '/', reason: `same folder as ${visited.get(key) || 'the input folder'}/ (a second mount); its photos are restored once` });
+        } else await walk(abs, key);
         continue;
       }
       if (!isFile) continue;
@@ -122,6 +124,16 @@ export async function scanInputs(root: string, opts: ScanOptions): Promise<ScanR
 
   const rootStat = await stat(top).catch(() => null);
   await walk(top, rootStat ? idOf(rootStat) : null);
+  // Links are followed in the order met (breadth-first), each only when its real folder is new.
+  for (let i = 0; i < links.length; i++) {
+    const { abs, key } = links[i]!;
+    const first = visited.get(key);
+    if (first !== undefined) {
+      result.revisits.push({ rel: toRel(top, abs) + '/', reason: `same folder as ${first === '' ? 'the input folder' : `${first}/`} (a link); its photos are restored once` });
+    } else await walk(abs, key);
+  }
+  result.files.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
+  result.revisits.sort((a, b) => (a.rel < b.rel ? -1 : a.rel > b.rel ? 1 : 0));
   return result;
 }
 

@@ -35,6 +35,28 @@ describe('scanInputs', () => {
     expect(deep.files.map((f) => f.rel)).toEqual(['B.PNG', 'a.jpg', 'sub/d.tif', 'sub/deeper/e.webp']);
   });
 
+  it('visits each real folder once: links back to a scanned folder are noted, loops end, real paths win', async () => {
+    const tree = path.join(root, 'links');
+    for (const f of ['a/1.jpg', 'b/2.jpg']) {
+      await mkdir(path.dirname(path.join(tree, f)), { recursive: true });
+      await writeFile(path.join(tree, f), 'x');
+    }
+    await symlink(path.join(tree, 'b'), path.join(tree, 'a', 'to-b'));
+    await symlink(path.join(tree, 'a'), path.join(tree, 'b', 'to-a'));
+    await symlink(tree, path.join(tree, 'a', 'top'));
+    const s = await scanInputs(tree, { recursive: true, exclude: [] });
+    expect(s.files.map((f) => f.rel)).toEqual(['a/1.jpg', 'b/2.jpg']);
+    expect(s.revisits.map((r) => [r.rel, r.reason.replace(/ \(a link\).*/, '')])).toEqual([
+      ['a/to-b/', 'same folder as b/'],
+      ['a/top/', 'same folder as the input folder'],
+      ['b/to-a/', 'same folder as a/'],
+    ]);
+    // A link to an excluded folder (OUT_DIR) is no way in either.
+    await symlink(path.join(root, 'out'), path.join(tree, 'b', 'outputs'));
+    const again = await scanInputs(tree, { recursive: true, exclude: [path.join(root, 'out')] });
+    expect(again.files.map((f) => f.rel)).toEqual(['a/1.jpg', 'b/2.jpg']);
+  });
+
   it('recognises image extensions case-insensitively', () => {
     expect(isImageName('x.JPEG')).toBe(true);
     expect(isImageName('x.tiff')).toBe(true);
