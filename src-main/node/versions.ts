@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 
@@ -17,13 +19,22 @@ export function packageVersion(name: string): string | undefined {
   }
 }
 
-/** Kintsugi's own version (package.json). */
+/**
+ * Kintsugi's own version: the nearest package.json named kintsugi above this module, which is two folders up
+ * from src-main/node/ (tsx), three from dist/main/node/ (the build) and from app.asar/dist/main/node/.
+ */
 export function appVersion(): string {
-  try {
-    return (JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
-  } catch {
-    return 'unknown';
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 6; i++) {
+    try {
+      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'kintsugi' && pkg.version) return pkg.version;
+    } catch {
+      // no package.json here: look one folder up
+    }
+    dir = dirname(dir);
   }
+  return 'unknown';
 }
 
 function firstLine(e: unknown): string {

@@ -5,7 +5,7 @@
  * model is reported as a problem with exit 1.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -135,5 +135,12 @@ describe('kintsugi --version', () => {
     expect(r.stdout).toMatch(/^onnxruntime-node \d+\.\d+\.\d+$/m);
     expect(r.stdout).toMatch(/^sharp \d+\.\d+\.\d+ \(libvips \d/m);
     expect(r.stdout).toMatch(/^better-sqlite3 \d+\.\d+\.\d+ \(SQLite 3\./m);
+  });
+
+  // npm test builds before it runs vitest; from dist/ the package.json is one folder further up.
+  it.skipIf(!existsSync(join(repoRoot, 'dist/main/cli/main.js')))('names the app version from the built CLI too', async () => {
+    const r = await kintsugi(['--version'], { KINTSUGI_FROM_SOURCE: '' });
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout.split('\n')[0]).toBe(`kintsugi ${pkg.version}`);
   });
 });
