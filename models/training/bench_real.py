@@ -329,6 +329,12 @@ def bench(args) -> dict:
         jobs.append(lambda s=s: cli.restore(s.image, work / f"{s.name}.auto.png",
                                             save_mask=work / f"{s.name}.auto-mask.png"))
         jobs.append(lambda s=s, m=true_mask: cli.restore(s.image, work / f"{s.name}.true.png", mask=m))
+    # clean scans: the mask an unattended restore uses (restore without a mask: the detector's conservative
+    # operating point), next to the review proposal `detect` gives
+    clean = [s for s in all_scans if s.kind == "clean"]
+    for s in clean:
+        jobs.append(lambda s=s: cli.restore(s.image, work / f"{s.name}.auto.png",
+                                            save_mask=work / f"{s.name}.auto-mask.png"))
     with ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
         results = list(pool.map(lambda f: f(), jobs))
     det_json = {s.name: r for s, r in zip(all_scans, results[:len(all_scans)])}
@@ -370,7 +376,10 @@ def bench(args) -> dict:
             out["detection"][s.name] = d
             overlays[s.name] = overlay_png(img, det, label_full)
         else:
-            (out["negatives"] if s.kind == "clean" else out["damagedUnlabelled"])[s.name] = {"markedShare": share}
+            entry = {"markedShare": share}
+            if s.kind == "clean":
+                entry["autoMarkedShare"] = marked_share(read_mask(work / f"{s.name}.auto-mask.png"))
+            (out["negatives"] if s.kind == "clean" else out["damagedUnlabelled"])[s.name] = entry
             overlays[s.name] = overlay_png(img, det, None)
 
     # 2) the restores
@@ -432,8 +441,13 @@ def must_show(r: dict) -> list[dict]:
     c.append({"item": f"iopaint-old_photo: torn patch marked whole (>= {WHOLE_SHARE:.0%})",
               "value": round(i["tornPatch"]["markedShare"], 3), "met": i["tornPatch"]["whole"]})
     worst = max(r["negatives"].items(), key=lambda kv: kv[1]["markedShare"])
-    c.append({"item": "every clean real scan: <= 0.3 % marked", "value": f"worst {worst[0]} {fmt_pct(worst[1]['markedShare'])}",
+    c.append({"item": "every clean real scan: <= 0.3 % marked (review proposal, `kintsugi detect`)",
+              "value": f"worst {worst[0]} {fmt_pct(worst[1]['markedShare'])}",
               "met": worst[1]["markedShare"] <= TARGETS["clean_max_share"]})
+    worst = max(r["negatives"].items(), key=lambda kv: kv[1].get("autoMarkedShare", 0.0))
+    c.append({"item": "every clean real scan: <= 0.3 % marked (unattended: restore without a mask)",
+              "value": f"worst {worst[0]} {fmt_pct(worst[1].get('autoMarkedShare', 0.0))}",
+              "met": worst[1].get("autoMarkedShare", 0.0) <= TARGETS["clean_max_share"]})
     for name, rr in r["restore"].items():
         a, n = rr["variants"]["auto"], rr["variants"]["nothing"]
         c.append({"item": f"{name}: auto restore PSNR near the damage above doing nothing",
@@ -472,11 +486,12 @@ def table(r: dict) -> str:
     L.append("")
     L.append("**Share of pixels marked** (clean scans must stay ≤ 0.3 %; damaged ones are unlabelled, for information)")
     L.append("")
-    L.append("| clean scan | marked | | damaged scan (unlabelled) | marked |")
-    L.append("|---|---|---|---|---|")
+    L.append("| clean scan | marked (review) | marked (unattended restore) | | damaged scan (unlabelled) | marked |")
+    L.append("|---|---|---|---|---|---|")
     neg, dam = list(r["negatives"].items()), list(r["damagedUnlabelled"].items())
     for k in range(max(len(neg), len(dam))):
-        a = f"{neg[k][0]} | {fmt_pct(neg[k][1]['markedShare'])}" if k < len(neg) else " | "
+        a = (f"{neg[k][0]} | {fmt_pct(neg[k][1]['markedShare'])} | {fmt_pct(neg[k][1].get('autoMarkedShare', float('nan')))}"
+             if k < len(neg) else " | | ")
         b = f"{dam[k][0]} | {fmt_pct(dam[k][1]['markedShare'])}" if k < len(dam) else " | "
         L.append(f"| {a} | | {b} |")
     L.append("")

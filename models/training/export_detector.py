@@ -85,6 +85,9 @@ def main() -> None:
     ap.add_argument("--manifest", type=Path, default=manifest.MANIFEST)
     ap.add_argument("--photo", type=Path, default=CHECK_PHOTO)
     ap.add_argument("--tol", type=float, default=1e-4)
+    ap.add_argument("--postprocess", type=json.loads, default=None,
+                    help='JSON merged over the manifest postprocess, e.g. \'{"threshold": 0.5, "seed": 0.9, '
+                         '"unattended": {"seed": 0.97}}\' (operating points chosen on bench_real.py)')
     args = ap.parse_args()
     torch.set_num_threads(1)
 
@@ -126,7 +129,7 @@ def main() -> None:
         # The context block sees ~600 px: larger tiles with wide overlap keep tile seams out of the mask.
         "tile": {"size": 768, "overlap": 96} if net.context is not None else {"size": 512, "overlap": 32},
         # Larger photos are detected on a copy at most 1024 px long (trained on photos of 240-600 px).
-        "postprocess": {"threshold": threshold, "dilate": 2, "maxSide": 1024},
+        "postprocess": {"threshold": threshold, "dilate": 2, "maxSide": 1024, **(args.postprocess or {})},
         "license": "MIT",
         "card": f"cards/{args.id}.md",
         "training": {

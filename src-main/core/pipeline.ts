@@ -7,6 +7,7 @@
 import { cancelled, KintsugiError } from './errors.js';
 import type { Mask, Progress, Raster } from './image.js';
 import { dilate, probToMask } from './mask.js';
+import { addSpecks, type SpeckCue } from './specks.js';
 import { downscaleArea, fitWithin, upsampleBilinear } from './resample.js';
 import { holeRowStarts, pasteFill } from './compose.js';
 import { planRegions, tileRect, type Region, type Tile } from './regions.js';
@@ -228,6 +229,8 @@ export interface DetectPostprocess {
    * ones above. A false mark there is a ruined photo; a missed speck is only a speck.
    */
   unattended?: { threshold?: number; seed?: number; dilate?: number };
+  /** Dust specks found as local outliers and confirmed by the network (specks.ts); absent: off. */
+  specks?: SpeckCue;
   /** Dilation radius in pixels of the detector's working resolution. */
   dilate: number;
   /**
@@ -262,8 +265,14 @@ export async function detectMask(
 ): Promise<Mask> {
   const { width, height } = image;
   const fit = pp.maxSide !== undefined ? fitWithin(width, height, pp.maxSide) : null;
-  if (!fit) return probToMask(await detectRaster(image, backend, opts), width, height, pp.threshold, pp.dilate, pp.seed);
+  if (!fit) {
+    const prob = await detectRaster(image, backend, opts);
+    if (pp.specks) addSpecks(image, prob, pp.specks);
+    return probToMask(prob, width, height, pp.threshold, pp.dilate, pp.seed);
+  }
   const small = downscaleArea(image, fit.width, fit.height);
-  const prob = upsampleBilinear(await detectRaster(small, backend, opts), fit.width, fit.height, width, height);
+  const smallProb = await detectRaster(small, backend, opts);
+  if (pp.specks) addSpecks(small, smallProb, pp.specks);
+  const prob = upsampleBilinear(smallProb, fit.width, fit.height, width, height);
   return probToMask(prob, width, height, pp.threshold, Math.round(pp.dilate / fit.scale), pp.seed);
 }
