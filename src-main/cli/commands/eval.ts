@@ -2,7 +2,10 @@ import { Option, type Command } from 'commander';
 import cliProgress from 'cli-progress';
 import { badInput, isKintsugiError } from '../../core/errors.js';
 import { Engine } from '../../node/engine.js';
-import { formatLeaderboard, leaderboard, runEval, SYNTHETIC_KINDS, type SyntheticKind } from '../../node/eval/index.js';
+import {
+  formatLeaderboard, formatVersus, leaderboard, openCvTelea, OPENCV_TELEA_ID, runEval, SYNTHETIC_KINDS, type SyntheticKind,
+} from '../../node/eval/index.js';
+import { parseGrow } from '../engine-options.js';
 import { openLibrary } from '../../node/store/library.js';
 import { openDatabase, type Database } from '../../node/store/db.js';
 import { EvalRepo } from '../../node/store/eval-repo.js';
@@ -12,7 +15,8 @@ interface EvalFlags {
   masks?: string;
   synthetic?: SyntheticKind;
   models?: string;
-  baseline?: string;
+  baseline: string;
+  grow?: string;
   db?: string;
   seed: string;
   limit?: string;
@@ -43,12 +47,13 @@ function positiveInt(flag: string, v: string): number {
 export function register(program: Command): void {
   program
     .command('eval')
-    .description('score inpainting models on clean photos: damage them, restore, and measure PSNR/SSIM (whole and hole-only)')
+    .description("score inpainting models as a user gets them (the product's restore path, default settings) next to OpenCV's Telea: damage clean photos, restore, measure PSNR/SSIM (whole and hole-only) per hole band")
     .argument('<images-dir>', 'folder of clean photos')
     .option('--masks <dir>', 'hole masks (white = hole); files named bandB-… are grouped by hole-ratio band')
     .addOption(new Option('--synthetic <kind>', 'make seeded damage instead of reading masks').choices([...SYNTHETIC_KINDS]))
     .option('--models <ids>', 'comma-separated model ids (default: every installed inpainting model)')
-    .option('--baseline <id>', 'reference method scored alongside', 'classical')
+    .option('--baseline <ids>', `reference methods scored alongside, comma-separated: ${OPENCV_TELEA_ID} (OpenCV's Telea, r=3), classical (the built-in fill) or any model id; none for none`, OPENCV_TELEA_ID)
+    .option('--grow <px>', 'restore with the mask grown by this many pixels (default 0, the product default: masks filled as given)')
     .option('--db <file>', 'SQLite file to record the run in (default: the library database)')
     .option('--seed <n>', 'seed of the synthetic damage', '1')
     .option('--limit <n>', 'only the first N photos')
@@ -89,12 +94,19 @@ export function register(program: Command): void {
         }
         let started = false;
         const models = flags.models?.split(',').map((s) => s.trim()).filter(Boolean);
+        const grow = parseGrow(flags.grow);
+        const baselines = flags.baseline.split(',').map((s) => s.trim()).filter((s) => s && s !== 'none');
+        const engineBaselines = baselines.filter((b) => b !== OPENCV_TELEA_ID);
+        if (engineBaselines.length > 1) throw badInput(undefined, `--baseline takes ${OPENCV_TELEA_ID} and at most one model id, got "${flags.baseline}"`);
+        const references = baselines.includes(OPENCV_TELEA_ID) ? [await openCvTelea()] : [];
         const result = await runEval(engine, repo, {
           imagesDir,
           ...(flags.masks !== undefined ? { masksDir: flags.masks } : {}),
           ...(flags.synthetic !== undefined ? { synthetic: flags.synthetic } : {}),
           ...(models ? { models } : {}),
-          ...(flags.baseline && flags.baseline !== 'none' ? { baseline: flags.baseline } : {}),
+          ...(engineBaselines[0] !== undefined ? { baseline: engineBaselines[0] } : {}),
+          references,
+          ...(grow > 0 ? { grow } : {}),
           seed: positiveInt('--seed', flags.seed),
           ...(flags.limit !== undefined ? { limit: positiveInt('--limit', flags.limit) } : {}),
           signal: controller.signal,
@@ -110,7 +122,10 @@ export function register(program: Command): void {
         bar?.stop();
         if (flags.json) process.stdout.write(JSON.stringify(result, null, 1) + '\n');
         else {
-          process.stdout.write(formatLeaderboard(leaderboard(db, { runId: result.runId })) + '\n');
+          const rows = leaderboard(db, { runId: result.runId });
+          process.stdout.write(formatLeaderboard(rows) + '\n');
+          const versus = references.length > 0 ? formatVersus(rows, OPENCV_TELEA_ID) : '';
+          if (versus) process.stdout.write('\n' + versus + '\n');
           process.stdout.write(`run ${result.runId} recorded in ${db.name}\n`);
         }
       } catch (e) {

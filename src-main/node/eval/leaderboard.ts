@@ -102,3 +102,24 @@ export function formatLeaderboard(rows: readonly LeaderboardRow[]): string {
   const line = (cells: string[]) => cells.map((c, i) => (i < 2 || i === 8 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
+
+/**
+ * Every other method against one reference (normally OpenCV's Telea), band by band: whole-image PSNR and
+ * SSIM side by side with the difference, so "does it beat Telea in every band" is one glance.
+ */
+export function formatVersus(rows: readonly LeaderboardRow[], referenceId: string): string {
+  const ref = new Map(rows.filter((r) => r.modelId === referenceId).map((r) => [r.band, r]));
+  if (ref.size === 0) return '';
+  const head = ['model', 'band', 'PSNR', referenceId, 'ΔPSNR', 'SSIM', referenceId, 'ΔSSIM'];
+  const body = rows
+    .filter((r) => r.modelId !== referenceId && ref.has(r.band))
+    .map((r) => {
+      const t = ref.get(r.band)!;
+      const signed = (v: number, digits: number) => (v >= 0 ? '+' : '') + v.toFixed(digits);
+      return [r.modelId, r.band, r.psnr.toFixed(2), t.psnr.toFixed(2), signed(r.psnr - t.psnr, 2), r.ssim.toFixed(4), t.ssim.toFixed(4), signed(r.ssim - t.ssim, 4)];
+    });
+  if (body.length === 0) return '';
+  const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  return [`Against ${referenceId}, band by band (whole image):`, line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
+}

@@ -5,6 +5,7 @@ import type { Mask, Progress, Raster } from '../../core/image.js';
 import { scoreRestoration, type RestorationScores } from '../../core/metrics.js';
 import type { EvalRepo } from '../store/eval-repo.js';
 import { groupMasks, IMAGE_EXTENSIONS, listImages, maskFor, readMaskResized, readRgb8 } from './pairing.js';
+import type { ReferenceMethod } from './opencv-telea.js';
 import { BAND_RANGES, bandOf, holeRatio, seedFor, syntheticMask, type SyntheticKind } from './synthetic-masks.js';
 
 /**
@@ -13,7 +14,7 @@ import { BAND_RANGES, bandOf, holeRatio, seedFor, syntheticMask, type SyntheticK
  */
 export interface EvalEngine {
   listModels(): Promise<{ id: string; name: string; task: string; sha256?: string; isDefault: boolean; provider?: string }[]>;
-  restore(image: Raster, mask: Mask, opts: { modelId?: string; signal?: AbortSignal }): Promise<{ image: Raster; modelId: string; provider: string }>;
+  restore(image: Raster, mask: Mask, opts: { modelId?: string; signal?: AbortSignal; grow?: number }): Promise<{ image: Raster; modelId: string; provider: string }>;
 }
 
 /** What to measure. Exactly one of `masksDir` / `synthetic`. */
@@ -23,8 +24,18 @@ export interface EvalOptions {
   synthetic?: SyntheticKind;
   /** Models to score; default: every installed inpainting model. */
   models?: string[];
-  /** Reference method scored alongside (normally 'classical'); omit for none. */
+  /** Reference method scored alongside (an engine model id such as 'classical'); omit for none. */
   baseline?: string;
+  /**
+   * Methods scored alongside that do not go through the engine (OpenCV's Telea: see opencv-telea.ts),
+   * marked as baselines; they run on the whole damaged photo.
+   */
+  references?: ReferenceMethod[];
+  /**
+   * Mask growth the engine's methods restore with (default 0, the product's default). Whatever they
+   * change is scored, so growing the mask costs what it costs a user.
+   */
+  grow?: number;
   /** Seed of the synthetic damage. */
   seed?: number;
   /** Only the first N images (quick looks). */
@@ -57,9 +68,11 @@ interface Job {
 
 /**
  * Damages each clean photo (given masks by the shared pairing rule, or seeded synthetic ones), restores it
- * with every model, scores PSNR/SSIM whole and hole-only, and records run, models, providers, times and
- * scores in the library database. Only hole pixels of a result are kept (pixels outside are the clean
- * photo's), exactly as devset.py does, so the Python and TypeScript numbers agree.
+ * with every model through the product's own restore path (the engine, default settings unless `grow`)
+ * and with each reference method (OpenCV's Telea) in the same run, scores PSNR/SSIM whole and hole-only,
+ * and records run, models, providers, times and scores in the library database. Results are scored as they
+ * come back: a method that changes pixels outside the mask pays for it (devset.py pastes only hole pixels,
+ * so for methods that keep the rest bit-identical — the product by default — the two evals agree).
  */
 export async function runEval(engine: EvalEngine, repo: EvalRepo, opts: EvalOptions): Promise<EvalResult> {
   if ((opts.masksDir === undefined) === (opts.synthetic === undefined)) {
@@ -69,6 +82,10 @@ export async function runEval(engine: EvalEngine, repo: EvalRepo, opts: EvalOpti
   const images = (await listImages(opts.imagesDir)).slice(0, opts.limit ?? Infinity);
   const jobs = opts.masksDir !== undefined ? await maskJobs(images, opts.masksDir) : syntheticJobs(images, opts.synthetic!, seed);
   const models = await resolveModels(engine, opts);
+  const references = opts.references ?? [];
+  for (const r of references) {
+    if (models.some((m) => m.id === r.id)) throw badInput(undefined, `"${r.id}" is both an installed model and a reference method`);
+  }
 
   const masksLabel = opts.masksDir !== undefined ? resolve(opts.masksDir) : `synthetic:${opts.synthetic}`;
   const runId = repo.startRun({
@@ -76,13 +93,21 @@ export async function runEval(engine: EvalEngine, repo: EvalRepo, opts: EvalOpti
     masks: masksLabel,
     ...(opts.synthetic ? { seed } : {}),
     imageCount: images.length,
-    options: { models: models.map((m) => m.id), baseline: opts.baseline ?? null, limit: opts.limit ?? null },
+    options: {
+      models: models.map((m) => m.id),
+      baseline: opts.baseline ?? null,
+      references: references.map((r) => r.id),
+      grow: opts.grow ?? 0,
+      limit: opts.limit ?? null,
+    },
   });
   for (const m of models) {
     repo.addModel(runId, { modelId: m.id, name: m.name, sha256: m.sha256 ?? null, provider: m.provider ?? 'pending', isBaseline: m.id === opts.baseline });
   }
+  for (const r of references) repo.addModel(runId, { modelId: r.id, name: r.name, sha256: null, provider: r.provider, isBaseline: true });
 
-  const total = jobs.length * models.length;
+  const methods = models.length + references.length;
+  const total = jobs.length * methods;
   let done = 0;
   const providers = new Map<string, string>();
   try {
@@ -90,19 +115,10 @@ export async function runEval(engine: EvalEngine, repo: EvalRepo, opts: EvalOpti
       const clean = await readRgb8(job.image);
       const mask = await job.loadMask(clean.width, clean.height);
       const damaged = damage(clean, mask);
-      for (const m of models) {
-        if (opts.signal?.aborted) throw cancelled('Evaluation');
-        opts.onProgress?.({ stage: 'restore', done, total, modelId: m.id, image: basename(job.image) });
-        const t0 = performance.now();
-        const out = await engine.restore(damaged, mask, { modelId: m.id, ...(opts.signal ? { signal: opts.signal } : {}) });
-        const ms = performance.now() - t0;
-        if (providers.get(m.id) !== out.provider) {
-          providers.set(m.id, out.provider);
-          repo.setProvider(runId, m.id, out.provider);
-        }
-        const restored = keepHoleOnly(clean, out.image, mask, job.image);
+      // What a user gets is scored whole: pixels a method changes outside the mask count against it.
+      const record = (modelId: string, restored: Raster, ms: number): void => {
         repo.addScore(runId, {
-          modelId: m.id,
+          modelId,
           image: basename(job.image),
           mask: job.mask,
           band: job.band,
@@ -111,6 +127,29 @@ export async function runEval(engine: EvalEngine, repo: EvalRepo, opts: EvalOpti
           ...scoreRestoration(clean, restored, mask.data),
         });
         done += 1;
+      };
+      for (const m of models) {
+        if (opts.signal?.aborted) throw cancelled('Evaluation');
+        opts.onProgress?.({ stage: 'restore', done, total, modelId: m.id, image: basename(job.image) });
+        const t0 = performance.now();
+        const out = await engine.restore(damaged, mask, {
+          modelId: m.id,
+          ...(opts.grow ? { grow: opts.grow } : {}),
+          ...(opts.signal ? { signal: opts.signal } : {}),
+        });
+        const ms = performance.now() - t0;
+        if (providers.get(m.id) !== out.provider) {
+          providers.set(m.id, out.provider);
+          repo.setProvider(runId, m.id, out.provider);
+        }
+        record(m.id, checkShape(clean, out.image, job.image), ms);
+      }
+      for (const r of references) {
+        if (opts.signal?.aborted) throw cancelled('Evaluation');
+        opts.onProgress?.({ stage: 'restore', done, total, modelId: r.id, image: basename(job.image) });
+        const t0 = performance.now();
+        const out = r.inpaint(damaged, mask);
+        record(r.id, checkShape(clean, out, job.image), performance.now() - t0);
       }
     }
     opts.onProgress?.({ stage: 'done', done, total });
@@ -221,14 +260,10 @@ function damage(clean: Raster, mask: Mask): Raster {
   return { ...clean, data };
 }
 
-/** The clean photo with the result's hole pixels pasted in (devset.py: np.where(hole, out, rgb)). */
-function keepHoleOnly(clean: Raster, out: Raster, mask: Mask, file: string): Raster {
+/** A result as scored: it must be the photo's size in 8-bit RGB (the eval's working format). */
+function checkShape(clean: Raster, out: Raster, file: string): Raster {
   if (out.width !== clean.width || out.height !== clean.height || out.channels !== 3 || out.depth !== 8) {
     throw new Error(`${file}: model returned ${out.width}x${out.height}x${out.channels}@${out.depth}, expected ${clean.width}x${clean.height}x3@8`);
   }
-  const data = Uint8Array.from(clean.data as Uint8Array);
-  for (let p = 0; p < mask.data.length; p++) {
-    if (mask.data[p] !== 0) for (let k = p * 3; k < p * 3 + 3; k++) data[k] = out.data[k]!;
-  }
-  return { ...clean, data };
+  return out;
 }

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { register } from '../../../src-main/cli/commands/eval.js';
 import { scoreRestoration } from '../../../src-main/core/metrics.js';
 import { Engine } from '../../../src-main/node/engine.js';
-import { leaderboard, runEval, scoresByBand } from '../../../src-main/node/eval/index.js';
+import { formatVersus, leaderboard, openCvTelea, OPENCV_TELEA_ID, runEval, scoresByBand } from '../../../src-main/node/eval/index.js';
 import { readRgb8 } from '../../../src-main/node/eval/pairing.js';
 import { openDatabase, type Database } from '../../../src-main/node/store/db.js';
 import { EvalRepo } from '../../../src-main/node/store/eval-repo.js';
@@ -86,6 +86,31 @@ describe('kintsugi eval', () => {
     expect(board.filter((r) => r.modelId === 'classical').map((r) => r.band)).toEqual([...BANDS, 'all']);
     expect(board.find((r) => r.modelId === 'classical' && r.band === 'all')!.n).toBe(8);
   });
+
+  it("scores the product's restore path (default: nothing outside the mask changes) next to OpenCV Telea in the same run, and a grown mask costs what it costs a user", async () => {
+    const repo = new EvalRepo(db);
+    const telea = await openCvTelea();
+    const model = shipped[0]!;
+    const asGiven = await runEval(engine, repo, { imagesDir, masksDir, models: [model], references: [telea], limit: 1 });
+    expect(asGiven.models.map((m) => [m.modelId, m.isBaseline, m.provider])).toEqual([
+      [OPENCV_TELEA_ID, true, 'cpu (OpenCV.js)'],
+      [model, false, expect.any(String)],
+    ]);
+    const grown = await runEval(engine, repo, { imagesDir, masksDir, models: [model], grow: 2, limit: 1 });
+    // Whole-image MSE = hole MSE × hole ratio exactly when no pixel outside the mask changed.
+    const outsideError = (s: { psnr: number; psnrHole: number; holeRatio: number }) => 10 ** (-s.psnr / 10) - 10 ** (-s.psnrHole / 10) * s.holeRatio;
+    const given = repo.scores(asGiven.runId);
+    for (const s of given.filter((x) => x.modelId === model)) expect(Math.abs(outsideError(s))).toBeLessThan(1e-12);
+    for (const s of given.filter((x) => x.modelId === OPENCV_TELEA_ID)) expect(Math.abs(outsideError(s))).toBeLessThan(1e-12);
+    const withGrow = repo.scores(grown.runId).filter((x) => x.modelId === model);
+    expect(withGrow).toHaveLength(BANDS.length);
+    for (const s of withGrow) expect(outsideError(s)).toBeGreaterThan(1e-7);
+    const mean = (rows: { psnr: number }[]) => rows.reduce((a, r) => a + r.psnr, 0) / rows.length;
+    expect(mean(withGrow)).toBeLessThan(mean(given.filter((x) => x.modelId === model)));
+    // The CLI prints the band-by-band comparison against Telea.
+    const text = formatVersus(leaderboard(db, { runId: asGiven.runId }), OPENCV_TELEA_ID);
+    for (const band of [...BANDS, 'all']) expect(text).toMatch(new RegExp(`${model}\\s+${band}\\s+\\d+\\.\\d\\d\\s+\\d+\\.\\d\\d\\s+[+-]\\d`));
+  }, 400_000);
 
   it('identical images score SSIM 1 and the capped PSNR', async () => {
     const clean = await readRgb8(join(imagesDir, '101085.png'));
