@@ -329,7 +329,7 @@ describe('restoreFile / detectFile', () => {
     const before = sha(input);
     const e = await rejection(restoreFile(engine, input, join(work, '.', 'same.png'), { maskPath: input }));
     expect(e.code).toBe('bad-input');
-    expect(e.message).toMatch(/output path is the input file/);
+    expect(e.message).toMatch(/would replace the input photo/);
     expect(sha(input)).toBe(before);
     const missing = join(work, 'nowhere', 'x.png');
     expect((await rejection(restoreFile(engine, input, missing))).message).toMatch(/does not exist/);
