@@ -5,7 +5,8 @@
 import { Option, type Command } from 'commander';
 import { badInput } from '../core/errors.js';
 import { DEVICES, type Device } from '../core/image.js';
-import { checkGrow, checkThreshold, Engine, type EngineOptions } from '../node/engine.js';
+import { checkGrow, checkStrength, checkThreshold, Engine, type EngineOptions } from '../node/engine.js';
+import type { ToneStepOptions } from '../node/restore-file.js';
 
 /** Flags added by addEngineOptions. */
 export interface EngineFlags {
@@ -50,6 +51,41 @@ export function parseGrow(flag: string | undefined): number {
   const n = /^\s*\d+\s*$/.test(flag) ? Number(flag) : Number.NaN;
   checkGrow(n, `--grow "${flag}": the mask growth`);
   return n;
+}
+
+/** The tone flags of restore and batch (`--tone [--tone-strength S] [--keep-sepia] [--tone-model ID]`). */
+export interface ToneFlags {
+  tone?: boolean;
+  toneStrength?: string;
+  keepSepia?: boolean;
+  toneModel?: string;
+}
+
+/** Adds the tone flags to a command. */
+export function addToneOptions(cmd: Command): Command {
+  return cmd
+    .option('--tone', 'also restore the tone after the fill: fading, colour cast, see-through stains (black-and-white stays black-and-white)')
+    .option('--tone-strength <0..1>', 'how much of the tone correction to apply (default 1; needs --tone)')
+    .option('--keep-sepia', 'black-and-white prints keep their sepia toning instead of coming out neutral grey (needs --tone)')
+    .option('--tone-model <id>', 'tone-restoration model id (default: the manifest\'s; needs --tone)');
+}
+
+/** The tone step the flags ask for, or undefined without --tone; tone flags without --tone are bad input (exit 1). */
+export function parseToneFlags(flags: ToneFlags): ToneStepOptions | undefined {
+  if (!flags.tone) {
+    const stray = [flags.toneStrength !== undefined && '--tone-strength', flags.keepSepia && '--keep-sepia', flags.toneModel !== undefined && '--tone-model'].filter(Boolean);
+    if (stray.length > 0) throw badInput(undefined, `${stray.join(' and ')} ${stray.length > 1 ? 'need' : 'needs'} --tone`);
+    return undefined;
+  }
+  const out: ToneStepOptions = {};
+  if (flags.toneStrength !== undefined) {
+    const s = flags.toneStrength.trim() === '' ? Number.NaN : Number(flags.toneStrength);
+    checkStrength(s, `--tone-strength "${flags.toneStrength}": the tone strength`);
+    out.strength = s;
+  }
+  if (flags.keepSepia) out.keepSepia = true;
+  if (flags.toneModel !== undefined) out.modelId = flags.toneModel;
+  return out;
 }
 
 /**

@@ -6,7 +6,9 @@ import type { ModelView } from '../core/api/contract.js';
 import { badInput, KintsugiError } from '../core/errors.js';
 import type { Device, Mask, Progress, Raster } from '../core/image.js';
 import { MAX_GROW } from '../core/mask.js';
+import { isValidStrength, type ToneParams } from '../core/tone.js';
 import { InferenceClient } from './inference/worker-client.js';
+import type { ModelTask } from './models/manifest.js';
 import { CLASSICAL_ID, loadRegistry, type RegisteredModel, type Registry, type RejectedModel } from './models/registry.js';
 
 /** Where models come from and which device jobs use by default. */
@@ -59,6 +61,19 @@ export interface RestoreOptions extends JobOptions {
   grow?: number;
 }
 
+/** Options of `Engine.tone`. */
+export interface ToneJobOptions extends JobOptions {
+  /** 0 = unchanged, 1 = the model's full correction (default 1). */
+  strength?: number;
+  /** Black-and-white prints keep their sepia (or other) toning instead of coming out neutral grey. */
+  keepSepia?: boolean;
+}
+
+/** A tone strength must be a number from 0 to 1. */
+export function checkStrength(strength: number, what = 'tone strength'): void {
+  if (!isValidStrength(strength)) throw badInput(undefined, `${what} must be a number from 0 to 1, got ${String(strength)}`);
+}
+
 /** A mask growth must be a whole number of pixels from 0 to MAX_GROW. */
 export function checkGrow(grow: number, what = 'mask growth'): void {
   if (!Number.isInteger(grow) || grow < 0 || grow > MAX_GROW) {
@@ -108,7 +123,7 @@ export class Engine {
   /** Every usable model; with resolveProviders, each session is created to learn its provider and why. */
   async listModels(opts: { resolveProviders?: boolean; device?: Device } = {}): Promise<ModelInfo[]> {
     const defaults = new Set(
-      (['inpaint', 'detect-damage'] as const).map((t) => this.registry.defaultFor(t)?.spec.id).filter(Boolean),
+      (['inpaint', 'detect-damage', 'restore-tone'] as const).map((t) => this.registry.defaultFor(t)?.spec.id).filter(Boolean),
     );
     const out: ModelInfo[] = [];
     for (const m of this.registry.models) {
@@ -134,14 +149,19 @@ export class Engine {
     return out;
   }
 
-  private pick(task: 'inpaint' | 'detect-damage', modelId?: string): RegisteredModel {
+  /** The id of the model a job of this task would use (the given one, checked, or the default); bad input when none. */
+  requireModel(task: ModelTask, modelId?: string): string {
+    return this.pick(task, modelId).spec.id;
+  }
+
+  private pick(task: ModelTask, modelId?: string): RegisteredModel {
     if (modelId) {
       const m = this.registry.get(modelId);
       if (m.spec.task !== task) throw badInput(undefined, `model "${modelId}" is a ${m.spec.task} model, not ${task}`);
       return m;
     }
     const m = this.registry.defaultFor(task);
-    if (!m) throw badInput(undefined, 'no damage-detection model installed');
+    if (!m) throw badInput(undefined, task === 'restore-tone' ? 'no tone-restoration model installed' : 'no damage-detection model installed');
     return m;
   }
 
@@ -179,6 +199,22 @@ export class Engine {
       opts,
     );
     return { image: r.image, modelId: model.spec.id, provider: r.provider };
+  }
+
+  /**
+   * Restores the tone of a whole photo (fading, colour cast, see-through stains): the `restore-tone` model looks
+   * at a small copy and its smooth transform is applied at full resolution; same size, channels and depth back.
+   */
+  async tone(image: Raster, opts: ToneJobOptions = {}): Promise<{ image: Raster; modelId: string; provider: string; params: ToneParams; isMono: boolean }> {
+    checkRaster(image);
+    const strength = opts.strength ?? 1;
+    checkStrength(strength);
+    const model = this.pick('restore-tone', opts.modelId);
+    const r = await this.client.call(
+      { kind: 'tone', model: model.spec, device: opts.device ?? this.device, image, strength, keepSepia: !!opts.keepSepia },
+      opts,
+    );
+    return { image: r.image, modelId: model.spec.id, provider: r.provider, params: r.params, isMono: r.isMono };
   }
 
   /**

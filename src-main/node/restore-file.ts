@@ -1,10 +1,10 @@
 /**
- * File-level restore and detect used by the CLI and the batch runner: read, (detect,) inpaint, write —
+ * File-level restore and detect used by the CLI and the batch runner: read, (detect,) inpaint, (tone,) write —
  * refusing to write over the input, writing atomically in the input's format with its metadata kept.
  */
 import type { Mask } from '../core/image.js';
 import { dilate } from '../core/mask.js';
-import { checkGrow, type DetectOptions, type Engine, type RestoreOptions } from './engine.js';
+import { checkGrow, checkStrength, type DetectOptions, type Engine, type RestoreOptions } from './engine.js';
 import { outputFormatFor, readImage, readMask, writeImage, type ImageFormat, type ReadOptions } from './image-io.js';
 import { checkOutputFile } from './output-folder.js';
 import { WriteGuard, type ProtectedFile } from './output-guard.js';
@@ -21,6 +21,18 @@ export interface RestoreFileResult {
   detectModelId?: string;
   /** Provider the detector ran on. */
   detectProvider?: string;
+  /** When the tone was restored: the model, its provider, and whether the photo was treated as black-and-white. */
+  tone?: { modelId: string; provider: string; strength: number; isMono: boolean };
+}
+
+/** The tone step after the fill (fading, colour cast, see-through stains); see Engine.tone. */
+export interface ToneStepOptions {
+  /** 0 = unchanged, 1 = the model's full correction (default 1). */
+  strength?: number;
+  /** Black-and-white prints keep their sepia toning instead of coming out neutral grey. */
+  keepSepia?: boolean;
+  /** A `restore-tone` model instead of the default one. */
+  modelId?: string;
 }
 
 /**
@@ -38,6 +50,8 @@ export interface RestoreFileOptions extends RestoreOptions, ReadOptions {
   quality?: number;
   /** Files the caller protects as well (a batch: every input, mask and its ledger). */
   guard?: WriteGuard;
+  /** Also restore the tone after the damage is filled (the detector and inpainter see the photo before it). */
+  tone?: ToneStepOptions;
 }
 
 /** One file a command is about to write, what to call it in messages, and its format when it has no extension. */
@@ -78,6 +92,8 @@ async function writeMask(path: string, mask: Mask): Promise<void> {
 /** Restores one file: mask from `maskPath` or the detector; output atomically, metadata kept. */
 export async function restoreFile(engine: Engine, inPath: string, outPath: string, opts: RestoreFileOptions = {}): Promise<RestoreFileResult> {
   if (opts.grow !== undefined) checkGrow(opts.grow);
+  if (opts.tone?.strength !== undefined) checkStrength(opts.tone.strength);
+  if (opts.tone) engine.requireModel('restore-tone', opts.tone.modelId); // refuse before any work, not after the fill
   const inputs: ProtectedFile[] = [{ path: inPath, role: 'input photo' }, ...(opts.maskPath ? [{ path: opts.maskPath, role: 'mask' }] : [])];
   await checkOutputs(
     [...(opts.saveMaskPath ? [{ path: opts.saveMaskPath, what: 'saved mask', fallback: 'png' as const }] : []), { path: outPath, what: 'output' }],
@@ -113,8 +129,23 @@ export async function restoreFile(engine: Engine, inPath: string, outPath: strin
     modelId = restored.modelId;
     provider = restored.provider;
   }
+  let tone: RestoreFileResult['tone'];
+  if (opts.tone) {
+    const strength = opts.tone.strength ?? 1;
+    const toned = await engine.tone(result, {
+      ...(opts.device ? { device: opts.device } : {}), signal: opts.signal, onProgress: opts.onProgress,
+      ...(opts.tone.modelId ? { modelId: opts.tone.modelId } : {}), strength, keepSepia: !!opts.tone.keepSepia,
+      // the filled result is ours to give away; the decoded pixels are not needed again either
+      transferInput: true,
+    });
+    result = toned.image;
+    tone = { modelId: toned.modelId, provider: toned.provider, strength, isMono: toned.isMono };
+  }
   await writeImage(outPath, result, { format: outputFormatFor(outPath, decoded.format), like: decoded, quality: opts.quality });
-  return { outPath, modelId, provider, holePixels, width, height, ...(detectModelId ? { detectModelId } : {}), ...(detectProvider ? { detectProvider } : {}) };
+  return {
+    outPath, modelId, provider, holePixels, width, height,
+    ...(detectModelId ? { detectModelId } : {}), ...(detectProvider ? { detectProvider } : {}), ...(tone ? { tone } : {}),
+  };
 }
 
 /** Writes the detector's mask proposal for a file (white = damage). */

@@ -4,13 +4,14 @@
  * or retires this thread for a hard stop (it exits at the next return to JavaScript). Sessions are cached.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { KintsugiError, isKintsugiError } from '../core/errors.js';
+import { cancelled, KintsugiError, isKintsugiError } from '../core/errors.js';
 import type { Device } from '../core/image.js';
 import { classicalBackend, DEFAULT_DETECT_POSTPROCESS, detectMask, effectivePostprocess, inpaintRaster } from '../node/inference/pipeline-port.js';
 import { detectBackend, inpaintBackend } from '../node/inference/ort-backends.js';
 import { ownBuffer, type InferenceWorkerData, type WorkerRequest, type WorkerResponse } from '../node/inference/protocol.js';
 import { createSession, type ChosenSession } from '../node/inference/providers.js';
 import { throttleProgress, type Step } from '../node/inference/throttle.js';
+import { restoreTone } from '../node/inference/tone-backend.js';
 import type { ModelSpec } from '../node/models/registry.js';
 
 const port = parentPort;
@@ -66,6 +67,14 @@ async function handle(req: Exclude<WorkerRequest, { kind: 'cancel' } | { kind: '
       const image = await inpaintRaster(req.image, req.mask, backend, { ...opts, grow: req.grow });
       const buf = ownBuffer(image.data);
       send({ kind: 'done', id: req.id, value: { image, provider } }, buf ? [buf] : []);
+    } else if (req.kind === 'tone') {
+      const s = await session(req.model, req.device, opts.onProgress);
+      opts.onProgress({ stage: 'tone', done: 0, total: 1 });
+      if (opts.signal.aborted) throw cancelled();
+      const r = await restoreTone(s.session, req.model, req.image, { strength: req.strength, keepSepia: req.keepSepia });
+      opts.onProgress({ stage: 'tone', done: 1, total: 1 });
+      const buf = ownBuffer(r.image.data);
+      send({ kind: 'done', id: req.id, value: { image: r.image, provider: s.provider, params: r.params, isMono: r.isMono } }, buf ? [buf] : []);
     } else {
       const s = await session(req.model, req.device, opts.onProgress);
       const pp = effectivePostprocess(req.model.postprocess ?? DEFAULT_DETECT_POSTPROCESS, {

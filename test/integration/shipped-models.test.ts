@@ -85,6 +85,23 @@ describe('shipped models (models/manifest.json)', () => {
               : new ort.Tensor('float32', photo, [1, t.channels ?? 3, h, w]);
         }
         const result = await session.run(feeds);
+        if (entry.task === 'restore-tone') {
+          // A small transform, not an image: grid [1,6,G,G] (gains > 0), monotone curves [1,3,K], matrix, mono, tint.
+          const dims = Object.fromEntries(outputs.map((t) => [t.name, result[t.name]!.dims]));
+          const g = dims.grid![2]!;
+          const k = dims.curves![2]!;
+          expect(dims).toEqual({ grid: [1, 6, g, g], curves: [1, 3, k], matrix: [1, 3, 3], mono: [1, 1], tint: [1, 6] });
+          for (const t of outputs) for (const v of result[t.name]!.data as Float32Array) expect(Number.isFinite(v)).toBe(true);
+          const grid = result.grid!.data as Float32Array;
+          for (let i = 0; i < 3 * g * g; i++) expect(grid[i]).toBeGreaterThan(0);
+          const curves = result.curves!.data as Float32Array;
+          for (let c = 0; c < 3; c++) for (let j = 1; j < k; j++) expect(curves[c * k + j]).toBeGreaterThanOrEqual(curves[c * k + j - 1]!);
+          const mono = (result.mono!.data as Float32Array)[0]!;
+          expect(mono).toBeGreaterThanOrEqual(0);
+          expect(mono).toBeLessThanOrEqual(1);
+          await session.release();
+          return;
+        }
         for (const t of outputs) {
           const out = result[t.name]!;
           expect(out.dims).toEqual([1, t.channels ?? 3, h, w]);

@@ -4,12 +4,12 @@ import path from 'node:path';
 import { badInput } from '../../core/errors.js';
 import { DEVICES, type Device } from '../../core/image.js';
 import { runBatch, type BatchSummary } from '../../node/batch/index.js';
-import { parseGrow } from '../engine-options.js';
+import { addToneOptions, parseGrow, parseToneFlags, type ToneFlags } from '../engine-options.js';
 import { Engine } from '../../node/engine.js';
 import { fellBack, warnDeviceFallback, type ProviderUse } from '../device-warning.js';
 import { reportFailure, wantsProgress } from '../report.js';
 
-interface BatchFlags {
+interface BatchFlags extends ToneFlags {
   out: string;
   masks?: string;
   recursive?: boolean;
@@ -59,7 +59,7 @@ export function formatSummary(s: BatchSummary): string {
  * wrong, 2 when any failure was an internal error, 130 when interrupted (Ctrl-C; running again resumes).
  */
 export function register(program: Command): void {
-  program
+  addToneOptions(program
     .command('batch')
     .description('restore every photo in a folder; run the same command again to resume after a crash')
     .argument('<in_dir>', 'folder of photos (never written)')
@@ -71,7 +71,7 @@ export function register(program: Command): void {
     .option('--grow <px>', 'also fill every pixel within this many pixels of each mask (default 0: masks are filled exactly as given)')
     .option('-j, --jobs <n>', 'photos processed at the same time, each with its own inference worker', '1')
     .option('--compare <dir>', 'also write a before/after comparison per photo, a contact sheet and index.html there')
-    .option('--json', 'print the summary as JSON on stdout')
+    .option('--json', 'print the summary as JSON on stdout'))
     .action(async (inDir: string, flags: BatchFlags) => {
       const controller = new AbortController();
       const onSigint = (): void => controller.abort();
@@ -95,6 +95,7 @@ export function register(program: Command): void {
           throw badInput(undefined, `--jobs must be a whole number from 1 to 64, got "${flags.jobs}"`);
         }
         const grow = parseGrow(flags.grow);
+        const tone = parseToneFlags(flags);
         const used: ProviderUse[] = [];
         const summary = await runBatch(
           {
@@ -106,6 +107,7 @@ export function register(program: Command): void {
             ...(flags.model !== undefined ? { modelId: flags.model } : {}),
             ...(flags.device !== undefined ? { device: flags.device, engineOptions: { device: flags.device } } : {}),
             ...(grow > 0 ? { grow } : {}),
+            ...(tone ? { tone } : {}),
             ...(flags.compare !== undefined ? { compareDir: flags.compare } : {}),
           },
           {

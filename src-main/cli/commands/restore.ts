@@ -1,11 +1,17 @@
-/** `kintsugi restore IN [--mask M] --out OUT`: the one-photo restore, with the detector when no mask is given. */
+/**
+ * `kintsugi restore IN [--mask M] --out OUT [--tone]`: the one-photo restore, with the detector when no mask is
+ * given, and the tone restored after the fill when asked (an all-black mask with --tone: tone only).
+ */
 import type { Command } from 'commander';
 import { restoreFile } from '../../node/restore-file.js';
 import { warnDeviceFallback } from '../device-warning.js';
-import { addEngineOptions, checkRequestedModel, parseGrow, parseThreshold, warnRejected, withEngine, type EngineFlags } from '../engine-options.js';
+import {
+  addEngineOptions, addToneOptions, checkRequestedModel, parseGrow, parseThreshold, parseToneFlags, warnRejected, withEngine,
+  type EngineFlags, type ToneFlags,
+} from '../engine-options.js';
 import { progressBar, reportFailure, wantsProgress } from '../report.js';
 
-interface RestoreFlags extends EngineFlags {
+interface RestoreFlags extends EngineFlags, ToneFlags {
   out: string;
   mask?: string;
   model?: string;
@@ -18,7 +24,7 @@ interface RestoreFlags extends EngineFlags {
 
 /** Adds the restore command. */
 export function register(program: Command): void {
-  addEngineOptions(
+  addEngineOptions(addToneOptions(
     program
       .command('restore')
       .description('fill the damage in a photo; without --mask the damage detector proposes the mask')
@@ -31,7 +37,7 @@ export function register(program: Command): void {
       .option('--grow <px>', 'also fill every pixel within this many pixels of the mask (default 0: the mask is filled exactly as given)')
       .option('--save-mask <file>', 'also write the mask that was used (white = filled)')
       .option('--json', 'print the result as JSON on stdout (no progress bar)'),
-  ).action(async (input: string, flags: RestoreFlags) => {
+  )).action(async (input: string, flags: RestoreFlags) => {
     const progress = progressBar(wantsProgress(flags.json));
     const controller = new AbortController();
     const onSigint = (): void => controller.abort();
@@ -39,10 +45,12 @@ export function register(program: Command): void {
     try {
       const threshold = parseThreshold(flags.threshold);
       const grow = parseGrow(flags.grow);
+      const tone = parseToneFlags(flags);
       const started = Date.now();
       const result = await withEngine(flags, async (engine) => {
         checkRequestedModel(engine, flags.model);
         checkRequestedModel(engine, flags.detector);
+        checkRequestedModel(engine, tone?.modelId);
         warnRejected(engine, !!flags.json);
         const r = await restoreFile(engine, input, flags.out, {
           ...(flags.mask ? { maskPath: flags.mask } : {}),
@@ -51,6 +59,7 @@ export function register(program: Command): void {
           ...(flags.detector ? { detectModelId: flags.detector } : {}),
           ...(threshold !== undefined ? { detectThreshold: threshold } : {}),
           grow,
+          ...(tone ? { tone } : {}),
           ...(flags.device ? { device: flags.device } : {}),
           signal: controller.signal,
           onProgress: progress.onProgress,
@@ -59,6 +68,7 @@ export function register(program: Command): void {
         await warnDeviceFallback(flags.device, [
           ...(r.holePixels > 0 ? [{ modelId: r.modelId, provider: r.provider }] : []),
           ...(r.detectModelId ? [{ modelId: r.detectModelId, provider: r.detectProvider ?? r.provider }] : []),
+          ...(r.tone ? [{ modelId: r.tone.modelId, provider: r.tone.provider }] : []),
         ], engine);
         return r;
       });
@@ -66,8 +76,12 @@ export function register(program: Command): void {
       const elapsedMs = Date.now() - started;
       if (flags.json) process.stdout.write(JSON.stringify({ ok: true, input, ...result, elapsedMs }) + '\n');
       else {
-        const how = result.holePixels === 0 ? 'no damage marked; copied unchanged' : `filled ${result.holePixels} px with ${result.modelId} on ${result.provider}`;
-        process.stdout.write(`${result.outPath}: ${result.width}×${result.height}, ${how}${result.detectModelId ? ` (mask by ${result.detectModelId})` : ''}, ${(elapsedMs / 1000).toFixed(1)} s\n`);
+        const t = result.tone;
+        const how = result.holePixels === 0
+          ? (t ? 'no damage marked' : 'no damage marked; copied unchanged')
+          : `filled ${result.holePixels} px with ${result.modelId} on ${result.provider}`;
+        const toned = t ? `, tone restored with ${t.modelId} on ${t.provider}${t.strength < 1 ? ` at strength ${t.strength}` : ''}${t.isMono ? ' (black-and-white)' : ''}` : '';
+        process.stdout.write(`${result.outPath}: ${result.width}×${result.height}, ${how}${result.detectModelId ? ` (mask by ${result.detectModelId})` : ''}${toned}, ${(elapsedMs / 1000).toFixed(1)} s\n`);
       }
     } catch (e) {
       progress.stop();

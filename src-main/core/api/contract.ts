@@ -140,11 +140,14 @@ export interface JobStarted {
   kind: 'detect' | 'restore';
 }
 
+/** What a model does: fill holes, propose a damage mask, or restore the tone (fading, colour cast). */
+export type ModelTaskName = 'inpaint' | 'detect-damage' | 'restore-tone';
+
 /** A model as the model/device picker shows it, including where it runs and why. */
 export interface ModelView {
   id: string;
   name: string;
-  task: 'inpaint' | 'detect-damage';
+  task: ModelTaskName;
   family: string;
   bytes: number;
   source: 'builtin' | 'bundled' | 'user';
@@ -162,7 +165,7 @@ export interface ModelView {
 export interface LeaderboardRow {
   modelId: string;
   name: string;
-  task: 'inpaint' | 'detect-damage';
+  task: ModelTaskName;
   /** Where the figures come from: an evaluation run in the library, or the model's manifest entry. */
   source: 'eval-run' | 'manifest';
   runId?: string;
@@ -346,7 +349,7 @@ export const contract = {
   ),
   'app:models.leaderboard': channel<LeaderboardRow[]>()(
     'Dev-set scores per model and hole band, from evaluation runs in the library or else the manifest.',
-    z.object({ task: z.enum(['inpaint', 'detect-damage']).optional() }).strict(),
+    z.object({ task: z.enum(['inpaint', 'detect-damage', 'restore-tone']).optional() }).strict(),
   ),
   'app:export.save': channel<ExportResult>()(
     "Exports the result at the cursor (the original's format and metadata by default); Electron asks where.",

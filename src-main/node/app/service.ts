@@ -19,6 +19,7 @@ import type {
   Handlers,
   JobStarted,
   LeaderboardRow,
+  ModelTaskName,
   ModelView,
   PathGrant,
   ProjectSummary,
@@ -455,7 +456,7 @@ export class AppService {
     return { blobId: id, fileName, path: savedTo, bytes: bytes.byteLength, format };
   }
 
-  private async leaderboard(task?: 'inpaint' | 'detect-damage'): Promise<LeaderboardRow[]> {
+  private async leaderboard(task?: ModelTaskName): Promise<LeaderboardRow[]> {
     const rows: LeaderboardRow[] = [];
     const seen = new Set<string>();
     const runs = this.lib.evals.listRuns().filter((r) => r.status === 'done');

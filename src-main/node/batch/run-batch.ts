@@ -4,8 +4,8 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Device } from '../../core/image.js';
 import { badInput, cancelled, isKintsugiError } from '../../core/errors.js';
-import { checkGrow, Engine, type EngineOptions } from '../engine.js';
-import { restoreFile } from '../restore-file.js';
+import { checkGrow, checkStrength, Engine, type EngineOptions } from '../engine.js';
+import { restoreFile, type ToneStepOptions } from '../restore-file.js';
 import { isOutOfSpace, prepareOutputFolder } from '../output-folder.js';
 import { relateFolders, WriteGuard } from '../output-guard.js';
 import { sha256File } from './hash.js';
@@ -28,6 +28,8 @@ export interface BatchOptions {
   device?: Device;
   /** Pixels to grow each mask by before filling (default 0: masks are filled exactly as given). */
   grow?: number;
+  /** Also restore each photo's tone after the fill (fading, colour cast, see-through stains). */
+  tone?: ToneStepOptions;
   /** Photos processed at the same time, each on its own engine (its own inference worker). */
   jobs?: number;
   /** Writes a comparison per restored photo, a contact sheet and an index page there. */
@@ -158,6 +160,7 @@ export async function runBatch(
 ): Promise<BatchSummary> {
   const started = Date.now();
   if (opts.grow !== undefined) checkGrow(opts.grow);
+  if (opts.tone?.strength !== undefined) checkStrength(opts.tone.strength);
   const folders = await checkFolders(opts);
   const { inDir, outDir } = folders;
   await prepareOutputFolder(outDir);
@@ -279,7 +282,10 @@ async function runLocked(
         }
         const maskSha = maskPath === null ? 'detect' : await sha256File(maskPath);
         // Growth is part of what a result was made with (left out at 0, so ledgers from before it match).
-        const params = JSON.stringify({ model: opts.modelId ?? 'default', mask: maskSha, ...(opts.grow ? { grow: opts.grow } : {}) });
+        const params = JSON.stringify({
+          model: opts.modelId ?? 'default', mask: maskSha, ...(opts.grow ? { grow: opts.grow } : {}),
+          ...(opts.tone ? { tone: { model: opts.tone.modelId ?? 'default', strength: opts.tone.strength ?? 1, keepSepia: !!opts.tone.keepSepia } } : {}),
+        });
         const row = ledger.get(file.rel);
         if (
           row !== null && row.state === 'done' && row.inputSha256 === inputSha256 && row.params === params &&
@@ -313,6 +319,7 @@ async function runLocked(
           ...(opts.modelId !== undefined ? { modelId: opts.modelId } : {}),
           ...(opts.device !== undefined ? { device: opts.device } : {}),
           ...(opts.grow ? { grow: opts.grow } : {}),
+          ...(opts.tone ? { tone: opts.tone } : {}),
           ...(signal !== undefined ? { signal } : {}),
           onProgress: () => emitProgress(false),
         });
@@ -372,6 +379,8 @@ async function runLocked(
         throw badInput(undefined, 'no damage-detection model installed: give a masks folder (--masks MASK_DIR) or install a detector');
       }
     }
+    // Likewise the tone model: a missing or unknown one is one refusal, not a failure per photo.
+    if (opts.tone && scan.files.length > 0) (await engineFor(0)).requireModel('restore-tone', opts.tone.modelId);
 
     const worker = async (slot: number): Promise<void> => {
       const getEngine = (): Promise<Engine> => engineFor(slot);

@@ -4,6 +4,7 @@
  */
 import type { ErrorCode } from '../../core/errors.js';
 import type { Device, Mask, Raster } from '../../core/image.js';
+import type { ToneParams } from '../../core/tone.js';
 import type { ModelSpec } from '../models/registry.js';
 
 /** Asks the worker to create (or reuse) the session of a model and report its provider. */
@@ -39,6 +40,19 @@ export interface DetectRequest {
   unattended?: boolean;
 }
 
+/** Restores the tone (fading, colour cast, see-through stains) of a whole photo with a `restore-tone` model. */
+export interface ToneRequest {
+  kind: 'tone';
+  id: string;
+  model: ModelSpec;
+  device: Device;
+  image: Raster;
+  /** 0 = unchanged, 1 = the model's full correction. */
+  strength: number;
+  /** Black-and-white prints keep their toning instead of coming out neutral grey. */
+  keepSepia: boolean;
+}
+
 /** Soft cancel: the job stops at the next tile boundary. */
 export interface CancelRequest {
   kind: 'cancel';
@@ -51,7 +65,7 @@ export interface RetireRequest {
 }
 
 /** Everything the caller may send. */
-export type WorkerRequest = PrepareRequest | RestoreRequest | DetectRequest | CancelRequest | RetireRequest;
+export type WorkerRequest = PrepareRequest | RestoreRequest | DetectRequest | ToneRequest | CancelRequest | RetireRequest;
 
 /** Which provider a session runs on, and why that one (failed attempts with their reasons). */
 export interface ProviderChoice {
@@ -64,6 +78,8 @@ export interface WorkerResults {
   prepare: ProviderChoice;
   restore: { image: Raster; provider: string };
   detect: { mask: Mask; provider: string };
+  /** The toned photo, the transform the model predicted, and whether it was treated as black-and-white. */
+  tone: { image: Raster; provider: string; params: ToneParams; isMono: boolean };
 }
 
 /** Everything the worker may send back. */

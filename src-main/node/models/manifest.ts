@@ -4,8 +4,8 @@
  */
 import type { DetectPostprocess } from '../../core/pipeline.js';
 
-/** What a model does. */
-export type ModelTask = 'inpaint' | 'detect-damage';
+/** What a model does (`restore-tone`: fading and colour casts, a smooth transform; see core/tone.ts). */
+export type ModelTask = 'inpaint' | 'detect-damage' | 'restore-tone';
 
 /** Size rule: any size padded to a multiple, or one fixed square size. */
 export type SizeRule = { kind: 'dynamic'; padMultiple: number; min?: number } | { kind: 'fixed'; size: number };

@@ -204,7 +204,7 @@ function checkEntry(entry: unknown, file: string): ManifestEntry {
   if (!e || typeof e !== 'object' || typeof e.id !== 'string' || typeof e.file !== 'string') {
     throw badInput(file, 'model entry needs string "id" and "file"');
   }
-  if (e.task !== 'inpaint' && e.task !== 'detect-damage') throw badInput(file, `model "${e.id}" has unknown task ${String(e.task)}`);
+  if (e.task !== 'inpaint' && e.task !== 'detect-damage' && e.task !== 'restore-tone') throw badInput(file, `model "${e.id}" has unknown task ${String(e.task)}`);
   return e as ManifestEntry;
 }
 

@@ -1,0 +1,447 @@
+"""Tone restoration: a tiny network that looks at a small copy of a photo and predicts a smooth colour transform.
+
+The transform never invents detail and costs a few operations per pixel, so the app applies it to a 40 MP scan
+in TypeScript (src-main/core/tone.ts) with exactly the arithmetic of `apply_tone` below:
+
+  1. a coarse G x G grid of per-channel gain and offset, upsampled bilinearly (pixel centres aligned, edges
+     clamped) to the photo:  a_c = clamp(x_c * gain_c + offset_c, 0, 1)   -- uneven toning, vignetting,
+     see-through stains (an alpha-blended stain is exactly an affine change per channel and place);
+  2. a monotone piecewise-linear curve per channel, K knots at k/(K-1):  b_c = curve_c(a_c)   -- fading,
+     colour casts, lost contrast and black level;
+  3. a global 3x3 colour matrix:  d = M b   -- saturation lost with the dyes;
+  4. black-and-white photos (the network's `mono` > 0.5, or a photo whose channels are all equal) come out
+     black-and-white: d_c = Y (neutral) or d_c = tintGain_c * Y + tintOffset_c (sepia kept), Y = Rec.601 luma;
+  5. out = x + strength * (clamp(d, 0, 1) - x).
+
+The exported graph (`ToneGraph`) takes `image` float32 [1,3,S,S] in [0,1] (the photo area-resized to S x S,
+aspect ratio ignored) and returns `grid` [1,6,G,G] (3 gains then 3 offsets), `curves` [1,3,K], `matrix`
+[1,3,3], `mono` [1,1] (probability) and `tint` [1,6] (3 gains then 3 offsets).
+
+Training pairs (`age_train`) are clean photos aged synthetically with the clean photo as the target; grey or
+sepia toning of a colour photo cannot be undone to colour, so for those the target is the neutral grey photo
+(and, for the keep-sepia output, the clean toned photo). `age_heldout` is a different recipe (dye densities,
+light-struck gradients, off-centre vignettes) used only for measuring.
+"""
+from __future__ import annotations
+
+import math
+
+import cv2
+import numpy as np
+import torch
+import torch.nn as nn
+import torch.nn.functional as F
+
+from .damage import _post, _smooth_noise, _soften, _stain, _uneven_tone
+
+SIZE = 128  # the network's input side
+GRID = SIZE // 8  # gain/offset grid side (the 1/8 level of the network)
+KNOTS = 16  # curve knots per channel
+LUMA = (0.299, 0.587, 0.114)
+HIST_BINS = 16
+
+
+# ------------------------------------------------------------------------------------------------ model
+
+def _conv(cin: int, cout: int, stride: int = 1) -> nn.Sequential:
+    return nn.Sequential(nn.Conv2d(cin, cout, 3, stride=stride, padding=1), nn.ReLU(inplace=True))
+
+
+PERCENTILES = (0.005, 0.02, 0.1, 0.25, 0.5, 0.75, 0.9, 0.98, 0.995)
+NSTATS = 3 * HIST_BINS + 3 * len(PERCENTILES) + 8
+
+
+def image_stats(x: torch.Tensor) -> torch.Tensor:
+    """Global statistics the network gets besides its convolutions, [N, NSTATS]: a soft histogram and percentiles
+    (black and white points, where fading moved them) per channel, channel means and standard deviations, and
+    how far R and B are from a linear function of luma (near zero for a toned black-and-white print)."""
+    s = F.avg_pool2d(x, 2)  # 64x64 is plenty for statistics
+    n = s.shape[0]
+    centres = torch.linspace(0.0, 1.0, HIST_BINS, device=x.device).view(1, 1, HIST_BINS, 1)
+    flat = s.reshape(n, 3, 1, -1)
+    hist = torch.exp(-(((flat - centres) * (HIST_BINS - 1)) ** 2)).mean(-1)  # [n,3,B]
+    hist = hist / (hist.sum(-1, keepdim=True) + 1e-6)
+    npx = flat.shape[-1]
+    ranked = torch.sort(flat.reshape(n, 3, npx), dim=-1)[0]
+    pct = ranked[:, :, [min(npx - 1, int(q * npx)) for q in PERCENTILES]]  # [n,3,P]
+    mean = flat.mean(-1).reshape(n, 3)
+    std = ((flat - mean.view(n, 3, 1, 1)) ** 2).mean(-1).reshape(n, 3).clamp_min(1e-8).sqrt()
+    y = LUMA[0] * flat[:, 0] + LUMA[1] * flat[:, 1] + LUMA[2] * flat[:, 2]  # [n,1,P]
+    ym = y.mean(-1, keepdim=True)
+    yc = y - ym
+    var_y = (yc ** 2).mean(-1, keepdim=True) + 1e-6
+    resid = []
+    for c in (0, 2):
+        cc = flat[:, c] - flat[:, c].mean(-1, keepdim=True)
+        beta = (cc * yc).mean(-1, keepdim=True) / var_y
+        resid.append(((cc - beta * yc) ** 2).mean(-1).clamp_min(1e-8).sqrt() * 10.0)
+    return torch.cat([hist.reshape(n, -1), pct.reshape(n, -1), mean, std, resid[0], resid[1]], 1)
+
+
+class ToneNet(nn.Module):
+    """~0.25 M parameters: strided convs 128 -> 4, global features (pooled convs + image_stats) drive the curves,
+    matrix, mono and tint heads; the 16x16 level plus the global features drive the gain/offset grid. Every head
+    starts at the identity transform."""
+
+    def __init__(self, knots: int = KNOTS):
+        super().__init__()
+        self.knots = knots
+        self.c64 = _conv(3, 24, 2)
+        self.c32 = nn.Sequential(_conv(24, 32, 2), _conv(32, 32))
+        self.c16 = nn.Sequential(_conv(32, 64, 2), _conv(64, 64))
+        self.c8 = _conv(64, 64, 2)
+        self.c4 = _conv(64, 96, 2)
+        self.mlp = nn.Sequential(nn.Linear(96 + NSTATS, 128), nn.ReLU(inplace=True), nn.Linear(128, 128),
+                                 nn.ReLU(inplace=True))
+        # 3 channels x (knots-1 log-slopes + 1 black point), 9 matrix deltas, 1 mono logit, 6 tint values
+        self.head = nn.Linear(128, 3 * knots + 9 + 1 + 6)
+        nn.init.zeros_(self.head.weight)
+        nn.init.zeros_(self.head.bias)
+        self.gproj = nn.Linear(128, 32)
+        self.ghead = nn.Sequential(_conv(64 + 32, 32), nn.Conv2d(32, 6, 3, padding=1))
+        nn.init.zeros_(self.ghead[1].weight)
+        nn.init.zeros_(self.ghead[1].bias)
+
+    def forward(self, x: torch.Tensor) -> dict[str, torch.Tensor]:
+        n = x.shape[0]
+        stats = image_stats(x)
+        f16 = self.c16(self.c32(self.c64((x - 0.5) * 2.0)))
+        f4 = self.c4(self.c8(f16))
+        g = self.mlp(torch.cat([f4.mean((2, 3)), stats], 1))
+        p = self.head(g)
+        k = self.knots
+        curve_p = p[:, : 3 * k].reshape(n, 3, k)
+        slopes = torch.exp(curve_p[:, :, 1:].clamp(-4.0, 3.0)) / (k - 1)
+        black = curve_p[:, :, :1] * 0.5
+        curves = torch.cat([black, black + torch.cumsum(slopes, -1)], -1)
+        matrix = torch.eye(3, device=x.device).unsqueeze(0) + 0.5 * torch.tanh(p[:, 3 * k: 3 * k + 9]).reshape(n, 3, 3)
+        mono_logit = p[:, 3 * k + 9: 3 * k + 10]
+        t = p[:, 3 * k + 10:]
+        tint = torch.cat([1.0 + 0.5 * torch.tanh(t[:, :3]), 0.3 * torch.tanh(t[:, 3:])], 1)
+        gl = self.gproj(g).reshape(n, 32, 1, 1).expand(n, 32, f16.shape[2], f16.shape[3])
+        graw = self.ghead(torch.cat([f16, gl], 1))  # [n, 6, SIZE/8, SIZE/8] = the grid
+        grid = torch.cat([torch.exp(graw[:, :3].clamp(-2.0, 2.0)), 0.5 * torch.tanh(graw[:, 3:])], 1)
+        return {"grid": grid, "curves": curves, "matrix": matrix, "mono_logit": mono_logit, "tint": tint}
+
+
+class ToneGraph(nn.Module):
+    """The exported graph: image [N,3,S,S] -> grid, curves, matrix, mono (probability), tint."""
+
+    def __init__(self, net: ToneNet):
+        super().__init__()
+        self.net = net
+
+    def forward(self, image: torch.Tensor):
+        p = self.net(image)
+        return p["grid"], p["curves"], p["matrix"], torch.sigmoid(p["mono_logit"]), p["tint"]
+
+
+OUTPUT_NAMES = ["grid", "curves", "matrix", "mono", "tint"]
+
+
+def count_params(m: nn.Module) -> int:
+    return sum(q.numel() for q in m.parameters())
+
+
+# -------------------------------------------------------------------------------------------- transform
+
+def small_copy(img: np.ndarray, size: int = SIZE) -> np.ndarray:
+    """The network's view of a float HxWx3 photo: area-resized to size x size (aspect ratio ignored)."""
+    h, w = img.shape[:2]
+    interp = cv2.INTER_AREA if (h >= size and w >= size) else cv2.INTER_LINEAR
+    return cv2.resize(img.astype(np.float32), (size, size), interpolation=interp)
+
+
+def _curve_lookup(curves: torch.Tensor, a: torch.Tensor) -> torch.Tensor:
+    """Piecewise-linear curves [N,3,K] evaluated at a [N,3,H,W] in [0,1]."""
+    n, c, k = curves.shape
+    t = a * (k - 1)
+    i = torch.clamp(torch.floor(t), 0, k - 2)
+    f = t - i
+    flat = i.long().reshape(n, c, -1)
+    y0 = torch.gather(curves, 2, flat).reshape(a.shape)
+    y1 = torch.gather(curves, 2, flat + 1).reshape(a.shape)
+    return y0 * (1 - f) + y1 * f
+
+
+def luma(x: torch.Tensor) -> torch.Tensor:
+    return LUMA[0] * x[:, 0:1] + LUMA[1] * x[:, 1:2] + LUMA[2] * x[:, 2:3]
+
+
+def transform(x: torch.Tensor, p: dict[str, torch.Tensor]) -> torch.Tensor:
+    """Steps 1-3 of the module docstring (no mono projection, no clamp at the end): [N,3,H,W] -> [N,3,H,W]."""
+    g = F.interpolate(p["grid"], size=x.shape[-2:], mode="bilinear", align_corners=False)
+    a = torch.clamp(x * g[:, :3] + g[:, 3:], 0.0, 1.0)
+    b = _curve_lookup(p["curves"], a)
+    return torch.einsum("nij,njhw->nihw", p["matrix"], b)
+
+
+def mono_project(d: torch.Tensor, tint: torch.Tensor | None) -> torch.Tensor:
+    """Step 4: neutral grey (tint None) or the sepia kept (tint [N,6])."""
+    y = luma(d)
+    if tint is None:
+        return y.expand(-1, 3, -1, -1)
+    return y * tint[:, :3, None, None] + tint[:, 3:, None, None]
+
+
+def is_grey(img: np.ndarray, tol: float = 2.0 / 255) -> bool:
+    """Whether every pixel of a float HxWx3 photo has (nearly) equal channels: then it stays black-and-white."""
+    return float(np.abs(img - img.mean(axis=2, keepdims=True)).max()) <= tol
+
+
+@torch.no_grad()
+def predict_params(net: ToneNet, img: np.ndarray) -> dict[str, torch.Tensor]:
+    x = torch.from_numpy(small_copy(img).transpose(2, 0, 1).copy())[None]
+    return net(x)
+
+
+@torch.no_grad()
+def apply_tone(img: np.ndarray, p: dict[str, torch.Tensor], strength: float = 1.0, keep_sepia: bool = False,
+               grey: bool | None = None) -> np.ndarray:
+    """The full-resolution transform of a float HxWx3 photo in [0,1] (the arithmetic of src-main/core/tone.ts).
+    `grey`: the photo's channels are equal (default: judged on its small copy); it then stays exactly grey and
+    gets no tint even with keep_sepia."""
+    x = torch.from_numpy(np.ascontiguousarray(img.transpose(2, 0, 1), dtype=np.float32))[None]
+    d = transform(x, p)
+    mono_p = torch.sigmoid(p["mono_logit"]) if "mono_logit" in p else p["mono"]
+    if grey is None:
+        grey = is_grey(small_copy(img))
+    if grey or float(mono_p[0, 0]) > 0.5:
+        d = mono_project(d, p["tint"] if keep_sepia and not grey else None)
+    out = x + strength * (d.clamp(0, 1) - x)
+    return out[0].clamp(0, 1).numpy().transpose(1, 2, 0)
+
+
+def restore_tone(net: ToneNet, img: np.ndarray, strength: float = 1.0, keep_sepia: bool = False) -> np.ndarray:
+    net.eval()
+    return apply_tone(img, predict_params(net, img), strength, keep_sepia)
+
+
+# ------------------------------------------------------------------------------------------------- ageing
+
+def to_luma(img: np.ndarray) -> np.ndarray:
+    g = img.astype(np.float32) @ np.array(LUMA, np.float32)
+    return np.repeat(g[..., None], 3, 2)
+
+
+_CASTS = {  # multiplicative colour of a cast (which dye faded or which stain yellowed)
+    "yellow": (1.0, 0.95, 0.7), "magenta": (1.0, 0.78, 0.95), "cyan": (0.75, 0.95, 1.0),
+    "red": (1.0, 0.8, 0.72), "green": (0.85, 1.0, 0.85), "blue": (0.82, 0.88, 1.0),
+}
+
+
+def _radial_vignette(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
+    cy, cx = rng.uniform(0.3, 0.7) * h, rng.uniform(0.3, 0.7) * w
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    r = np.sqrt(((yy - cy) / h) ** 2 + ((xx - cx) / w) ** 2) / 0.75
+    return (np.clip(r, 0, 1.5) ** rng.uniform(1.5, 3.0)).astype(np.float32)
+
+
+def _see_through_stains(rng: np.random.Generator, img: np.ndarray, n: int, max_alpha: float) -> np.ndarray:
+    """damage._stain layers scaled to be see-through (the picture shows through: tone, not a hole)."""
+    h, w = img.shape[:2]
+    out = img
+    for _ in range(n):
+        a, colour = _stain(rng, h, w)
+        if a.max() > max_alpha:
+            a = a * (max_alpha / float(a.max()))
+        a = a.astype(np.float32)[..., None]
+        out = out * (1 - a) + a * colour.astype(np.float32)
+    return out.astype(np.float32)
+
+
+def age_train(rng: np.random.Generator, clean: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """One training pair from a clean float HxWx3 photo: (aged, target, target with sepia kept, is mono).
+
+    Colour photos keep their colour (target = clean); 45 % become grey or sepia/other-toned prints whose target is
+    the neutral grey photo (kept-sepia target: the clean toned print). 8 % stay clean apart from grain (the net
+    must leave a good photo alone)."""
+    h, w = clean.shape[:2]
+    r = rng.random()
+    if r < 0.08:
+        return _post(rng, clean), clean, clean, False
+    mono = False
+    target = keep = clean
+    x = clean
+    kind = rng.random()
+    if kind < 0.17:
+        x = target = keep = to_luma(clean)
+        mono = True
+    elif kind < 0.45:
+        g = to_luma(clean)
+        if rng.random() < 0.85:  # brown sepia
+            tone = np.array([1.0, rng.uniform(0.75, 0.94), rng.uniform(0.45, 0.82)], np.float32)
+        else:  # selenium / cyanotype-like cold toning
+            tone = np.array([rng.uniform(0.55, 0.85), rng.uniform(0.75, 0.95), 1.0], np.float32)
+        fog = rng.uniform(0.0, 0.12)
+        x = keep = (g * tone + (1 - tone) * fog).astype(np.float32)
+        target = g
+        mono = True
+    # -- global: saturation and dye loss, casts, contrast and black level
+    if not mono and rng.random() < 0.5:
+        x = x + np.float32(rng.uniform(0.1, 0.6)) * (to_luma(x) - x)
+    if rng.random() < 0.85:
+        lo = rng.uniform(0.0, 0.25) + rng.normal(0, 0.03, 3)
+        hi = rng.uniform(0.65, 1.0) + rng.normal(0, 0.04, 3)
+        gamma = np.exp(rng.normal(0, 0.2) + rng.normal(0, 0.1, 3))
+        lo, hi = np.clip(lo, 0, 0.4), np.clip(hi, lo + 0.3, 1.05)
+        lo, hi, gamma = lo.astype(np.float32), hi.astype(np.float32), gamma.astype(np.float32)
+        x = lo + (hi - lo) * np.power(np.clip(x, 0, 1), gamma)
+    if rng.random() < 0.6:
+        cast = np.array(list(_CASTS.values())[int(rng.integers(len(_CASTS)))], np.float32)
+        s = np.float32(rng.uniform(0.2, 1.0))
+        x = x * (1 - s * (1 - cast))
+        if rng.random() < 0.5:  # yellowed paper: highlights pulled towards the cast colour
+            x = x + np.float32(rng.uniform(0.0, 0.25)) * x * (cast * np.float32(rng.uniform(0.85, 1.0)) - x)
+    # -- spatially varying: uneven toning, vignettes, see-through stains
+    if rng.random() < 0.35:
+        x = _uneven_tone(rng, x)
+    if rng.random() < 0.25:
+        v = _smooth_noise(rng, h, w, max(h, w) / 2)[..., None]
+        x = x * (1 - 0.3 * v) + 0.3 * v * np.float32(rng.uniform(0.5, 0.95))
+    if rng.random() < 0.3:
+        v = _radial_vignette(rng, h, w)[..., None]
+        x = x * (1 - np.float32(rng.uniform(0.1, 0.5)) * v)
+    if rng.random() < 0.35:
+        x = _see_through_stains(rng, x, int(rng.integers(1, 4)), rng.uniform(0.25, 0.6))
+    if rng.random() < 0.2:
+        x = _soften(x.astype(np.float32), rng.uniform(0.3, 0.9))
+    x = _post(rng, np.clip(x, 0, 1).astype(np.float32))
+    return x, target.astype(np.float32), keep.astype(np.float32), mono
+
+
+def age_heldout(rng: np.random.Generator, clean: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
+    """The measuring recipe, which training never uses: fading as loss of dye density per channel (a physical
+    model, not training's levels-and-gamma), base fog, yellowed paper veil, a light-struck gradient across the
+    print, an off-centre vignette, see-through stains, grain and JPEG. 40 % are grey or density-toned prints
+    (target: the neutral grey photo; kept-sepia target: the clean toned print)."""
+    h, w = clean.shape[:2]
+    x = target = keep = clean.astype(np.float32)
+    mono = False
+    kind = rng.random()
+    if kind < 0.15:
+        x = target = keep = to_luma(clean)
+        mono = True
+    elif kind < 0.4:
+        g = to_luma(clean)
+        dens = -np.log10(np.clip(g, 1e-3, 1))
+        absorb = np.array([rng.uniform(0.55, 0.75), rng.uniform(0.8, 0.95), 1.0], np.float32)  # brown image silver
+        paper = np.array([1.0, rng.uniform(0.93, 1.0), rng.uniform(0.8, 0.95)], np.float32)
+        x = keep = (paper * np.power(10.0, -dens * absorb)).astype(np.float32)
+        target = g
+        mono = True
+    dens = -np.log10(np.clip(x, 1e-3, 1))
+    keep_c = np.clip(rng.uniform(0.45, 0.95) + rng.normal(0, 0.12, 3), 0.3, 1.0)  # dye left per channel
+    fog = np.clip(rng.uniform(0.0, 0.12) + rng.normal(0, 0.03, 3), 0, 0.25)
+    fog[2] += rng.uniform(0.0, 0.12)  # yellow stain in the base: blue light absorbed
+    x = np.power(10.0, -(dens * keep_c + fog))
+    if rng.random() < 0.5:  # veil of yellowed paper / flare
+        paper = np.array([0.95, 0.9, rng.uniform(0.6, 0.85)], np.float32)
+        x = x + rng.uniform(0.03, 0.2) * (paper - x)
+    if rng.random() < 0.4:  # light-struck side: fading stronger towards one edge
+        ang = rng.uniform(0, 2 * math.pi)
+        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+        t = ((xx / w - 0.5) * math.cos(ang) + (yy / h - 0.5) * math.sin(ang) + 0.71) / 1.42
+        s = rng.uniform(0.1, 0.4) * t[..., None]
+        x = x + s * (np.array([0.92, 0.88, 0.75], np.float32) - x)
+    if rng.random() < 0.4:
+        v = _radial_vignette(rng, h, w)[..., None]
+        x = x * (1 - rng.uniform(0.15, 0.45) * v) + rng.uniform(0.0, 0.05) * v
+    if rng.random() < 0.35:
+        x = _see_through_stains(rng, x, int(rng.integers(1, 3)), rng.uniform(0.2, 0.5))
+    x = _post(rng, np.clip(x, 0, 1).astype(np.float32))
+    return x, target.astype(np.float32), keep.astype(np.float32), mono
+
+
+# ------------------------------------------------------------------------------------------------- data
+
+def random_pair(rng: np.random.Generator, photo: np.ndarray, work: int) -> tuple[np.ndarray, ...]:
+    """Random crop (30-100 % of the area, any aspect), flip, resize to work x work, then age_train."""
+    h, w = photo.shape[:2]
+    area = rng.uniform(0.3, 1.0) * h * w
+    aspect = math.exp(rng.uniform(-0.5, 0.5))
+    ch = int(min(h, max(32, round(math.sqrt(area / aspect)))))
+    cw = int(min(w, max(32, round(math.sqrt(area * aspect)))))
+    y, x = int(rng.integers(0, h - ch + 1)), int(rng.integers(0, w - cw + 1))
+    crop = photo[y:y + ch, x:x + cw]
+    if rng.random() < 0.5:
+        crop = crop[:, ::-1]
+    crop = cv2.resize(np.ascontiguousarray(crop), (work, work), interpolation=cv2.INTER_AREA)
+    clean = crop.astype(np.float32) / 255.0 if crop.dtype == np.uint8 else crop.astype(np.float32)
+    return age_train(rng, clean)
+
+
+# ------------------------------------------------------------------------------------------------ losses
+
+def tv(grid: torch.Tensor) -> torch.Tensor:
+    return (grid[..., 1:, :] - grid[..., :-1, :]).abs().mean() + (grid[..., :, 1:] - grid[..., :, :-1]).abs().mean()
+
+
+def loss_fn(p: dict[str, torch.Tensor], aged: torch.Tensor, target: torch.Tensor, keep: torch.Tensor,
+            mono: torch.Tensor) -> tuple[torch.Tensor, dict]:
+    """L1 of the transformed photo against the target, L1 of the kept-sepia projection on mono photos, BCE of the
+    mono flag, and a small total-variation prior on the grid (smooth changes only)."""
+    d = transform(aged, p)
+    l1 = (d - target).abs().mean()
+    m = mono.view(-1, 1, 1, 1)
+    sep = mono_project(d, p["tint"])
+    l_sep = ((sep - keep).abs() * m).mean() / max(float(mono.mean()), 1e-3) * 0.25
+    bce = F.binary_cross_entropy_with_logits(p["mono_logit"].view(-1), mono)
+    g = p["grid"]
+    l_tv = tv(torch.log(g[:, :3])) + tv(g[:, 3:])
+    total = l1 + l_sep + 0.05 * bce + 0.02 * l_tv
+    return total, {"l1": float(l1), "sepia": float(l_sep), "bce": float(bce), "tv": float(l_tv)}
+
+
+# ------------------------------------------------------------------------------------------------ metrics
+
+def to_u8(img: np.ndarray) -> np.ndarray:
+    return (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
+
+
+def scores(ref_u8: np.ndarray, out_u8: np.ndarray) -> dict[str, float]:
+    """PSNR and SSIM (kintsugi_train.devset conventions, 8-bit RGB) and mean CIEDE2000 in CIELAB (D65)."""
+    from skimage.color import deltaE_ciede2000, rgb2lab
+    from skimage.metrics import structural_similarity
+    r, o = ref_u8.astype(np.float64), out_u8.astype(np.float64)
+    mse = ((r - o) ** 2).mean()
+    psnr = 10 * np.log10(255.0 ** 2 / mse) if mse > 0 else 100.0
+    ssim = structural_similarity(ref_u8, out_u8, gaussian_weights=True, sigma=1.5, use_sample_covariance=False,
+                                 data_range=255, channel_axis=2)
+    de = deltaE_ciede2000(rgb2lab(r / 255.0), rgb2lab(o / 255.0)).mean()
+    return {"psnr": float(psnr), "ssim": float(ssim), "ciede2000": float(de)}
+
+
+# --------------------------------------------------------------------------------------- classical baselines
+
+def auto_levels(img: np.ndarray, lo: float = 0.5, hi: float = 99.5) -> np.ndarray:
+    """Per-channel percentile stretch (Photoshop-style auto levels)."""
+    out = np.empty_like(img)
+    for c in range(3):
+        a, b = np.percentile(img[..., c], [lo, hi])
+        out[..., c] = (img[..., c] - a) / max(b - a, 1e-3)
+    return np.clip(out, 0, 1)
+
+
+def grey_world(img: np.ndarray) -> np.ndarray:
+    m = img.reshape(-1, 3).mean(0)
+    return np.clip(img * (m.mean() / np.maximum(m, 1e-3)), 0, 1)
+
+
+def grey_world_levels(img: np.ndarray, lo: float = 0.5, hi: float = 99.5) -> np.ndarray:
+    """Grey-world white balance, then one luminance percentile stretch for all channels."""
+    g = grey_world(img)
+    y = g @ np.array(LUMA, np.float32)
+    a, b = np.percentile(y, [lo, hi])
+    return np.clip((g - a) / max(b - a, 1e-3), 0, 1)
+
+
+def grey_world_clahe(img: np.ndarray) -> np.ndarray:
+    """Grey-world white balance, then CLAHE (clip 2, 8x8 tiles) on CIELAB lightness."""
+    g = to_u8(grey_world(img))
+    lab = cv2.cvtColor(g, cv2.COLOR_RGB2LAB)
+    lab[..., 0] = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(lab[..., 0])
+    return cv2.cvtColor(lab, cv2.COLOR_LAB2RGB).astype(np.float32) / 255.0
+
+
+BASELINES = {"auto-levels": auto_levels, "grey-world+levels": grey_world_levels, "grey-world+CLAHE": grey_world_clahe}
