@@ -12,7 +12,7 @@ import { join, relative } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { makePhotos, repoRoot } from '../batch-fixtures.js';
+import { makePhotos, repoRoot } from '../batch/fixtures.js';
 import { isMounted, mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
 
 const bin = join(repoRoot, 'src-main/cli/bin.js');

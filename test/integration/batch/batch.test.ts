@@ -5,8 +5,8 @@ import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PauseGate, readLedger, runBatch, LEDGER_FILE, type FileEvent } from '../../src-main/node/batch/index.js';
-import { makePhotos, pixels, repoRoot, sha256 } from './batch-fixtures.js';
+import { PauseGate, readLedger, runBatch, LEDGER_FILE, type FileEvent } from '../../../src-main/node/batch/index.js';
+import { makePhotos, pixels, repoRoot, sha256 } from './fixtures.js';
 
 let root: string;
 beforeAll(async () => {

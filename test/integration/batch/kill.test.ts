@@ -5,8 +5,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LEDGER_FILE } from '../../src-main/node/batch/index.js';
-import { makePhotos, pixels, repoRoot, sha256, type MadePhoto } from './batch-fixtures.js';
+import { LEDGER_FILE } from '../../../src-main/node/batch/index.js';
+import { makePhotos, pixels, repoRoot, sha256, type MadePhoto } from './fixtures.js';
 
 const bin = path.join(repoRoot, 'src-main/cli/bin.js');
 

@@ -8,18 +8,18 @@ import { readdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { makePhotos, sha256 } from './batch-fixtures.js';
+import { makePhotos, sha256 } from './fixtures.js';
 
 /** Writes allowed before the disk "fills"; Infinity = plenty of space. */
 const disk = vi.hoisted(() => ({ writesLeft: Infinity }));
 
-vi.mock('../../src-main/node/atomic-write.js', async (importOriginal) => {
-  const real = await importOriginal<typeof import('../../src-main/node/atomic-write.js')>();
+vi.mock('../../../src-main/node/atomic-write.js', async (importOriginal) => {
+  const real = await importOriginal<typeof import('../../../src-main/node/atomic-write.js')>();
   return {
     ...real,
     writeFileAtomic: async (file: string, data: Uint8Array): Promise<void> => {
       if (disk.writesLeft <= 0) {
-        const { explainWriteError } = await import('../../src-main/node/output-folder.js');
+        const { explainWriteError } = await import('../../../src-main/node/output-folder.js');
         throw explainWriteError(file, Object.assign(new Error(`ENOSPC: no space left on device, write`), { code: 'ENOSPC', errno: -28 }));
       }
       disk.writesLeft--;
@@ -28,7 +28,7 @@ vi.mock('../../src-main/node/atomic-write.js', async (importOriginal) => {
   };
 });
 
-const { readLedger, runBatch } = await import('../../src-main/node/batch/index.js');
+const { readLedger, runBatch } = await import('../../../src-main/node/batch/index.js');
 
 let root: string;
 beforeAll(async () => {

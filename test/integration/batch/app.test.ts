@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppEvent, BatchStatus, PathGrant, SessionView } from '../../src-main/core/api/contract.js';
-import { appCaller, folderId } from './helpers/app-call.js';
-import { AppService, type AppEngine } from '../../src-main/node/app/service.js';
-import { Engine } from '../../src-main/node/engine.js';
-import { makePhotos, repoRoot, sha256 } from './batch-fixtures.js';
+import type { AppEvent, BatchStatus, PathGrant, SessionView } from '../../../src-main/core/api/contract.js';
+import { appCaller, folderId } from '../helpers/app-call.js';
+import { AppService, type AppEngine } from '../../../src-main/node/app/service.js';
+import { Engine } from '../../../src-main/node/engine.js';
+import { makePhotos, repoRoot, sha256 } from './fixtures.js';
 
 let root: string;
 let service: AppService;

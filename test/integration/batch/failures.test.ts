@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { accessSync, constants } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { formatSummary } from '../../src-main/cli/commands/batch.js';
-import { readLedger, runBatch } from '../../src-main/node/batch/index.js';
-import { makePhotos, sha256 } from './batch-fixtures.js';
+import { formatSummary } from '../../../src-main/cli/commands/batch.js';
+import { readLedger, runBatch } from '../../../src-main/node/batch/index.js';
+import { makePhotos, sha256 } from './fixtures.js';
 
 let root: string;
 beforeAll(async () => {
