@@ -11,11 +11,11 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
+import { tempDir } from '../support/temp-dir.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const devImages = path.resolve(repoRoot, '../shared/data/dev-eval/images');
@@ -119,7 +119,7 @@ function table(rows: Row[]): string {
 
 /** Runs every configuration and returns the markdown table (also written to KINTSUGI_BENCH_OUT when set). */
 export async function benchBatch(): Promise<string> {
-  const root = await mkdtemp(path.join(tmpdir(), 'kintsugi-bench-batch-'));
+  const root = tempDir('kintsugi-bench-batch-');
   try {
     const inDir = path.join(root, 'in');
     const maskDir = path.join(root, 'masks');

@@ -3,8 +3,7 @@
  * space-drag and middle-button pan, brush size keys, click/shift-click lines, Escape mid-stroke, the
  * eraser — and the overlay always equal to the service's own mask.
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +14,7 @@ import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.
 import { startHost, type RunningHost } from './support/host.js';
 import { EditorPage } from './pages/EditorPage.js';
 import { repoRoot } from './support/build-renderer.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const SOURCE = path.resolve(repoRoot, '../shared/data/real-damage/bopbtl-scratched/a.png');
 
@@ -26,7 +26,7 @@ describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
 
   beforeAll(async () => {
     // A 12 MP scan made from a real scratched photo (written to tmp, never into the project).
-    photo = path.join(mkdtempSync(path.join(os.tmpdir(), 'kintsugi-e2e-12mp-')), 'scan-12mp.jpg');
+    photo = path.join(tempDir('kintsugi-e2e-12mp-'), 'scan-12mp.jpg');
     await sharp(SOURCE).removeAlpha().resize(3000, 4000, { fit: 'fill' }).jpeg({ quality: 90 }).toFile(photo);
     host = await startHost();
     browser = await launchBrowser();
@@ -141,7 +141,7 @@ describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
   }, FLOW_TIMEOUT);
 
   it('refuses a file that is not a photo with a readable message and keeps the open photo', async () => {
-    const dir = mkdtempSync(path.join(os.tmpdir(), 'kintsugi-e2e-bad-'));
+    const dir = tempDir('kintsugi-e2e-bad-');
     const bogus = path.join(dir, 'holiday-notes.jpg');
     writeFileSync(bogus, 'these are words, not pixels\n'.repeat(50));
     const steps = await editor.history.count();

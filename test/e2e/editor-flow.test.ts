@@ -3,8 +3,7 @@
  * scratched photo, detect, paint, undo/redo from the history panel, restore, compare, export, reload
  * and find the project and its history intact. A screenshot of each state goes to test-artifacts/e2e.
  */
-import { existsSync, mkdtempSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +15,7 @@ import { startHost, type RunningHost } from './support/host.js';
 import { e2eModels } from './support/models.js';
 import { EditorPage } from './pages/EditorPage.js';
 import { repoRoot } from './support/build-renderer.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const PHOTO = path.resolve(repoRoot, '../shared/data/real-damage/bopbtl-scratched/a.png');
 const hasChromium = existsSync(CHROMIUM);
@@ -25,7 +25,7 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
   let browser: BrowserSession;
   let editor: EditorPage;
   let models: ReturnType<typeof e2eModels>;
-  const downloads = mkdtempSync(path.join(os.tmpdir(), 'kintsugi-e2e-dl-'));
+  const downloads = tempDir('kintsugi-e2e-dl-');
 
   beforeAll(async () => {
     models = e2eModels();

@@ -4,13 +4,13 @@
  * validated IPC, the service worker). Electron's binary cannot be downloaded on every machine (it is an
  * optional dependency); there the test reports itself skipped with the reason.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { _electron, type ElectronApplication } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import { EditorPage } from './pages/EditorPage.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const root = resolve(__dirname, '../..');
 const photo = resolve(root, '../shared/data/real-damage/bopbtl-scratched/a.png');
@@ -34,7 +34,7 @@ if (!electron.bin) console.log(`Electron e2e skipped: ${electron.reason}`);
 
 describe.skipIf(!electron.bin)('Electron app', () => {
   let app: ElectronApplication | undefined;
-  const dataDir = mkdtempSync(join(tmpdir(), 'kintsugi-electron-'));
+  const dataDir = tempDir('kintsugi-electron-');
   afterAll(async () => {
     await app?.close();
     rmSync(dataDir, { recursive: true, force: true });

@@ -4,12 +4,12 @@
  * no stack trace).
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildTestModels } from './helpers/test-models.js';
+import { buildTestModels, testDetectEntry, testInpaintEntry, writeTestManifest } from './helpers/test-models.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const repoRoot = resolve(__dirname, '../..');
 const fixtures = join(resolve(repoRoot, '../shared/data'), 'fixtures');
@@ -44,24 +44,11 @@ function expectBadInput(r: Run, file: string, problem?: RegExp): void {
 
 beforeAll(async () => {
   const models = buildTestModels('kintsugi-cli-onnx-');
-  work = mkdtempSync(join(tmpdir(), 'kintsugi-cli-'));
+  work = tempDir('kintsugi-cli-');
   const bundled = join(work, 'bundled');
   mkdirSync(bundled);
   mkdirSync(join(work, 'user'));
-  copyFileSync(join(models, 'native-inpaint.onnx'), join(bundled, 'test-inpaint.onnx'));
-  copyFileSync(join(models, 'native-detect.onnx'), join(bundled, 'test-detect.onnx'));
-  writeFileSync(join(bundled, 'manifest.json'), JSON.stringify({
-    version: 1,
-    defaults: { inpaint: 'test-inpaint', 'detect-damage': 'test-detect' },
-    models: [
-      { id: 'test-inpaint', task: 'inpaint', family: 'test', file: 'test-inpaint.onnx',
-        io: { inputs: [{ name: 'image' }, { name: 'mask' }], outputs: [{ name: 'output' }], size: { kind: 'dynamic', padMultiple: 8 } },
-        tile: { size: 256, overlap: 16 } },
-      { id: 'test-detect', task: 'detect-damage', family: 'test', file: 'test-detect.onnx',
-        io: { inputs: [{ name: 'image' }], outputs: [{ name: 'prob' }], size: { kind: 'dynamic', padMultiple: 8 } },
-        tile: { size: 256, overlap: 16 }, postprocess: { threshold: 0.8, dilate: 1 } },
-    ],
-  }));
+  writeTestManifest(bundled, models, [testInpaintEntry(), testDetectEntry()]);
   const broken = join(work, 'broken-models');
   mkdirSync(broken);
   copyFileSync(join(models, 'corrupt.onnx'), join(broken, 'corrupt.onnx'));

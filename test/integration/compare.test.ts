@@ -1,5 +1,4 @@
-import { mkdtemp, readFile, rm, writeFile, mkdir } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, rm, writeFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { Command } from 'commander';
 import sharp from 'sharp';
@@ -14,6 +13,7 @@ import {
   writeBatchComparisons,
   COMPARE_LAYOUTS,
 } from '../../src-main/node/compare/index.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const repoRoot = path.resolve(import.meta.dirname, '../..');
 const data = path.resolve(repoRoot, '../shared/data');
@@ -26,7 +26,7 @@ let W = 0;
 let H = 0;
 
 beforeAll(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'kintsugi-compare-'));
+  dir = tempDir('kintsugi-compare-');
   before = path.join(dir, 'before.png');
   after = path.join(dir, 'after.jpg');
   const meta = await sharp(photo).metadata();

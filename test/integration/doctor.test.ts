@@ -5,11 +5,11 @@
  * model is reported as a problem with exit 1.
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../src-main/node/doctor.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const repoRoot = resolve(__dirname, '../..');
 const bin = join(repoRoot, 'src-main/cli/bin.js');
@@ -37,7 +37,7 @@ function kintsugi(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run
 }
 
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'kintsugi-doctor-'));
+  work = tempDir('kintsugi-doctor-');
   mkdirSync(join(work, 'user'));
   env = {
     ...process.env,

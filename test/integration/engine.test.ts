@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,7 +8,8 @@ import type { Mask, Progress, Raster } from '../../src-main/core/image.js';
 import { Engine } from '../../src-main/node/engine.js';
 import { readImage } from '../../src-main/node/image-io.js';
 import { detectFile, restoreFile } from '../../src-main/node/restore-file.js';
-import { buildTestModels, FILL } from './helpers/test-models.js';
+import { buildTestModels, FILL, testDetectEntry, testInpaintEntry, writeTestManifest } from './helpers/test-models.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const repoRoot = resolve(__dirname, '../..');
 const fixtures = join(resolve(repoRoot, '../shared/data'), 'fixtures');
@@ -22,28 +22,15 @@ let engine: Engine;
 
 beforeAll(async () => {
   models = buildTestModels();
-  work = mkdtempSync(join(tmpdir(), 'kintsugi-engine-'));
+  work = tempDir('kintsugi-engine-');
   bundled = join(work, 'bundled');
   user = join(work, 'user');
   empty = join(work, 'empty');
   for (const d of [bundled, user, empty]) mkdirSync(d);
-  copyFileSync(join(models, 'native-inpaint.onnx'), join(bundled, 'test-inpaint.onnx'));
-  copyFileSync(join(models, 'native-detect.onnx'), join(bundled, 'test-detect.onnx'));
-  writeFileSync(
-    join(bundled, 'manifest.json'),
-    JSON.stringify({
-      version: 1,
-      defaults: { inpaint: 'test-inpaint', 'detect-damage': 'test-detect' },
-      models: [
-        { id: 'test-inpaint', task: 'inpaint', family: 'test', file: 'test-inpaint.onnx',
-          io: { inputs: [{ name: 'image' }, { name: 'mask' }], outputs: [{ name: 'output' }], size: { kind: 'dynamic', padMultiple: 8 } },
-          tile: { size: 64, overlap: 8 } },
-        { id: 'test-detect', task: 'detect-damage', family: 'test', file: 'test-detect.onnx',
-          io: { inputs: [{ name: 'image' }], outputs: [{ name: 'prob' }], size: { kind: 'dynamic', padMultiple: 8 } },
-          tile: { size: 64, overlap: 8 }, postprocess: { threshold: 0.7, dilate: 0 } },
-      ],
-    }),
-  );
+  writeTestManifest(bundled, models, [
+    testInpaintEntry('test-inpaint', { tile: { size: 64, overlap: 8 } }),
+    testDetectEntry('test-detect', { tile: { size: 64, overlap: 8 }, postprocess: { threshold: 0.7, dilate: 0 } }),
+  ]);
   for (const n of ['lama', 'migan', 'corrupt']) copyFileSync(join(models, `${n}.onnx`), join(user, `${n}.onnx`));
   engine = await Engine.create({ modelsDir: bundled, userModelsDir: user, device: 'cpu' });
 });

@@ -5,13 +5,13 @@
  * detector's own post-processing left it (not grown a second time).
  */
 import { spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mask } from '../../src-main/core/image.js';
 import { dilate } from '../../src-main/core/mask.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const repoRoot = resolve(__dirname, '../..');
 const data = resolve(repoRoot, '../shared/data');
@@ -79,7 +79,7 @@ function changes(a: Pixels, b: Pixels, region: Mask): { inside: number; outside:
 }
 
 beforeAll(() => {
-  work = mkdtempSync(join(tmpdir(), 'kintsugi-given-mask-'));
+  work = tempDir('kintsugi-given-mask-');
   mkdirSync(join(work, 'user-models'));
   env = { ...process.env, KINTSUGI_FROM_SOURCE: '1', KINTSUGI_MODELS_DIR: join(repoRoot, 'models'), KINTSUGI_USER_MODELS: join(work, 'user-models') };
   delete env.KINTSUGI_PIXEL_LIMIT;

@@ -1,18 +1,18 @@
-import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, readdirSync, rmSync, statSync, writeFileSync, chmodSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Raster } from '../../src-main/core/image.js';
 import { KintsugiError } from '../../src-main/core/errors.js';
 import { encodeImage, rasterToPng, readImage, readMask, writeImage } from '../../src-main/node/image-io.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const repoRoot = resolve(__dirname, '../..');
 const fixtures = join(resolve(repoRoot, '../shared/data'), 'fixtures');
 let dir: string;
 
 beforeAll(() => {
-  dir = mkdtempSync(join(tmpdir(), 'kintsugi-image-io-'));
+  dir = tempDir('kintsugi-image-io-');
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 

@@ -4,12 +4,12 @@
  * (which runs the whole suite) it is silent.
  */
 import { spawnSync } from 'node:child_process';
-import { chmodSync, copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { chmodSync, copyFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 // Plain JavaScript (it must run before anything is installed): typed by the casts below.
 import { DEFAULTS, findMissing, preflightLine } from '../../scripts/preflight.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const repoRoot = resolve(__dirname, '../..');
 const script = join(repoRoot, 'scripts/preflight.js');
@@ -26,7 +26,7 @@ describe('npm test preflight', () => {
   });
 
   it('names every missing Debian package, the npm install and the data folder on a bare machine', () => {
-    const bare = mkdtempSync(join(tmpdir(), 'kintsugi-preflight-'));
+    const bare = tempDir('kintsugi-preflight-');
     const missing = find({ root: bare, python: join(bare, 'python3'), chromium: join(bare, 'chromium'), sharedData: join(bare, 'data') });
     expect(missing.packages).toEqual(['python3', 'python3-torch', 'python3-onnx', 'python3-opencv', 'python3-skimage', 'chromium']);
     expect(missing.other).toHaveLength(2);
@@ -39,7 +39,7 @@ describe('npm test preflight', () => {
   });
 
   it('maps the Python modules the interpreter cannot find to their Debian packages', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'kintsugi-preflight-'));
+    const dir = tempDir('kintsugi-preflight-');
     // A stand-in interpreter that answers the probe as a Python without OpenCV and scikit-image would.
     const python = join(dir, 'python3');
     writeFileSync(python, '#!/bin/sh\nprintf "cv2\\nskimage\\n"\n');
@@ -53,7 +53,7 @@ describe('npm test preflight', () => {
 
   it('prints its line on stderr and exits 1 before the suite starts', () => {
     // Run a copy of the script from a folder with no node_modules and no ../shared/data beside it.
-    const dir = mkdtempSync(join(tmpdir(), 'kintsugi-preflight-'));
+    const dir = tempDir('kintsugi-preflight-');
     const copy = join(dir, 'scripts', 'preflight.js');
     mkdirSync(join(dir, 'scripts'));
     copyFileSync(script, copy);

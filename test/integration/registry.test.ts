@@ -1,5 +1,4 @@
-import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KintsugiError } from '../../src-main/core/errors.js';
@@ -7,14 +6,15 @@ import { detectBackend, inpaintBackend } from '../../src-main/node/inference/ort
 import { createSession, providerOrder } from '../../src-main/node/inference/providers.js';
 import { readOnnxSignature } from '../../src-main/node/models/onnx-signature.js';
 import { inspectUserModel, loadRegistry } from '../../src-main/node/models/registry.js';
-import { buildTestModels, FILL } from './helpers/test-models.js';
+import { buildTestModels, FILL, testDetectEntry, testInpaintEntry, writeTestManifest } from './helpers/test-models.js';
+import { tempDir } from '../support/temp-dir.js';
 
 let models: string;
 let work: string;
 
 beforeAll(() => {
   models = buildTestModels();
-  work = mkdtempSync(join(tmpdir(), 'kintsugi-registry-'));
+  work = tempDir('kintsugi-registry-');
 });
 afterAll(() => {
   rmSync(models, { recursive: true, force: true });
@@ -82,23 +82,15 @@ describe('model recognition and registry', () => {
     const user = join(work, 'user');
     mkdirSync(bundled);
     mkdirSync(user);
-    copyFileSync(join(models, 'native-inpaint.onnx'), join(bundled, 'inpaint-a.onnx'));
-    copyFileSync(join(models, 'native-detect.onnx'), join(bundled, 'detect-a.onnx'));
-    writeFileSync(
-      join(bundled, 'manifest.json'),
-      JSON.stringify({
-        version: 1,
-        defaults: { inpaint: 'inpaint-a', 'detect-damage': 'detect-a' },
-        models: [
-          { id: 'inpaint-a', name: 'A', task: 'inpaint', family: 'test', file: 'inpaint-a.onnx',
-            io: { inputs: [{ name: 'image', dtype: 'float32' }, { name: 'mask', dtype: 'float32' }], outputs: [{ name: 'output', dtype: 'float32' }], size: { kind: 'dynamic', padMultiple: 16 } },
-            tile: { size: 256, overlap: 16 } },
-          { id: 'detect-a', task: 'detect-damage', family: 'test', file: 'detect-a.onnx', postprocess: { threshold: 0.7, dilate: 1 } },
-          { id: 'gone', task: 'inpaint', file: 'gone.onnx' },
-          { id: 'short', task: 'inpaint', file: 'inpaint-a.onnx', bytes: 999_999 },
-        ],
+    writeTestManifest(bundled, models, [
+      testInpaintEntry('inpaint-a', {
+        name: 'A',
+        io: { inputs: [{ name: 'image', dtype: 'float32' }, { name: 'mask', dtype: 'float32' }], outputs: [{ name: 'output', dtype: 'float32' }], size: { kind: 'dynamic', padMultiple: 16 } },
       }),
-    );
+      testDetectEntry('detect-a', { io: undefined, tile: undefined, postprocess: { threshold: 0.7, dilate: 1 } }),
+      { id: 'gone', task: 'inpaint', file: 'gone.onnx', copy: false },
+      { id: 'short', task: 'inpaint', file: 'inpaint-a.onnx', bytes: 999_999, copy: false },
+    ]);
     for (const n of ['lama', 'migan', 'corrupt', 'incompatible']) copyFileSync(join(models, `${n}.onnx`), join(user, `${n}.onnx`));
     copyFileSync(join(models, 'native-inpaint.onnx'), join(user, 'mine.onnx'));
     writeFileSync(join(user, 'mine.json'), JSON.stringify({ id: 'my-inpaint', task: 'inpaint', family: 'mine', io: { size: { kind: 'dynamic', padMultiple: 32 } } }));

@@ -1,6 +1,6 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
-import { networkInterfaces, tmpdir } from 'node:os';
+import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
 import { connect } from 'node:net';
 import sharp from 'sharp';
@@ -9,6 +9,7 @@ import type { PathGrant, SessionView } from '../../src-main/core/api/contract.js
 import { AppService } from '../../src-main/node/app/service.js';
 import { launchWebHost } from '../../src-main/web-host/main.js';
 import { startWebHost } from '../../src-main/web-host/server.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const data = resolve(__dirname, '../../../shared/data');
 const photo = join(data, 'real-damage/bopbtl-scratched/a.png');
@@ -19,7 +20,7 @@ let base: string;
 let token: string;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'kintsugi-webhost-'));
+  dataDir = tempDir('kintsugi-webhost-');
   launched = await launchWebHost({ port: 0, dataDir });
   base = launched.host.origin;
   token = launched.host.token;
@@ -211,7 +212,7 @@ describe('web host refusals (issue 13)', () => {
   let smallData: string;
   const CAP = 64 * 1024;
   beforeAll(async () => {
-    smallData = mkdtempSync(join(tmpdir(), 'kintsugi-webhost-cap-'));
+    smallData = tempDir('kintsugi-webhost-cap-');
     smallService = await AppService.create({ dataDir: smallData, maxUploadBytes: CAP, createEngine: async () => { throw new Error('no engine in this test'); } });
     small = await startWebHost({ service: smallService, port: 0, maxUploadBytes: CAP });
   });

@@ -2,10 +2,9 @@
  * Debian's Chromium driven by playwright-core: headless, sandbox and background services off, a fresh
  * profile per run, downloads accepted (for Export).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
+import { rmSync } from 'node:fs';
 import { chromium, type BrowserContext, type Page } from 'playwright-core';
+import { tempDir } from '../../support/temp-dir.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -27,7 +26,7 @@ export interface BrowserSession {
 
 /** Launches Chromium with a throwaway user-data-dir and opens one page. */
 export async function launchBrowser(viewport = { width: 1400, height: 860 }): Promise<BrowserSession> {
-  const userDataDir = mkdtempSync(path.join(os.tmpdir(), 'kintsugi-e2e-profile-'));
+  const userDataDir = tempDir('kintsugi-e2e-profile-');
   const context = await chromium.launchPersistentContext(userDataDir, {
     executablePath: CHROMIUM,
     headless: true,

@@ -4,10 +4,10 @@
  * without Electron. A child keeps the engine's worker threads out of the test runner's module loader.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
+import { rmSync } from 'node:fs';
 import path from 'node:path';
 import { ensureRendererBuilt, repoRoot } from './build-renderer.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 export interface RunningHost {
   /** The URL with its token, as the host prints it. */
@@ -22,7 +22,7 @@ export interface RunningHost {
 /** Starts the host; `modelsDir` defaults to the shipped models/ folder. */
 export async function startHost(opts: { modelsDir?: string; dataDir?: string } = {}): Promise<RunningHost> {
   const staticDir = ensureRendererBuilt();
-  const dataDir = opts.dataDir ?? mkdtempSync(path.join(os.tmpdir(), 'kintsugi-e2e-data-'));
+  const dataDir = opts.dataDir ?? tempDir('kintsugi-e2e-data-');
   const child: ChildProcess = spawn(
     process.execPath,
     ['--import', 'tsx', path.join(repoRoot, 'src-main/web-host/main.ts'), '--port', '0', '--data-dir', dataDir, '--static', staticDir, ...(opts.modelsDir ? ['--models', opts.modelsDir] : [])],

@@ -4,10 +4,10 @@
  * red channel, thresholded at 0.96, so it flags the near-white streaks of a scratched print) so the
  * Detect button's whole path — job, progress, history step, mask blob, overlay — is still exercised.
  */
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import os from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { buildTestModels } from '../../integration/helpers/test-models.js';
+import { buildTestModels, testDetectEntry, writeTestManifest } from '../../integration/helpers/test-models.js';
+import { tempDir } from '../../support/temp-dir.js';
 import { repoRoot } from './build-renderer.js';
 
 export interface E2EModels {
@@ -31,26 +31,8 @@ export function e2eModels(): E2EModels {
   const shipped = path.join(repoRoot, 'models');
   if (shippedHasDetector(shipped)) return { dir: shipped, isShipped: true };
   const built = buildTestModels('kintsugi-e2e-onnx-');
-  const dir = mkdtempSync(path.join(os.tmpdir(), 'kintsugi-e2e-models-'));
-  copyFileSync(path.join(built, 'native-detect.onnx'), path.join(dir, 'streak-detect.onnx'));
-  writeFileSync(
-    path.join(dir, 'manifest.json'),
-    JSON.stringify({
-      version: 1,
-      defaults: { 'detect-damage': 'streak-detect' },
-      models: [
-        {
-          id: 'streak-detect',
-          name: 'Bright-streak detector (e2e stand-in)',
-          task: 'detect-damage',
-          family: 'test',
-          file: 'streak-detect.onnx',
-          io: { inputs: [{ name: 'image' }], outputs: [{ name: 'prob' }], size: { kind: 'dynamic', padMultiple: 8 } },
-          tile: { size: 256, overlap: 16 },
-          postprocess: { threshold: 0.96, dilate: 1 },
-        },
-      ],
-    }),
-  );
+  const dir = writeTestManifest(tempDir('kintsugi-e2e-models-'), built, [
+    testDetectEntry('streak-detect', { name: 'Bright-streak detector (e2e stand-in)', postprocess: { threshold: 0.96, dilate: 1 } }),
+  ]);
   return { dir, isShipped: false };
 }

@@ -3,8 +3,7 @@
  * painted mask is filled as painted (no pixel outside it changes), the Grow mask control (`grow`) fills
  * exactly that many pixels further, and a bad `grow` is refused at the boundary.
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,7 @@ import { dilate } from '../../../src-main/core/mask.js';
 import { AppService, type AppEngine } from '../../../src-main/node/app/service.js';
 import { Engine } from '../../../src-main/node/engine.js';
 import { appCaller } from '../helpers/app-call.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const repo = resolve(__dirname, '../../..');
 const photo = join(repo, '../shared/data/dev-eval/images/101085.png');
@@ -23,7 +23,7 @@ let service: AppService;
 const call = appCaller(() => service);
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'kintsugi-app-grow-'));
+  dataDir = tempDir('kintsugi-app-grow-');
   service = await AppService.create({
     dataDir,
     createEngine: async () => (await Engine.create({ modelsDir: join(repo, 'models'), userModelsDir: join(dataDir, 'models'), device: 'cpu' })) as AppEngine,

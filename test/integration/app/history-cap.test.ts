@@ -1,5 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { SessionView } from '../../../src-main/core/api/contract.js';
@@ -7,9 +6,10 @@ import { AppService, type AppEngine, type HostContext } from '../../../src-main/
 import { Engine } from '../../../src-main/node/engine.js';
 import { STROKES_PER_KEYFRAME } from '../../../src-main/node/app/session.js';
 import sharp from 'sharp';
+import { tempDir } from '../../support/temp-dir.js';
 
 const photo = resolve(__dirname, '../../../../shared/data/real-damage/bopbtl-scratched/a.png');
-const dataDir = mkdtempSync(join(tmpdir(), 'kintsugi-cap-'));
+const dataDir = tempDir('kintsugi-cap-');
 afterAll(() => rmSync(dataDir, { recursive: true, force: true }));
 
 const blobFiles = (): number => {
@@ -52,7 +52,7 @@ it('caps history by bytes: old steps are dropped up to a keyframe, their blobs c
 });
 
 it('cuts a long run of strokes too: every Nth stroke keeps a mask snapshot, and the mask survives the cut and a reopen', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'kintsugi-cap-strokes-'));
+  const dir = tempDir('kintsugi-cap-strokes-');
   const open = (cap?: number) =>
     AppService.create({
       dataDir: dir,

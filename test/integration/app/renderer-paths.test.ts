@@ -4,8 +4,7 @@
  * exports' write guard (an original, the library database, the library folder) on real files.
  */
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResult, ExportResult, PathGrant, SessionView } from '../../../src-main/core/api/contract.js';
@@ -13,6 +12,7 @@ import { isKnownChannel, parseArgs } from '../../../src-main/core/api/validate.j
 import { decideHostContext, type HostDialogs } from '../../../src-main/electron/host-context.js';
 import { AppService, type AppEngine, type HostContext } from '../../../src-main/node/app/service.js';
 import { Engine } from '../../../src-main/node/engine.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const shared = resolve(__dirname, '../../../../shared/data');
 let root: string;
@@ -40,7 +40,7 @@ function value<T>(r: ApiResult<unknown>): T {
 }
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'kintsugi-renderer-paths-'));
+  root = tempDir('kintsugi-renderer-paths-');
   mkdirSync(join(root, 'photos'));
   photo = join(root, 'photos', 'grandma.png');
   copyFileSync(join(shared, 'real-damage/bopbtl-scratched/b.png'), photo);

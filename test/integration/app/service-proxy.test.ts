@@ -1,10 +1,10 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { SessionView } from '../../../src-main/core/api/contract.js';
 import { ServiceProxy } from '../../../src-main/node/app/service-proxy.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 // The Electron main process talks to the app service in a worker thread; this runs that path in Node.
 const data = resolve(__dirname, '../../../../shared/data');
@@ -13,7 +13,7 @@ let dataDir: string;
 let proxy: ServiceProxy;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'kintsugi-proxy-'));
+  dataDir = tempDir('kintsugi-proxy-');
   proxy = await ServiceProxy.start({ dataDir, modelsDir: join(dataDir, 'none'), userModelsDir: join(dataDir, 'models') });
 });
 afterAll(async () => {

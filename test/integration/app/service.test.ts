@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, rmSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -7,6 +6,7 @@ import type { AppEvent, ExportResult, HistoryView, ProjectSummary, SessionView }
 import { Engine } from '../../../src-main/node/engine.js';
 import { appCaller, openByPath } from '../helpers/app-call.js';
 import { AppService, type AppEngine } from '../../../src-main/node/app/service.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const data = resolve(__dirname, '../../../../shared/data');
 const photo = join(data, 'real-damage/bopbtl-scratched/b.png');
@@ -24,7 +24,7 @@ const make = () =>
   });
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'kintsugi-app-'));
+  dataDir = tempDir('kintsugi-app-');
   service = await make();
   service.subscribe((e) => events.push(e));
 });

@@ -4,8 +4,7 @@
  * ServiceProxy Electron uses). A declared size over the cap is refused before any byte is read; a
  * renderer that lies about the size is cut off at the cap, and nothing of it stays on disk.
  */
-import { readdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { MessageChannel } from 'node:worker_threads';
 import sharp from 'sharp';
@@ -16,6 +15,7 @@ import { AppService, type AppEngine } from '../../../src-main/node/app/service.j
 import { ServiceProxy } from '../../../src-main/node/app/service-proxy.js';
 import { receiveUpload, type BeginUpload } from '../../../src-main/node/app/upload-receiver.js';
 import { Engine } from '../../../src-main/node/engine.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const shared = resolve(__dirname, '../../../../shared/data');
 const CAP = 3 * UPLOAD_CHUNK_BYTES + 1000;
@@ -23,7 +23,7 @@ let root: string;
 let service: AppService;
 
 beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'kintsugi-upload-'));
+  root = tempDir('kintsugi-upload-');
   service = await AppService.create({
     dataDir: join(root, 'data'),
     maxUploadBytes: CAP,

@@ -1,5 +1,4 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +7,7 @@ import { appCaller, folderId } from '../helpers/app-call.js';
 import { AppService, type AppEngine } from '../../../src-main/node/app/service.js';
 import { Engine } from '../../../src-main/node/engine.js';
 import { makePhotos, repoRoot, sha256 } from './fixtures.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let root: string;
 let service: AppService;
@@ -28,7 +28,7 @@ function ended(batchId: string): Promise<BatchStatus> {
 }
 
 beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'kintsugi-batch-app-'));
+  root = tempDir('kintsugi-batch-app-');
   service = await AppService.create({
     dataDir: path.join(root, 'data'),
     createEngine: async () => (await Engine.create({ modelsDir: path.join(repoRoot, 'models') })) as AppEngine,

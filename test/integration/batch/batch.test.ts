@@ -1,16 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readdir, rm, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PauseGate, readLedger, runBatch, LEDGER_FILE, type FileEvent } from '../../../src-main/node/batch/index.js';
 import { makePhotos, pixels, repoRoot, sha256 } from './fixtures.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let root: string;
 beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'kintsugi-batch-'));
+  root = tempDir('kintsugi-batch-');
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });

@@ -4,11 +4,11 @@
  * with ENOSPC as the file system would say it. The batch stops with one message, the photo in hand goes
  * back to the queue (never "failed"), and the same call later resumes without redoing finished photos.
  */
-import { readdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { makePhotos, sha256 } from './fixtures.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 /** Writes allowed before the disk "fills"; Infinity = plenty of space. */
 const disk = vi.hoisted(() => ({ writesLeft: Infinity }));
@@ -32,7 +32,7 @@ const { readLedger, runBatch } = await import('../../../src-main/node/batch/inde
 
 let root: string;
 beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'kintsugi-disk-full-'));
+  root = tempDir('kintsugi-disk-full-');
 });
 afterAll(async () => {
   await rm(root, { recursive: true, force: true });

@@ -1,15 +1,15 @@
-import { copyFile, mkdir, mkdtemp, readFile, rm, symlink, chmod, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFile, mkdir, readFile, rm, symlink, chmod, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { accessSync, constants } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatSummary } from '../../../src-main/cli/commands/batch.js';
 import { readLedger, runBatch } from '../../../src-main/node/batch/index.js';
 import { makePhotos, sha256 } from './fixtures.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let root: string;
 beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'kintsugi-batch-bad-'));
+  root = tempDir('kintsugi-batch-bad-');
 });
 afterAll(async () => {
   await chmod(path.join(root, 'in', 'locked'), 0o755).catch(() => undefined);

@@ -1,12 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, rm } from 'node:fs/promises';
 import path from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LEDGER_FILE } from '../../../src-main/node/batch/index.js';
 import { makePhotos, pixels, repoRoot, sha256, type MadePhoto } from './fixtures.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const bin = path.join(repoRoot, 'src-main/cli/bin.js');
 
@@ -15,7 +15,7 @@ let inDir: string;
 let maskDir: string;
 let made: MadePhoto[];
 beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'kintsugi-batch-kill-'));
+  root = tempDir('kintsugi-batch-kill-');
   inDir = path.join(root, 'in');
   maskDir = path.join(root, 'masks');
   // Large enough that one photo takes a noticeable time, so the kill lands mid-batch.

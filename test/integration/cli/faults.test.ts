@@ -6,14 +6,14 @@
  */
 import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, linkSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, linkSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync, copyFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { makePhotos, repoRoot } from '../batch/fixtures.js';
 import { isMounted, mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 const bin = join(repoRoot, 'src-main/cli/bin.js');
 let work: string;
@@ -81,7 +81,7 @@ const batch = (out: string, ...more: string[]): string[] => ['batch', inDir, '--
 const restore = (out: string, ...more: string[]): string[] => ['restore', photo, '--mask', mask, '--model', 'classical', '--out', out, ...more];
 
 beforeAll(async () => {
-  work = mkdtempSync(join(tmpdir(), 'kintsugi-faults-'));
+  work = tempDir('kintsugi-faults-');
   inDir = join(work, 'in');
   masksDir = join(work, 'masks');
   const made = await makePhotos(inDir, 3, { maskDir: masksDir, scale: 0.5 });

@@ -1,5 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -11,6 +10,7 @@ import { readRgb8 } from '../../../src-main/node/eval/pairing.js';
 import { openDatabase, type Database } from '../../../src-main/node/store/db.js';
 import { EvalRepo } from '../../../src-main/node/store/eval-repo.js';
 import { libraryMigrations } from '../../../src-main/node/store/library-migrations.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 // Real dev-eval photos and masks, the real Engine (classical baseline + any shipped model), a real SQLite file.
 const repoRoot = resolve(__dirname, '../../..');
@@ -25,7 +25,7 @@ let engine: Engine;
 let shipped: string[];
 
 beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'kintsugi-eval-'));
+  dir = tempDir('kintsugi-eval-');
   db = openDatabase(join(dir, 'eval.sqlite'), libraryMigrations);
   engine = await Engine.create();
   shipped = (await engine.listModels()).filter((m) => m.task === 'inpaint' && m.id !== 'classical').map((m) => m.id);

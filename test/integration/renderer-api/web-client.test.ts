@@ -1,10 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, rmSync } from 'node:fs';
+import { resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { ApiError, createWebClient, type KintsugiApi } from '../../../src-renderer/lib/api/index.js';
 import { launchWebHost } from '../../../src-main/web-host/main.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 // The renderer's web-host client against the real host (Node's fetch; events are covered by the browser e2e).
 const photo = resolve(__dirname, '../../../../shared/data/real-damage/bopbtl-scratched/d.png');
@@ -13,7 +13,7 @@ let dataDir: string;
 let api: KintsugiApi;
 
 beforeAll(async () => {
-  dataDir = mkdtempSync(join(tmpdir(), 'kintsugi-client-'));
+  dataDir = tempDir('kintsugi-client-');
   launched = await launchWebHost({ port: 0, dataDir });
   api = createWebClient({ baseUrl: launched.host.origin, token: launched.host.token });
 });

@@ -1,12 +1,12 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openDatabase, schemaVersion, type Migration } from '../../../src-main/node/store/db.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let dir: string;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'kintsugi-db-'));
+  dir = tempDir('kintsugi-db-');
 });
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 

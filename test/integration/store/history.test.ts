@@ -1,13 +1,13 @@
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { openLibrary, type Library } from '../../../src-main/node/store/library.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let dir: string;
 let lib: Library;
 beforeEach(() => {
-  dir = mkdtempSync(join(tmpdir(), 'kintsugi-lib-'));
+  dir = tempDir('kintsugi-lib-');
   lib = openLibrary({ dataDir: dir });
 });
 afterEach(() => {

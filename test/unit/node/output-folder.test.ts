@@ -3,19 +3,19 @@
  * file system (for an existing folder and for one still to be created, where Node's recursive mkdir
  * says "no such file"), and a full disk recognised through an error's cause chain.
  */
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { badInput } from '../../../src-main/core/errors.js';
 import { checkOutputFile, isOutOfSpace, prepareOutputFolder } from '../../../src-main/node/output-folder.js';
 import { isMounted, mountTmpfs, type Tmpfs } from '../../integration/helpers/tmpfs.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let root: string;
 let ro: Tmpfs | { reason: string };
 beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'kintsugi-outfolder-'));
+  root = tempDir('kintsugi-outfolder-');
   await writeFile(path.join(root, 'a-file'), 'x');
   ro = mountTmpfs(path.join(root, 'ro'), 256 * 1024);
   if (isMounted(ro)) {

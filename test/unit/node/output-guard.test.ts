@@ -3,17 +3,17 @@
  * system is honoured (a probe that says so, since this machine's file systems are case-sensitive), and
  * folder relations are found through links.
  */
-import { link, mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { link, mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { identify, probeCaseFolding, relateFolders, WriteGuard } from '../../../src-main/node/output-guard.js';
+import { tempDir } from '../../support/temp-dir.js';
 
 let root: string;
 let photo: string;
 let mask: string;
 beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'kintsugi-guard-'));
+  root = tempDir('kintsugi-guard-');
   await mkdir(path.join(root, 'in', 'sub'), { recursive: true });
   photo = path.join(root, 'in', 'Photo.jpg');
   mask = path.join(root, 'in', 'mask.png');

@@ -1,15 +1,15 @@
-import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, rm, symlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findMask, indexMasks, isImageName, scanInputs } from '../../../../src-main/node/batch/scan.js';
 import { isStaleTempName } from '../../../../src-main/node/batch/stale-temps.js';
 import { ProgressTracker } from '../../../../src-main/node/batch/progress.js';
 import { PauseGate } from '../../../../src-main/node/batch/pause-gate.js';
+import { tempDir } from '../../../support/temp-dir.js';
 
 let root: string;
 beforeAll(async () => {
-  root = await mkdtemp(path.join(tmpdir(), 'kintsugi-scan-'));
+  root = tempDir('kintsugi-scan-');
   for (const f of ['a.jpg', 'B.PNG', 'c.txt', '.hidden.jpg', 'sub/d.tif', 'sub/deeper/e.webp', 'out/x.jpg', 'cmp/y.jpg']) {
     await mkdir(path.dirname(path.join(root, f)), { recursive: true });
     await writeFile(path.join(root, f), 'x');
