@@ -7,7 +7,7 @@ import * as ort from 'onnxruntime-node';
 import { badInput } from '../../core/errors.js';
 import type { DetectBackend, InpaintBackend } from './pipeline-port.js';
 import type { ModelSpec } from '../models/registry.js';
-import { cropPlanar, padPlanar, resizeHoles, resizePlanar } from './resample.js';
+import { cropPlanar, padPlanar, resizeHoles, resizePlanar } from '../../core/resample.js';
 
 async function runOne(session: ort.InferenceSession, spec: ModelSpec, feeds: Record<string, ort.Tensor>): Promise<ort.Tensor> {
   let out: ort.InferenceSession.OnnxValueMapType;
