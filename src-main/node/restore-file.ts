@@ -3,7 +3,7 @@
  * refusing to write over the input, writing atomically in the input's format with its metadata kept.
  */
 import type { Mask } from '../core/image.js';
-import { dilate } from '../core/mask.js';
+import { countHoles, dilate } from '../core/mask.js';
 import { checkGrow, checkStrength, type DetectOptions, type Engine, type RestoreOptions } from './engine.js';
 import { outputFormatFor, readImage, readMask, writeImage, type ImageFormat, type ReadOptions } from './image-io.js';
 import { checkOutputFile } from './output-folder.js';
@@ -77,12 +77,6 @@ async function checkOutputs(outputs: PlannedOutput[], inputs: ProtectedFile[], e
     await checkOutputFile(o.path);
     earlier.push({ path: o.path, role: o.what });
   }
-}
-
-function countHoles(mask: Mask): number {
-  let n = 0;
-  for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) n++;
-  return n;
 }
 
 async function writeMask(path: string, mask: Mask): Promise<void> {
