@@ -31,7 +31,7 @@ export function commandFromOp(op: StrokeOp): StrokeCommand {
 }
 
 /** Entries whose mask comes from pixels (a blob), not from point lists. */
-export const KEYFRAME_KINDS: ReadonlySet<HistoryEntryView['kind']> = new Set(['detect', 'mask-import', 'snapshot', 'restore']);
+export const KEYFRAME_KINDS: ReadonlySet<HistoryEntryView['kind']> = new Set(['detect', 'mask-import', 'snapshot', 'restore', 'tone']);
 
 /** How to rebuild the mask at a cursor: from `base` (a keyframe entry, or null = empty), then `ops`. */
 export interface ReplayPlan {

@@ -7,6 +7,7 @@ import type {
   AppEvent,
   ExportResult,
   HistoryEntryView,
+  JobKind,
   MenuCommand,
   ModelView,
   ProjectSummary,
@@ -24,9 +25,9 @@ export type ToolName = 'brush' | 'line' | 'eraser';
 export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
 export type Tab = 'editor' | 'models' | 'batch';
 
-/** A detect or restore in flight, with its latest progress. */
+/** A detect, restore or tone job in flight, with its latest progress. */
 export interface RunningJob {
-  kind: 'detect' | 'restore';
+  kind: JobKind;
   jobId: string | null;
   stage: string;
   done: number;
@@ -50,6 +51,12 @@ export class EditorState {
   /** Grow mask (pixels): also fill this far around the painted mask. 0: the mask is filled as painted. */
   growMask = $state(0);
   device = $state<Device>('auto');
+  /** Fix fading and colour: the strength the slider shows (the step's, or the user's next choice). */
+  toneStrength = $state(1);
+  /** Black-and-white prints keep their sepia instead of coming out neutral grey. */
+  keepSepia = $state(false);
+  /** While the strength slider moves: the strength previewed (no job; the full correction blended in). */
+  tonePreview = $state<number | null>(null);
 
   tool = $state<ToolName>('brush');
   brushSize = $state(24);
@@ -113,6 +120,27 @@ export class EditorState {
   }
   get detectModels(): ModelView[] {
     return this.models.filter((m) => m.task === 'detect-damage');
+  }
+  get toneModels(): ModelView[] {
+    return this.models.filter((m) => m.task === 'restore-tone');
+  }
+  /** Whether Fix fading and colour is on at the cursor. */
+  get isToneOn(): boolean {
+    return !!this.session?.tone;
+  }
+  /** How much of the full correction the picture shows now (the slider's preview, else the step's). */
+  get toneShownStrength(): number {
+    return this.tonePreview ?? this.session?.tone?.strength ?? 0;
+  }
+  /** The photo before the tone (what the tone layer is blended over); null when the tone is off. */
+  get toneBaseUrl(): string | null {
+    const t = this.session?.tone;
+    if (!t) return null;
+    return this.api.blobUrl(t.baseBlobId ?? this.session!.originalBlobId);
+  }
+  get toneFullUrl(): string | null {
+    const t = this.session?.tone;
+    return t ? this.api.blobUrl(t.fullBlobId) : null;
   }
   /** The threshold Detect damage will use: the user's, else the chosen detector's own. */
   get detectThresholdShown(): number {
@@ -305,7 +333,8 @@ export class EditorState {
   #preview(target: number): void {
     const s = this.session;
     const mask = this.mask;
-    if (!s || !mask) return;
+    // The tone layers come from the service's view: moves to or from a toned state wait for its answer.
+    if (!s || !mask || s.tone) return;
     const { entries } = s.history;
     if (target < 0 || target >= entries.length) return;
     const plan = replayPlan(entries, target);
@@ -317,7 +346,7 @@ export class EditorState {
     this.#syncToken++; // an adopt still loading blobs must not overwrite this
     mask.rebuild(base ? [{ kind: 'detect', mask: base }, ...plan.ops] : plan.ops);
     this.maskVersion++;
-    this.isMaskVisible = entries[target]?.kind !== 'restore';
+    this.isMaskVisible = entries[target]?.kind !== 'restore' && entries[target]?.kind !== 'tone';
     this.session = {
       ...s,
       resultBlobId,
@@ -330,6 +359,7 @@ export class EditorState {
   #resultAt(s: SessionView, index: number): string | null | undefined {
     for (let i = index; i >= 0; i--) {
       const e = s.history.entries[i]!;
+      if (e.kind === 'tone') return undefined;
       if (e.kind === 'restore') return this.#results.get(keyframeKey(s.projectId, e));
       if (e.kind === 'open') return null;
     }
@@ -364,6 +394,49 @@ export class EditorState {
     );
   }
 
+  /** Turns Fix fading and colour on (at the slider's strength) or off: one history step. */
+  async setTone(on: boolean): Promise<void> {
+    await this.#runTone(on);
+  }
+
+  /** The slider moves: preview that strength at once (the full correction blended in by CSS opacity). */
+  previewToneStrength(strength: number): void {
+    this.toneStrength = strength;
+    if (this.isToneOn) this.tonePreview = strength;
+  }
+
+  /** The slider is let go: the strength becomes a history step (when the tone is on). */
+  async commitToneStrength(strength: number): Promise<void> {
+    this.toneStrength = strength;
+    if (!this.isToneOn) return;
+    if (strength === this.session?.tone?.strength) {
+      this.tonePreview = null;
+      return;
+    }
+    await this.#runTone(true);
+  }
+
+  async setKeepSepia(keep: boolean): Promise<void> {
+    this.keepSepia = keep;
+    if (this.isToneOn) await this.#runTone(true);
+  }
+
+  async #runTone(enabled: boolean): Promise<void> {
+    try {
+      await this.#runJob('tone', () =>
+        this.api.tone.run({
+          device: this.device,
+          enabled,
+          strength: this.toneStrength,
+          keepSepia: this.keepSepia,
+          ...(this.toneModels.find((m) => m.isDefault) ? { modelId: this.toneModels.find((m) => m.isDefault)!.id } : {}),
+        }),
+      );
+    } finally {
+      this.tonePreview = null;
+    }
+  }
+
   async cancelJob(): Promise<void> {
     const id = this.job?.jobId;
     if (!id) return;
@@ -384,7 +457,7 @@ export class EditorState {
       await this.#adopt(view);
       if (kind === 'detect' && view.holePixels === 0) this.notice = 'No damage found — paint the mask by hand.';
     } catch (e) {
-      if (isCancelled(e)) this.notice = kind === 'restore' ? 'Restore cancelled.' : 'Detection cancelled.';
+      if (isCancelled(e)) this.notice = kind === 'restore' ? 'Restore cancelled.' : kind === 'tone' ? 'Fix fading and colour cancelled.' : 'Detection cancelled.';
       else this.error = errorMessage(e);
     } finally {
       this.job = null;
@@ -470,8 +543,13 @@ export class EditorState {
     this.mask = mask;
     this.session = view;
     this.maskVersion++;
-    // At a restore step the result is what matters; anywhere else, the mask being edited.
-    this.isMaskVisible = view.history.entries[view.history.cursor]?.kind !== 'restore';
+    // At a restore or tone step the result is what matters; anywhere else, the mask being edited.
+    const atKind = view.history.entries[view.history.cursor]?.kind;
+    this.isMaskVisible = atKind !== 'restore' && atKind !== 'tone';
+    if (view.tone) {
+      this.toneStrength = view.tone.strength;
+      this.keepSepia = view.tone.keepSepia;
+    }
     if (isNewPhoto) {
       this.tab = 'editor';
       this.compareSplit = false;

@@ -80,7 +80,10 @@ export type ApiErrorCode = 'bad-input' | 'cancelled' | 'internal';
 export type ApiResult<T> = { ok: true; value: T } | { ok: false; error: { code: ApiErrorCode; message: string } };
 
 /** Kinds of history entries; `open` is always entry 0, `snapshot` replaces entries dropped by the byte cap. */
-export type HistoryKind = 'open' | 'snapshot' | 'stroke' | 'clear' | 'mask-import' | 'detect' | 'restore';
+export type HistoryKind = 'open' | 'snapshot' | 'stroke' | 'clear' | 'mask-import' | 'detect' | 'restore' | 'tone';
+
+/** The kinds of job the editor runs: detect damage, fill it, fix fading and colour. */
+export type JobKind = 'detect' | 'restore' | 'tone';
 
 /** One row of the history panel. */
 export interface HistoryEntryView {
@@ -132,12 +135,30 @@ export interface SessionView {
   /** Number of hole pixels in the mask at the cursor. */
   holePixels: number;
   history: HistoryView;
+  /** Fix fading and colour at the cursor; null when off (absent from hosts without the tone step). */
+  tone?: ToneView | null;
 }
 
-/** A job (detect or restore) started; follow it with events and `app:job.wait`. */
+/** A job (detect, restore or tone) started; follow it with events and `app:job.wait`. */
 export interface JobStarted {
   jobId: string;
-  kind: 'detect' | 'restore';
+  kind: JobKind;
+}
+
+/**
+ * "Fix fading and colour" at the history cursor (null: off). The tone is a layer over the repaired photo: detect
+ * and restore work on `baseBlobId` (the photo before the tone; null = the original), and the result shown is
+ * `fullBlobId` (the full correction of that photo) blended in by `strength` — which is also how the editor
+ * previews another strength while the slider moves (no job needed).
+ */
+export interface ToneView {
+  strength: number;
+  keepSepia: boolean;
+  modelId: string;
+  /** The model treated the photo as black-and-white (grey out, or its sepia kept). */
+  isMono: boolean;
+  baseBlobId: string | null;
+  fullBlobId: string;
 }
 
 /** What a model does: fill holes, propose a damage mask, or restore the tone (fading, colour cast). */
@@ -248,7 +269,7 @@ export type AppEvent =
   | {
       type: 'job';
       jobId: string;
-      kind: 'detect' | 'restore';
+      kind: JobKind;
       state: 'running' | 'done' | 'failed' | 'cancelled';
       error?: { code: ApiErrorCode; message: string };
     }
@@ -335,13 +356,26 @@ export const contract = {
       + 'is filled as painted unless `grow` (pixels, the Grow mask control) asks to fill that far around it too.',
     z.object({ ...jobChoice, grow: z.number().int().min(0).max(MAX_GROW).optional() }).strict(),
   ),
+  'app:tone.run': channel<JobStarted>()(
+    'Fix fading and colour: restores the tone of the photo at the cursor (after its repairs) with a restore-tone '
+      + 'model at `strength`, the sepia of black-and-white prints kept or not; `enabled: false` turns it off. One '
+      + 'history step; detect and restore keep working on the photo before the tone.',
+    z
+      .object({
+        ...jobChoice,
+        enabled: z.boolean().default(true),
+        strength: z.number().min(0).max(1).default(1),
+        keepSepia: z.boolean().default(false),
+      })
+      .strict(),
+  ),
   'app:job.wait': channel<SessionView>()(
     'Resolves when a job ends: the session after its history step, or its error (code cancelled on cancel).',
-    z.object({ jobId: id, kind: z.enum(['detect', 'restore']).optional() }).strict(),
+    z.object({ jobId: id, kind: z.enum(['detect', 'restore', 'tone']).optional() }).strict(),
   ),
   'app:job.cancel': channel<{ cancelled: boolean }>()(
     'Cancels a running job (checked between tiles); false when it had already ended.',
-    z.object({ jobId: id, kind: z.enum(['detect', 'restore']).optional() }).strict(),
+    z.object({ jobId: id, kind: z.enum(['detect', 'restore', 'tone']).optional() }).strict(),
   ),
   'app:models.list': channel<ModelView[]>()(
     'Installed models with the provider each runs on for `device` (default: the host\'s) and why (resolving providers loads sessions).',

@@ -17,6 +17,7 @@ import type {
   Channel,
   ExportResult,
   Handlers,
+  JobKind,
   JobStarted,
   LeaderboardRow,
   ModelTaskName,
@@ -36,13 +37,15 @@ import { relateFolders, WriteGuard } from '../output-guard.js';
 import { libraryFile, openLibrary, type Library } from '../store/library.js';
 import type { Project } from '../store/projects-repo.js';
 import { EventHub } from './events.js';
-import { Session } from './session.js';
+import { Session, type ToneOutput } from './session.js';
 
 /** The part of E2's Engine the app uses (structural, so the service does not construct engines itself). */
 export interface AppEngine {
   listModels(opts?: { resolveProviders?: boolean }): Promise<Array<ModelView & { file?: string | null; sha256?: string }>>;
   detect(image: Raster, opts?: EngineDetectOptions): Promise<{ mask: Mask; modelId: string; provider: string }>;
   restore(image: Raster, mask: Mask, opts?: EngineRestoreOptions): Promise<{ image: Raster; modelId: string; provider: string }>;
+  /** Fix fading and colour (absent in engines without a tone step). */
+  tone?(image: Raster, opts?: EngineToneOptions): Promise<{ image: Raster; modelId: string; provider: string; isMono: boolean }>;
   close(): Promise<void>;
 }
 /** Job options the engine takes. */
@@ -59,6 +62,18 @@ export interface EngineDetectOptions extends EngineJobOptions {
 /** Restore also takes the Grow mask control's pixels (absent or 0: the painted mask is filled as painted). */
 export interface EngineRestoreOptions extends EngineJobOptions {
   grow?: number;
+}
+/** Tone: how much of the correction, and whether black-and-white prints keep their sepia. */
+export interface EngineToneOptions extends EngineJobOptions {
+  strength?: number;
+  keepSepia?: boolean;
+}
+
+/** The tone a job asks for: its settings and model (undefined: the default restore-tone model). */
+interface ToneRequest {
+  strength: number;
+  keepSepia: boolean;
+  modelId?: string | undefined;
 }
 
 /**
@@ -110,7 +125,7 @@ export interface BlobContent {
 
 interface Job {
   id: string;
-  kind: 'detect' | 'restore';
+  kind: JobKind;
   controller: AbortController;
   done: Promise<SessionView>;
 }
@@ -353,9 +368,27 @@ export class AppService {
     return s.view();
   }
 
+  /**
+   * Runs the tone model on `image`: the full correction (what the editor blends in for its live preview) and the
+   * result at the requested strength (what is shown and exported; the same arithmetic as `kintsugi restore --tone`).
+   */
+  private async runTone(engine: AppEngine, image: Raster, t: ToneRequest, opts: EngineJobOptions): Promise<{ out: ToneOutput; provider: string }> {
+    if (!engine.tone) throw badInput(undefined, 'this engine has no tone restoration');
+    const common = { ...opts, keepSepia: t.keepSepia, ...(t.modelId !== undefined ? { modelId: t.modelId } : {}) };
+    const full = await engine.tone(image, { ...common, strength: 1 });
+    const at = t.strength === 1 ? full : await engine.tone(image, { ...common, strength: t.strength });
+    return {
+      out: { strength: t.strength, keepSepia: t.keepSepia, modelId: full.modelId, isMono: full.isMono, full: full.image, result: at.image },
+      provider: full.provider,
+    };
+  }
+
   private startJob(
-    kind: 'detect' | 'restore',
-    args: { modelId?: string | undefined; device?: Device | undefined; threshold?: number | undefined; grow?: number | undefined },
+    kind: JobKind,
+    args: {
+      modelId?: string | undefined; device?: Device | undefined; threshold?: number | undefined; grow?: number | undefined;
+      enabled?: boolean; strength?: number; keepSepia?: boolean;
+    },
   ): JobStarted {
     const s = this.requireSession();
     this.requireIdle();
@@ -374,20 +407,31 @@ export class AppService {
       ...(kind === 'detect' && args.threshold !== undefined ? { threshold: args.threshold } : {}),
       ...(kind === 'restore' && args.grow ? { grow: args.grow } : {}),
     };
+    const what = kind === 'detect' ? 'Detection' : kind === 'tone' ? 'Fix fading and colour' : 'Restore';
     const run = async (): Promise<SessionView> => {
       emitState('running');
-      this.events.emit({ type: 'progress', jobId: id, stage: kind === 'detect' ? 'detecting' : 'restoring', done: 0, total: 1 });
+      this.events.emit({ type: 'progress', jobId: id, stage: kind === 'detect' ? 'detecting' : kind === 'tone' ? 'fixing colour' : 'restoring', done: 0, total: 1 });
       const engine = await this.getEngine();
       const image = await s.workingImage();
-      if (controller.signal.aborted) throw cancelled(kind === 'detect' ? 'Detection' : 'Restore');
+      if (controller.signal.aborted) throw cancelled(what);
       if (kind === 'detect') {
         const r = await engine.detect(image, jobOpts);
         if (controller.signal.aborted) throw cancelled('Detection');
         await this.serial(() => s.commitDetect(r.mask, r.modelId, r.provider));
+      } else if (kind === 'tone') {
+        const toneOpts: EngineJobOptions = { signal: controller.signal, ...(args.device !== undefined ? { device: args.device } : {}) };
+        const t = args.enabled === false ? null : await this.runTone(engine, image, { strength: args.strength ?? 1, keepSepia: !!args.keepSepia, modelId: args.modelId }, toneOpts);
+        if (controller.signal.aborted) throw cancelled(what);
+        await this.serial(() => s.commitTone(t?.out ?? null, t?.provider));
       } else {
         const r = await engine.restore(image, s.engineMask(), jobOpts);
         if (controller.signal.aborted) throw cancelled('Restore');
-        await this.serial(() => s.commitRestore(r.image, r.modelId, r.provider));
+        // With the tone on, it is re-applied to the new repair: the tone is a layer over the repairs.
+        const tone = s.toneSettings;
+        const toneOpts: EngineJobOptions = { signal: controller.signal, ...(args.device !== undefined ? { device: args.device } : {}) };
+        const toned = tone ? (await this.runTone(engine, r.image, { strength: tone.strength, keepSepia: tone.keepSepia, modelId: tone.modelId }, toneOpts)).out : undefined;
+        if (controller.signal.aborted) throw cancelled('Restore');
+        await this.serial(() => s.commitRestore(r.image, r.modelId, r.provider, toned));
       }
       this.events.emit({ type: 'progress', jobId: id, stage: 'done', done: 1, total: 1 });
       return s.view();
@@ -669,6 +713,7 @@ export class AppService {
       'app:history.jumpTo': (a) => withSession((s) => s.jumpTo(a.index)),
       'app:mask.detect': (a) => this.serial(async () => this.startJob('detect', a)),
       'app:restore.run': (a) => this.serial(async () => this.startJob('restore', a)),
+      'app:tone.run': (a) => this.serial(async () => this.startJob('tone', a)),
       'app:job.wait': async (a) => {
         const j = this.jobs.get(a.jobId);
         if (!j) throw badInput(undefined, `no job ${a.jobId}`);
@@ -700,7 +745,7 @@ export class AppService {
           fileName = `${stem}-mask.png`;
           return this.exportFile(bytes, fileName, 'png', host);
         }
-        const image = await s.workingImage();
+        const image = await s.resultImage();
         bytes = await encodeImage(image, format, s.decoded, a.quality !== undefined ? { quality: a.quality } : {});
         fileName = `${stem}-restored.${EXTENSIONS[format] ?? format}`;
         return this.exportFile(bytes, fileName, format, host);
@@ -715,7 +760,7 @@ export class AppService {
           return { data, width: info.width, height: info.height };
         };
         const before = await toRgb(s.decoded.raster);
-        const after = await toRgb(await s.workingImage());
+        const after = await toRgb(await s.resultImage());
         const pipeline = composeComparison(before, after, { layout: a.layout, labels: ['Before', 'After'], position: a.position });
         const bytes = a.format === 'png' ? await pipeline.png().toBuffer() : await pipeline.jpeg({ quality: 92 }).toBuffer();
         const stem = basename(s.sourceName, extname(s.sourceName));

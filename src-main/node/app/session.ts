@@ -1,13 +1,17 @@
 /**
  * One open photo: the decoded original (never written), its project and history in the library, and the
  * state at the history cursor (mask coverage + the latest result). History entries are commands or
- * deltas: strokes are point lists, detect / restore / clear / mask-import are keyframes holding blob ids
- * of the mask and result they leave behind, so any entry is rebuilt from the keyframe at or before it
+ * deltas: strokes are point lists, detect / restore / clear / mask-import / tone are keyframes holding blob
+ * ids of the mask and result they leave behind, so any entry is rebuilt from the keyframe at or before it
  * plus the strokes after it. Moving the cursor never re-runs inference.
+ *
+ * "Fix fading and colour" is a layer over the repairs: every keyframe also names the photo before the tone
+ * (`base`, what detect and restore work on) and the tone settings with the full correction (`tone`), so a
+ * later restore can re-apply the tone and undo restores both.
  */
 import { basename, extname } from 'node:path';
 import sharp from 'sharp';
-import type { HistoryCommand, HistoryEntryView, HistoryKind, HistoryView, SessionView, StrokeCommand } from '../../core/api/contract.js';
+import type { HistoryCommand, HistoryEntryView, HistoryKind, HistoryView, SessionView, StrokeCommand, ToneView } from '../../core/api/contract.js';
 import { countHoles, countHolesIn, paintStroke, strokeBox, toBinaryMask, type CoverageMask } from '../../core/api/stroke-raster.js';
 import { badInput } from '../../core/errors.js';
 import type { Mask, Raster } from '../../core/image.js';
@@ -20,9 +24,32 @@ import type { Project } from '../store/projects-repo.js';
 export interface KeyframePayload {
   mask: string | null;
   result: string | null;
+  /** The photo before the tone (blob id; null = the original); absent in entries from before the tone step. */
+  base?: string | null;
+  /** The tone at this entry (null or absent: off). */
+  tone?: ToneState | null;
   modelId?: string;
   provider?: string;
   [k: string]: unknown;
+}
+
+/** Fix fading and colour as stored in a keyframe: the settings and the full correction of `base` (a blob). */
+export interface ToneState {
+  strength: number;
+  keepSepia: boolean;
+  modelId: string;
+  isMono: boolean;
+  full: string;
+}
+
+/** A tone to record: the settings, the full correction and the result at `strength`. */
+export interface ToneOutput {
+  strength: number;
+  keepSepia: boolean;
+  modelId: string;
+  isMono: boolean;
+  full: Raster;
+  result: Raster;
 }
 
 /** Encodes a coverage mask as an 8-bit gray PNG (white = hole). */
@@ -75,7 +102,12 @@ export class Session {
   /** Blob id of the keyframe mask when no stroke came after it (then it is served directly). */
   private keyMaskId: string | null = null;
   private resultId: string | null = null;
-  private resultRaster: Raster | null = null;
+  /** The photo before the tone (what detect and restore work on); null = the original. */
+  private baseId: string | null = null;
+  private baseRaster: Raster | null = null;
+  /** The decoded result when it differs from the base (a toned picture), by blob id. */
+  private resultRaster: { id: string; raster: Raster } | null = null;
+  private tone: ToneState | null = null;
   private cachedMaskPng: { rev: number; png: Buffer } | null = null;
   private originalPng: Promise<Buffer> | null = null;
   private holes = 0;
@@ -146,11 +178,27 @@ export class Session {
     return null;
   }
 
-  /** The image a restore or detection starts from: the latest result at the cursor, else the original. */
+  /**
+   * The image a restore, detection or tone starts from: the latest repair at the cursor (before any tone), else
+   * the original.
+   */
   async workingImage(): Promise<Raster> {
+    if (!this.baseId) return this.decoded.raster;
+    if (!this.baseRaster) this.baseRaster = (await readImage(this.lib.blobs.path(this.baseId))).raster;
+    return this.baseRaster;
+  }
+
+  /** The picture at the cursor as shown and exported: the repairs with the tone, else the original. */
+  async resultImage(): Promise<Raster> {
+    if (this.resultId === this.baseId) return this.workingImage();
     if (!this.resultId) return this.decoded.raster;
-    if (!this.resultRaster) this.resultRaster = (await readImage(this.lib.blobs.path(this.resultId))).raster;
-    return this.resultRaster;
+    if (this.resultRaster?.id !== this.resultId) this.resultRaster = { id: this.resultId, raster: (await readImage(this.lib.blobs.path(this.resultId))).raster };
+    return this.resultRaster.raster;
+  }
+
+  /** The tone at the cursor (null: off), for re-applying it after a restore. */
+  get toneSettings(): Readonly<ToneState> | null {
+    return this.tone;
   }
 
   /** The binary (0/255) mask at the cursor, for the engine. */
@@ -178,8 +226,8 @@ export class Session {
       this.bump();
       if (++this.strokesSinceKeyframe >= STROKES_PER_KEYFRAME) {
         const { maskId, blobs } = await this.storeKeyframeBlobs(this.mask, this.resultId);
-        const payload: KeyframePayload & { stroke: StrokeCommand } = { mask: maskId, result: this.resultId, stroke: cmd };
-        this.lib.history.makeKeyframe(this.project.id, entry.seq, { payload, blobs });
+        const payload: KeyframePayload & { stroke: StrokeCommand } = { mask: maskId, result: this.resultId, ...this.layers(), stroke: cmd };
+        this.lib.history.makeKeyframe(this.project.id, entry.seq, { payload, blobs: [...blobs, ...this.layerBlobs()] });
         this.keyMaskId = maskId;
         this.strokesSinceKeyframe = 0;
       }
@@ -203,11 +251,38 @@ export class Session {
     });
   }
 
-  /** Records a restore: its result becomes the working image; the mask it used is kept (editable, re-runnable). */
-  async commitRestore(result: Raster, modelId: string, provider: string): Promise<void> {
-    const resultId = this.lib.blobs.put(await encodeImage(result, 'png'));
-    await this.appendKeyframe('restore', `Restore (${modelId})`, this.mask, resultId, { modelId, provider });
-    this.resultRaster = result;
+  /**
+   * Records a restore: its result becomes the working image; the mask it used is kept (editable, re-runnable).
+   * With the tone on, `toned` is the tone re-applied to the result (what is shown and exported).
+   */
+  async commitRestore(result: Raster, modelId: string, provider: string, toned?: ToneOutput): Promise<void> {
+    const baseId = this.lib.blobs.put(await encodeImage(result, 'png'));
+    const tone = toned ? await this.storeTone(toned) : null;
+    const resultId = toned ? this.lib.blobs.put(await encodeImage(toned.result, 'png')) : baseId;
+    await this.appendKeyframe('restore', `Restore (${modelId})`, this.mask, resultId, { modelId, provider }, { base: baseId, tone });
+    this.baseRaster = result;
+  }
+
+  /** Records Fix fading and colour (or turning it off: null): the photo before the tone stays what repairs see. */
+  async commitTone(toned: ToneOutput | null, provider?: string): Promise<void> {
+    const tone = toned ? await this.storeTone(toned) : null;
+    const resultId = toned ? this.lib.blobs.put(await encodeImage(toned.result, 'png')) : this.baseId;
+    const label = toned ? `Fix fading and colour (${Math.round(toned.strength * 100)} %${toned.keepSepia ? ', sepia kept' : ''})` : 'Fix fading and colour off';
+    await this.appendKeyframe('tone', label, this.mask, resultId, toned ? { modelId: toned.modelId, ...(provider ? { provider } : {}) } : {}, { base: this.baseId, tone });
+  }
+
+  private async storeTone(t: ToneOutput): Promise<ToneState> {
+    const full = this.lib.blobs.put(await encodeImage(t.full, 'png'));
+    return { strength: t.strength, keepSepia: t.keepSepia, modelId: t.modelId, isMono: t.isMono, full };
+  }
+
+  /** The layers every keyframe carries forward: the photo before the tone and the tone. */
+  private layers(): { base: string | null; tone: ToneState | null } {
+    return { base: this.baseId, tone: this.tone };
+  }
+
+  private layerBlobs(layers: { base: string | null; tone: ToneState | null } = this.layers()): string[] {
+    return [layers.base, layers.tone?.full ?? null].filter((b): b is string => b !== null);
   }
 
   private async appendKeyframe(
@@ -216,10 +291,12 @@ export class Session {
     mask: CoverageMask | null,
     resultId: string | null,
     extra: Record<string, unknown>,
+    layers: { base: string | null; tone: ToneState | null } = this.layers(),
   ): Promise<void> {
     const { maskId, blobs } = await this.storeKeyframeBlobs(mask, resultId);
-    const payload: KeyframePayload = { ...extra, mask: maskId, result: resultId };
-    this.lib.history.append(this.project.id, { kind, label, payload, blobs, keyframe: true });
+    const payload: KeyframePayload = { ...extra, mask: maskId, result: resultId, ...layers };
+    const all = [...new Set([...blobs, ...this.layerBlobs(layers)])];
+    this.lib.history.append(this.project.id, { kind, label, payload, blobs: all, keyframe: true });
     await this.rebuild();
   }
 
@@ -268,10 +345,14 @@ export class Session {
     // The decoded PNG buffer may be shared/readonly: own a copy before painting into it.
     if (payload.mask) this.mask = { width, height, data: new Uint8Array(this.mask.data) };
     this.keyMaskId = payload.mask;
-    if (payload.result !== this.resultId) {
-      this.resultId = payload.result;
-      this.resultRaster = null;
+    this.resultId = payload.result;
+    // Entries from before the tone step: the result is the photo before any tone.
+    const baseId = payload.base !== undefined ? payload.base : payload.result;
+    if (baseId !== this.baseId) {
+      this.baseId = baseId;
+      this.baseRaster = null;
     }
+    this.tone = payload.tone ?? null;
     const strokes = this.lib.history
       .list(pid)
       .filter((e) => e.seq > key.seq && e.seq <= cursor && e.kind === 'stroke');
@@ -320,7 +401,14 @@ export class Session {
       maskBlobId: this.maskBlobId,
       holePixels: this.holes,
       history: this.history(),
+      tone: this.toneView(),
     };
+  }
+
+  private toneView(): ToneView | null {
+    const t = this.tone;
+    if (!t) return null;
+    return { strength: t.strength, keepSepia: t.keepSepia, modelId: t.modelId, isMono: t.isMono, baseBlobId: this.baseId, fullBlobId: t.full };
   }
 }
 

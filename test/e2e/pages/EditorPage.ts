@@ -229,6 +229,60 @@ export class EditorPage {
     });
   }
 
+  /** Turns Fix fading and colour on or off and waits for its history step. */
+  async setTone(on: boolean): Promise<void> {
+    const cursor = await this.history.cursor();
+    await this.byTestId('tone-toggle').setChecked(on);
+    await this.waitForJob();
+    await this.page.waitForSelector(`[data-testid="history-entry"][data-index="${cursor + 1}"][data-kind="tone"][aria-current="step"]`);
+    if (on) await this.waitForToneLayers();
+  }
+
+  /** Moves the tone strength slider to `percent` without letting go: the live preview (no job). */
+  async previewToneStrength(percent: number): Promise<void> {
+    await this.byTestId('tone-strength-input').evaluate((el, v) => {
+      const input = el as HTMLInputElement;
+      input.value = String(v);
+      input.dispatchEvent(new Event('input', { bubbles: true }));
+    }, percent);
+  }
+
+  /** Lets go of the tone strength slider at `percent`: one history step. */
+  async commitToneStrength(percent: number): Promise<void> {
+    const cursor = await this.history.cursor();
+    await this.previewToneStrength(percent);
+    await this.byTestId('tone-strength-input').evaluate((el) => el.dispatchEvent(new Event('change', { bubbles: true })));
+    await this.waitForJob();
+    await this.page.waitForSelector(`[data-testid="history-entry"][data-index="${cursor + 1}"][data-kind="tone"][aria-current="step"]`);
+    await this.waitForToneLayers();
+  }
+
+  async waitForToneLayers(): Promise<void> {
+    await this.page.waitForFunction(() =>
+      ['tone-base-image', 'tone-full-image'].every((id) => {
+        const img = document.querySelector<HTMLImageElement>(`[data-testid="${id}"]`);
+        return !!img && img.complete && img.naturalWidth > 0;
+      }),
+    );
+  }
+
+  /** The tone layers as shown: the opacity of the full correction and both pictures' bytes (null when off). */
+  async toneLayers(): Promise<{ opacity: number; base: Buffer; full: Buffer } | null> {
+    const r = await this.page.evaluate(async () => {
+      const full = document.querySelector<HTMLImageElement>('[data-testid="tone-full-image"]');
+      const base = document.querySelector<HTMLImageElement>('[data-testid="tone-base-image"]');
+      if (!full || !base) return null;
+      const b64 = async (src: string): Promise<string> => {
+        const u8 = new Uint8Array(await (await fetch(src)).arrayBuffer());
+        let s = '';
+        for (let i = 0; i < u8.length; i += 0x8000) s += String.fromCharCode(...u8.subarray(i, i + 0x8000));
+        return btoa(s);
+      };
+      return { opacity: Number(getComputedStyle(full).opacity), base: await b64(base.src), full: await b64(full.src) };
+    });
+    return r && { opacity: r.opacity, base: Buffer.from(r.base, 'base64'), full: Buffer.from(r.full, 'base64') };
+  }
+
   /** Exports the result and saves the download; returns the saved path. */
   async exportResult(dir: string): Promise<string> {
     const [download] = await Promise.all([this.page.waitForEvent('download'), this.byTestId('export-button').click()]);
