@@ -4,7 +4,8 @@
  * (`ApiResult`) because errors must survive the bridge as data; the renderer client unwraps them.
  * Pure: used by the preload bundle and, as a type, by the renderer.
  */
-import { contract, splitChannel, type ApiResult, type AppEvent, type ArgsOf, type Channel, type ResultOf } from './contract.js';
+import { CHANNELS, splitChannel, type ApiResult, type AppEvent, type ArgsOf, type Channel, type ResultOf } from './contract.js';
+import { parseArgs } from './validate.js';
 
 type DomainOf<C> = C extends `app:${infer D}.${string}` ? D : never;
 
@@ -36,15 +37,11 @@ export function buildInvokeObject(
   send: (channel: Channel, args: unknown) => Promise<ApiResult<unknown>>,
 ): BridgeInvoke {
   const api: Record<string, Record<string, (args?: unknown) => Promise<ApiResult<unknown>>>> = {};
-  for (const channel of Object.keys(contract) as Channel[]) {
+  for (const channel of CHANNELS) {
     const { domain, verb } = splitChannel(channel);
-    const schema = contract[channel].args;
     (api[domain] ??= {})[verb] = async (args?: unknown) => {
-      const parsed = schema.safeParse(args ?? {});
-      if (!parsed.success) {
-        return { ok: false, error: { code: 'bad-input', message: `${channel}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ')}` } };
-      }
-      return send(channel, parsed.data);
+      const parsed = parseArgs(channel, args);
+      return parsed.ok ? send(channel, parsed.args) : parsed;
     };
   }
   return api as unknown as BridgeInvoke;

@@ -1,9 +1,11 @@
 /**
  * The checks every incoming call passes before a handler runs, in this order: the channel is in the
- * contract → the sender is our window's main frame showing our own page → the arguments parse. Pure, so
- * the refusals are unit-tested in Node; the Electron main process and the web host both call it.
+ * contract → the sender is trusted (Electron: our window's main frame showing our own page) → the
+ * arguments parse. One message format for malformed arguments, used by the backend, both hosts, the
+ * preload bridge and the web client. Pure, so the refusals are unit-tested in Node.
  */
-import { contract, type ApiResult, type Channel, type ParsedArgsOf } from './contract.js';
+import { contract, type Channel, type ParsedArgsOf } from './contract.js';
+import { failure, type Failure } from './wire.js';
 
 /** Who sent an IPC message, as Electron's `IpcMainInvokeEvent` describes it. */
 export interface SenderInfo {
@@ -29,7 +31,7 @@ export interface ValidCall<C extends Channel = Channel> {
   args: ParsedArgsOf<C>;
 }
 /** A refused call, as the wire result to send back. */
-export type Refusal = Extract<ApiResult<never>, { ok: false }>;
+export type Refusal = Failure;
 
 const known = new Set<string>(Object.keys(contract));
 
@@ -50,7 +52,22 @@ export function parseArgs<C extends Channel>(channel: C, args: unknown): ValidCa
   const parsed = contract[channel].args.safeParse(args === undefined ? {} : args);
   if (parsed.success) return { ok: true, channel, args: parsed.data as ParsedArgsOf<C> };
   const detail = parsed.error.issues.map((i) => `${i.path.join('.') || 'argument'}: ${i.message}`).join('; ');
-  return refuse(`${channel}: malformed argument (${detail})`);
+  return failure(`${channel}: malformed argument (${detail})`);
+}
+
+/** The refusal of a channel name that is not in the contract. */
+export function unknownChannel(channel: unknown): Refusal {
+  return failure(`unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}`);
+}
+
+/**
+ * Runs the checks of an incoming call in order: known channel, trusted sender (when the host has senders
+ * to check), arguments.
+ */
+export function checkCall(channel: unknown, args: unknown, isTrustedCaller: () => boolean = () => true): ValidCall | Refusal {
+  if (!isKnownChannel(channel)) return unknownChannel(channel);
+  if (!isTrustedCaller()) return failure(`${channel}: refused a call from a frame that is not the app window`);
+  return parseArgs(channel, args);
 }
 
 /** Runs the three checks of an Electron IPC call in order. */
@@ -60,11 +77,5 @@ export function validateIpcCall(
   trusted: TrustedSenders,
   args: unknown,
 ): ValidCall | Refusal {
-  if (!isKnownChannel(channel)) return refuse(`unknown channel ${JSON.stringify(String(channel)).slice(0, 80)}`);
-  if (!isTrustedSender(sender, trusted)) return refuse(`${channel}: refused a call from a frame that is not the app window`);
-  return parseArgs(channel, args);
-}
-
-function refuse(message: string): Refusal {
-  return { ok: false, error: { code: 'bad-input', message } };
+  return checkCall(channel, args, () => isTrustedSender(sender, trusted));
 }

@@ -3,7 +3,8 @@
  * `POST /upload` with the raw bytes, and one shared EventSource on `/events` for pushed events. Every
  * request carries the per-launch token the host printed in its URL.
  */
-import { CHANNELS, contract, splitChannel, TOKEN_HEADER, type ApiResult, type AppEvent, type Channel, type ExportResult } from '../../../src-main/core/api/contract.js';
+import { CHANNELS, splitChannel, TOKEN_HEADER, type ApiResult, type AppEvent, type Channel, type ExportResult } from '../../../src-main/core/api/contract.js';
+import { parseArgs } from '../../../src-main/core/api/validate.js';
 import { ApiError, unwrap, type KintsugiApi } from './api.js';
 
 /** Options for tests and for pages served from elsewhere. */
@@ -30,16 +31,14 @@ export function createWebClient(opts: WebClientOptions): KintsugiApi {
   const q = `token=${encodeURIComponent(token)}`;
 
   async function call(channel: Channel, args: unknown): Promise<unknown> {
-    const parsed = contract[channel].args.safeParse(args ?? {});
-    if (!parsed.success) {
-      throw new ApiError('bad-input', `${channel}: ${parsed.error.issues.map((i) => `${i.path.join('.') || 'args'}: ${i.message}`).join('; ')}`);
-    }
+    const parsed = parseArgs(channel, args);
+    if (!parsed.ok) throw new ApiError(parsed.error.code, parsed.error.message);
     let res: Response;
     try {
       res = await fetch(`${base}/api/${encodeURIComponent(channel)}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', [TOKEN_HEADER]: token },
-        body: JSON.stringify(parsed.data),
+        body: JSON.stringify(parsed.args),
       });
     } catch (e) {
       throw new ApiError('internal', `The Kintsugi host is not reachable (${String(e)})`);
