@@ -1,16 +1,17 @@
 /**
- * IPC handlers: one `ipcMain.handle` per contract channel. Each call is checked in order — known channel,
- * sender is our window's main frame on kintsugi://app, arguments parse — then runs in the service worker.
- * Channels that need a native dialog get their paths here, in main (host-context.ts); the renderer never
- * supplies a path, and the channel that would take one from a page is refused.
+ * IPC handlers: one `ipcMain.handle` per contract channel, each running the call through the one
+ * dispatcher both hosts share (node/app/host-dispatch.ts): known channel, sender is our window's main
+ * frame on kintsugi://app, arguments parse, then the channel's host needs — main's own native dialogs give
+ * the paths, the channel that would take one from a page is refused — and the service worker runs it.
  */
 import { BrowserWindow, dialog, ipcMain, type IpcMainEvent, type IpcMainInvokeEvent, type WebFrameMain } from 'electron';
-import { CHANNELS, EVENT_CHANNEL, UPLOAD_CHANNEL, type ApiResult, type Channel, type ExportResult } from '../core/api/contract.js';
+import { CHANNELS, EVENT_CHANNEL, UPLOAD_CHANNEL } from '../core/api/contract.js';
 import { DEFAULT_MAX_UPLOAD_BYTES } from '../core/api/upload-protocol.js';
-import { isTrustedSender, validateIpcCall, type SenderInfo, type TrustedSenders } from '../core/api/validate.js';
+import { isTrustedSender, type SenderInfo, type TrustedSenders } from '../core/api/validate.js';
+import { failure } from '../core/api/wire.js';
+import { dispatch, type HostDialogs } from '../node/app/host-dispatch.js';
 import type { ServiceProxy } from '../node/app/service-proxy.js';
 import { receiveUpload } from '../node/app/upload-receiver.js';
-import { decideHostContext, type HostDialogs } from './host-context.js';
 import { APP_ORIGIN } from './csp.js';
 
 const PHOTO_FILTERS = [{ name: 'Photos', extensions: ['jpg', 'jpeg', 'png', 'tif', 'tiff', 'webp', 'avif', 'heic', 'heif', 'gif'] }];
@@ -32,10 +33,14 @@ const FOLDER_TITLES = {
   masks: 'Folder of masks (white = damage), matched to photos by name',
 } as const;
 
-/** Main's native dialogs: the only source of the paths the service acts on (see host-context.ts). */
+/** Main's native dialogs: the only source of the paths the service acts on. */
 function dialogsFor(win: BrowserWindow | null): HostDialogs {
   const show = (opts: Electron.OpenDialogOptions) => (win ? dialog.showOpenDialog(win, opts) : dialog.showOpenDialog(opts));
   return {
+    saveExport: async (fileName) => {
+      const r = win ? await dialog.showSaveDialog(win, { defaultPath: fileName }) : await dialog.showSaveDialog({ defaultPath: fileName });
+      return r.canceled || !r.filePath ? null : r.filePath;
+    },
     openPhoto: async () => {
       const r = await show({ properties: ['openFile'], filters: PHOTO_FILTERS });
       return r.canceled || !r.filePaths[0] ? null : r.filePaths[0];
@@ -47,31 +52,16 @@ function dialogsFor(win: BrowserWindow | null): HostDialogs {
   };
 }
 
-/** Channels after which the library's recent list may have changed (File ▸ Open Recent follows it). */
-const CHANGES_PROJECTS = new Set<Channel>(['app:photo.open', 'app:photo.openDialog', 'app:project.open', 'app:project.save']);
-
 /** Registers every contract channel plus the upload port and the event forwarding. */
 export function registerIpc(service: ServiceProxy, getWindow: () => BrowserWindow | null, onProjectsChanged: () => void = () => undefined): () => void {
   for (const channel of CHANNELS) {
-    ipcMain.handle(channel, async (event, args: unknown): Promise<ApiResult<unknown>> => {
-      const checked = validateIpcCall(channel, senderOf(event), trustedSenders(), args);
-      if (!checked.ok) return checked;
-      const win = BrowserWindow.fromWebContents(event.sender);
-      const decided = await decideHostContext(channel, checked.args, dialogsFor(win));
-      if (!decided.ok) return decided;
-      if ('cancelled' in decided) return { ok: true, value: null };
-      const result = await service.invoke(channel, checked.args, decided.host);
-      if (result.ok && CHANGES_PROJECTS.has(channel)) onProjectsChanged();
-      if ((channel === 'app:export.save' || channel === 'app:compare.export') && result.ok) {
-        const exp = result.value as ExportResult;
-        const r = win
-          ? await dialog.showSaveDialog(win, { defaultPath: exp.fileName })
-          : await dialog.showSaveDialog({ defaultPath: exp.fileName });
-        if (r.canceled || !r.filePath) return { ok: false, error: { code: 'cancelled', message: 'Export cancelled' } };
-        return service.saveExport(exp.blobId, r.filePath);
-      }
-      return result;
-    });
+    ipcMain.handle(channel, (event, args: unknown) =>
+      dispatch(service, channel, args, {
+        isTrustedCaller: () => isTrustedSender(senderOf(event), trustedSenders()),
+        dialogs: dialogsFor(BrowserWindow.fromWebContents(event.sender)),
+        onProjectsChanged,
+      }),
+    );
   }
 
   // Uploads: the renderer streams the file over a MessagePort in acknowledged chunks (upload-protocol.ts);
@@ -80,7 +70,7 @@ export function registerIpc(service: ServiceProxy, getWindow: () => BrowserWindo
     const port = event.ports[0];
     if (!port) return;
     if (!isTrustedSender(senderOf(event), trustedSenders())) {
-      port.postMessage({ type: 'result', result: { ok: false, error: { code: 'bad-input', message: 'upload refused: not from the app window' } } });
+      port.postMessage({ type: 'result', result: failure('upload refused: not from the app window') });
       port.close();
       return;
     }

@@ -8,7 +8,8 @@ import { existsSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { AppService, type AppEngine } from '../node/app/service.js';
+import type { AppService } from '../node/app/service.js';
+import { createAppService } from '../node/app/setup.js';
 import { defaultDataDir } from '../node/store/library.js';
 import { startWebHost, type WebHost } from './server.js';
 
@@ -31,14 +32,9 @@ export interface LaunchOptions {
 
 /** Creates the service + host; the caller owns `close()`. */
 export async function launchWebHost(opts: LaunchOptions = {}): Promise<{ host: WebHost; service: AppService; close(): Promise<void> }> {
-  const dataDir = resolve(opts.dataDir ?? defaultDataDir());
-  const modelsDir = resolve(opts.modelsDir ?? join(repoRoot, 'models'));
-  const service = await AppService.create({
-    dataDir,
-    createEngine: async () => {
-      const { Engine } = await import('../node/engine.js');
-      return (await Engine.create({ modelsDir, userModelsDir: join(dataDir, 'models') })) as AppEngine;
-    },
+  const service = await createAppService({
+    dataDir: resolve(opts.dataDir ?? defaultDataDir()),
+    modelsDir: resolve(opts.modelsDir ?? join(repoRoot, 'models')),
   });
   const staticDir = opts.staticDir ?? join(repoRoot, 'dist', 'renderer');
   const host = await startWebHost({

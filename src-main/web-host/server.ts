@@ -13,12 +13,13 @@ import { stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { extname, join, normalize, resolve, sep } from 'node:path';
-import { TOKEN_HEADER, type ApiResult, type AppEvent } from '../core/api/contract.js';
+import { TOKEN_HEADER, type AppEvent } from '../core/api/contract.js';
+import { isKnownChannel, unknownChannel } from '../core/api/validate.js';
+import { failure, toFailure } from '../core/api/wire.js';
+import { dispatch, type DispatchBackend } from '../node/app/host-dispatch.js';
 
 /** The part of the app service the host needs (AppService satisfies it). */
-export interface HostedService {
-  /** `host.acceptsTypedPaths`: this host has no native dialogs, so paths typed into the page are the person's. */
-  invoke(channel: unknown, args: unknown, host?: { acceptsTypedPaths?: boolean }): Promise<ApiResult<unknown>>;
+export interface HostedService extends DispatchBackend {
   readBlob(id: string): Promise<{ bytes: Buffer; contentType: string; fileName?: string } | null>;
   /** Writes an upload to disk as its chunks arrive (the request body is never buffered whole). */
   putUploadStream(chunks: AsyncIterable<Uint8Array>, name: string): Promise<string>;
@@ -78,7 +79,7 @@ function send(res: ServerResponse, status: number, body: unknown, headers: Recor
 }
 
 function refuse(res: ServerResponse, status: number, message: string): void {
-  send(res, status, { ok: false, error: { code: 'bad-input', message } });
+  send(res, status, failure(message));
 }
 
 /** An HTTP error with its status, for failures that are the request's fault. */
@@ -175,6 +176,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     if (path.startsWith('/api/')) {
       if (req.method !== 'POST') return refuse(res, 405, 'API calls are POST');
       const channel = decodeSegment(path.slice('/api/'.length));
+      // Errors are data (ok:false) with 200 so clients read one shape; unknown channels are 404.
+      if (!isKnownChannel(channel)) return send(res, 404, unknownChannel(channel));
       let args: unknown;
       try {
         const body = await readBody(req, MAX_JSON_BYTES);
@@ -182,10 +185,8 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
       } catch (e) {
         return refuse(res, (e as { status?: number }).status ?? 400, `${channel}: the body is not valid JSON`);
       }
-      const result = await opts.service.invoke(channel, args, { acceptsTypedPaths: true });
-      // Errors are data (ok:false) with 200 so clients read one shape; unknown channels are 404.
-      const status = !result.ok && result.error.message.startsWith('unknown channel') ? 404 : 200;
-      return send(res, status, result);
+      // No native dialogs here: paths typed into the page are the person's (the dispatcher says so to the service).
+      return send(res, 200, await dispatch(opts.service, channel, args, { dialogs: null }));
     }
     if (path.startsWith('/blob/')) {
       if (req.method !== 'GET' && req.method !== 'HEAD') return refuse(res, 405, 'blobs are GET');
@@ -228,7 +229,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
           res.once('finish', () => req.destroy());
           return refuse(res, 413, `upload ${name}: ${err.message ?? String(e)}`);
         }
-        return send(res, 200, { ok: false, error: { code: err.code === 'bad-input' ? 'bad-input' : 'internal', message: err.message ?? String(e) } });
+        return send(res, 200, toFailure(e));
       }
     }
     if (req.method !== 'GET') return refuse(res, 405, 'the event stream is GET');
@@ -254,7 +255,7 @@ export async function startWebHost(opts: WebHostOptions): Promise<WebHost> {
     handle(req, res).catch((e: unknown) => {
       const status = (e as { status?: number })?.status;
       if (!res.headersSent && status !== undefined && status >= 400 && status < 500) refuse(res, status, (e as Error).message);
-      else if (!res.headersSent) send(res, 500, { ok: false, error: { code: 'internal', message: String((e as Error)?.message ?? e) } });
+      else if (!res.headersSent) send(res, 500, failure(String((e as Error)?.message ?? e), 'internal'));
       else res.destroy();
     });
   });

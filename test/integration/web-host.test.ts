@@ -213,7 +213,7 @@ describe('web host refusals (issue 13)', () => {
   const CAP = 64 * 1024;
   beforeAll(async () => {
     smallData = tempDir('kintsugi-webhost-cap-');
-    smallService = await AppService.create({ dataDir: smallData, maxUploadBytes: CAP, createEngine: async () => { throw new Error('no engine in this test'); } });
+    smallService = await AppService.create({ dataDir: smallData, maxUploadBytes: CAP, engine: { modelsDir: join(smallData, 'no-models') } });
     small = await startWebHost({ service: smallService, port: 0, maxUploadBytes: CAP });
   });
   afterAll(async () => {

@@ -300,7 +300,11 @@ const photoSource = z.discriminatedUnion('kind', [
 /** What a chosen folder is for; the desktop app titles its dialog by it. */
 export const folderPurposeSchema = z.enum(['photos', 'output', 'masks']);
 
-/** Every channel. Adding one here adds it to the preload, main, the web host and both clients. */
+/**
+ * Every channel. Adding one here adds it to the preload, both hosts and both clients; its handler goes in
+ * the domain module under src-main/node/app (the router will not compile without it) and what it needs
+ * from the host (a dialog, a typed path, a Save dialog) in host-needs.ts.
+ */
 export const contract = {
   'app:photo.open': channel<SessionView>()(
     'Opens a photo (a file id the backend issued, or an uploaded file) as a new project; entry 0 of its history.',
@@ -440,9 +444,6 @@ export type ResultOf<C extends Channel> =
   (typeof contract)[C] extends ChannelSpec<z.ZodType, infer R> ? R : never;
 
 type DomainOf<C> = C extends `app:${infer D}.${string}` ? D : never;
-
-/** The server side: one async function per channel, taking parsed args. */
-export type Handlers = { [C in Channel]: (args: ParsedArgsOf<C>) => Promise<ResultOf<C>> };
 
 /**
  * The invoke part of the renderer API, nested by domain: `api.photo.open({source})`. Methods resolve with

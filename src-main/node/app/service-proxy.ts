@@ -7,10 +7,13 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { ApiResult, AppEvent } from '../../core/api/contract.js';
+import type { ApiResult, AppEvent, ArgsOf, Channel, ExportResult, ResultOf } from '../../core/api/contract.js';
 import { UPLOAD_CHUNK_BYTES } from '../../core/api/upload-protocol.js';
-import type { BlobContent, HostContext, UploadWriter } from './service.js';
+import { failure } from '../../core/api/wire.js';
+import type { DispatchBackend, HostContext } from './host-dispatch.js';
+import type { BlobContent } from './service.js';
 import type { ServiceReply, ServiceRequest, ServiceWorkerData } from './service-protocol.js';
+import type { UploadWriter } from './uploads.js';
 
 function spawn(data: ServiceWorkerData): Worker {
   const here = import.meta.url;
@@ -29,7 +32,7 @@ type WithoutId<T> = T extends unknown ? Omit<T, 'id'> : never;
 type Pending = { resolve: (v: ServiceReply) => void; reject: (e: Error) => void };
 
 /** A worker-hosted AppService. */
-export class ServiceProxy {
+export class ServiceProxy implements DispatchBackend {
   private readonly listeners = new Set<(e: AppEvent) => void>();
   private readonly pending = new Map<number, Pending>();
   private nextId = 1;
@@ -80,12 +83,13 @@ export class ServiceProxy {
   }
 
   /** Runs a channel in the worker (it validates again: the worker trusts no caller). */
-  async invoke(channel: unknown, args: unknown, host: HostContext = {}): Promise<ApiResult<unknown>> {
+  async invoke<C extends Channel>(channel: C, args: ArgsOf<C>, host: HostContext = {}): Promise<ApiResult<ResultOf<C>>> {
     try {
-      const r = await this.request<Extract<ServiceReply, { type: 'result' }>>({ type: 'invoke', channel: String(channel), args, host });
-      return r.result;
+      const r = await this.request<Extract<ServiceReply, { type: 'result' }>>({ type: 'invoke', channel, args, host });
+      // The worker answers with the channel's result: the one place its type is restored after the hop.
+      return r.result as ApiResult<ResultOf<C>>;
     } catch (e) {
-      return { ok: false, error: { code: 'internal', message: (e as Error).message } };
+      return failure((e as Error).message, 'internal');
     }
   }
 
@@ -128,9 +132,9 @@ export class ServiceProxy {
   }
 
   /** Copies an export to a path from the host's Save dialog. */
-  async saveExport(exportId: string, path: string): Promise<ApiResult<unknown>> {
+  async saveExport(exportId: string, path: string): Promise<ApiResult<ExportResult>> {
     const r = await this.request<Extract<ServiceReply, { type: 'result' }>>({ type: 'saveExport', exportId, path });
-    return r.result;
+    return r.result as ApiResult<ExportResult>;
   }
 
   subscribe(listener: (e: AppEvent) => void): () => void {

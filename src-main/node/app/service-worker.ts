@@ -4,8 +4,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { randomUUID } from 'node:crypto';
-import { AppService, toFailure, type AppEngine, type UploadWriter } from './service.js';
+import { checkCall } from '../../core/api/validate.js';
+import { toFailure } from '../../core/api/wire.js';
 import type { ServiceReply, ServiceRequest, ServiceWorkerData } from './service-protocol.js';
+import { createAppService } from './setup.js';
+import type { UploadWriter } from './uploads.js';
 
 const port = parentPort;
 if (!port) throw new Error('service-worker.ts must run in a worker thread');
@@ -13,15 +16,7 @@ const data = workerData as ServiceWorkerData;
 const post = (m: ServiceReply, transfer: ArrayBuffer[] = []): void => port.postMessage(m, transfer);
 
 try {
-  const service = await AppService.create({
-    dataDir: data.dataDir,
-    ...(data.historyCapBytes !== undefined ? { historyCapBytes: data.historyCapBytes } : {}),
-    ...(data.maxUploadBytes !== undefined ? { maxUploadBytes: data.maxUploadBytes } : {}),
-    createEngine: async () => {
-      const { Engine } = await import('../engine.js');
-      return (await Engine.create({ modelsDir: data.modelsDir, userModelsDir: data.userModelsDir })) as AppEngine;
-    },
-  });
+  const service = await createAppService(data);
   service.subscribe((event) => post({ type: 'event', event }));
   /** Uploads streaming in, chunk by chunk, by the token handed to the host. */
   const uploads = new Map<string, UploadWriter>();
@@ -40,7 +35,8 @@ try {
   port.on('message', (m: ServiceRequest) => {
     void (async () => {
       if (m.type === 'invoke') {
-        post({ type: 'result', id: m.id, result: await service.invoke(m.channel, m.args, m.host) });
+        const call = checkCall(m.channel, m.args);
+        post({ type: 'result', id: m.id, result: call.ok ? await service.invoke(call.channel, call.args, m.host) : call });
       } else if (m.type === 'blob') {
         const blob = await service.readBlob(m.blobId).catch(() => null);
         if (!blob) return post({ type: 'blob', id: m.id, blob: null });

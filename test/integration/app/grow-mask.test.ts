@@ -10,8 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionView } from '../../../src-main/core/api/contract.js';
 import type { Mask } from '../../../src-main/core/image.js';
 import { dilate } from '../../../src-main/core/mask.js';
-import { AppService, type AppEngine } from '../../../src-main/node/app/service.js';
-import { Engine } from '../../../src-main/node/engine.js';
+import { AppService } from '../../../src-main/node/app/service.js';
 import { appCaller } from '../helpers/app-call.js';
 import { tempDir } from '../../support/temp-dir.js';
 
@@ -26,7 +25,7 @@ beforeAll(async () => {
   dataDir = tempDir('kintsugi-app-grow-');
   service = await AppService.create({
     dataDir,
-    createEngine: async () => (await Engine.create({ modelsDir: join(repo, 'models'), userModelsDir: join(dataDir, 'models'), device: 'cpu' })) as AppEngine,
+    engine: { modelsDir: join(repo, 'models'), userModelsDir: join(dataDir, 'models'), device: 'cpu' },
   });
 });
 afterAll(async () => {

@@ -2,8 +2,7 @@ import { readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
 import type { SessionView } from '../../../src-main/core/api/contract.js';
-import { AppService, type AppEngine, type HostContext } from '../../../src-main/node/app/service.js';
-import { Engine } from '../../../src-main/node/engine.js';
+import { AppService, type HostContext } from '../../../src-main/node/app/service.js';
 import { STROKES_PER_KEYFRAME } from '../../../src-main/node/app/session.js';
 import sharp from 'sharp';
 import { tempDir } from '../../support/temp-dir.js';
@@ -22,7 +21,7 @@ it('caps history by bytes: old steps are dropped up to a keyframe, their blobs c
     AppService.create({
       dataDir,
       historyCapBytes: cap,
-      createEngine: async () => (await Engine.create({ modelsDir: join(dataDir, 'no-models') })) as AppEngine,
+      engine: { modelsDir: join(dataDir, 'no-models') },
     });
   let service = await open(600_000);
   const call = async <T,>(c: string, a: unknown = {}, host: HostContext = {}): Promise<T> => {
@@ -57,7 +56,7 @@ it('cuts a long run of strokes too: every Nth stroke keeps a mask snapshot, and 
     AppService.create({
       dataDir: dir,
       ...(cap !== undefined ? { historyCapBytes: cap } : {}),
-      createEngine: async () => (await Engine.create({ modelsDir: join(dir, 'no-models') })) as AppEngine,
+      engine: { modelsDir: join(dir, 'no-models') },
     });
   const strokes = 3 * STROKES_PER_KEYFRAME + 5;
   const paint = async (service: AppService): Promise<{ view: SessionView; mask: Buffer }> => {

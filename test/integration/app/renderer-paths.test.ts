@@ -8,10 +8,8 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync 
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResult, ExportResult, PathGrant, SessionView } from '../../../src-main/core/api/contract.js';
-import { isKnownChannel, parseArgs } from '../../../src-main/core/api/validate.js';
-import { decideHostContext, type HostDialogs } from '../../../src-main/electron/host-context.js';
-import { AppService, type AppEngine, type HostContext } from '../../../src-main/node/app/service.js';
-import { Engine } from '../../../src-main/node/engine.js';
+import { dispatch, type HostDialogs } from '../../../src-main/node/app/host-dispatch.js';
+import { AppService, type HostContext } from '../../../src-main/node/app/service.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const shared = resolve(__dirname, '../../../../shared/data');
@@ -21,17 +19,10 @@ let service: AppService;
 
 const sha = (f: string): string => createHash('sha256').update(readFileSync(f)).digest('hex');
 
-/** Calls a channel the way Electron main does: its own dialogs decide the host context, nothing else. */
+/** Calls a channel the way Electron main does: through the one dispatcher, with its own dialogs and nothing else. */
 async function asDesktop(channel: string, args: unknown, dialogs: Partial<HostDialogs> = {}): Promise<ApiResult<unknown>> {
-  const all: HostDialogs = { openPhoto: async () => null, chooseFolder: async () => null, ...dialogs };
-  // The order main checks in (ipc.ts): known channel and sender (validateIpcCall), arguments, then dialogs.
-  if (!isKnownChannel(channel)) return { ok: false, error: { code: 'bad-input', message: `unknown channel ${channel}` } };
-  const parsed = parseArgs(channel, args);
-  if (!parsed.ok) return parsed;
-  const decided = await decideHostContext(channel, parsed.args, all);
-  if (!decided.ok) return decided;
-  if ('cancelled' in decided) return { ok: true, value: null };
-  return service.invoke(channel, parsed.args, decided.host);
+  const all: HostDialogs = { openPhoto: async () => null, chooseFolder: async () => null, saveExport: async () => null, ...dialogs };
+  return dispatch(service, channel, args, { dialogs: all, isTrustedCaller: () => true });
 }
 
 function value<T>(r: ApiResult<unknown>): T {
@@ -46,7 +37,7 @@ beforeAll(async () => {
   copyFileSync(join(shared, 'real-damage/bopbtl-scratched/b.png'), photo);
   service = await AppService.create({
     dataDir: join(root, 'data'),
-    createEngine: async () => (await Engine.create({ modelsDir: join(root, 'no-models') })) as AppEngine,
+    engine: { modelsDir: join(root, 'no-models') },
   });
 });
 afterAll(async () => {
@@ -129,6 +120,20 @@ describe('exports never replace an original or the library', () => {
     expect(await save(lib)).toMatchObject({ ok: false, error: { message: expect.stringMatching(/library database/) } });
     expect(await save(join(root, 'data', 'blobs', 'x.png'))).toMatchObject({ ok: false, error: { message: expect.stringMatching(/library folder/) } });
     expect(sha(lib)).toBe(before);
+  });
+
+  it("the desktop app's Save dialog: the export goes where it says; a cancelled dialog is cancelled; an original is still refused", async () => {
+    mkdirSync(join(root, 'saved'), { recursive: true });
+    const target = join(root, 'saved', 'chosen.png');
+    const asked: string[] = [];
+    const saved = await asDesktop('app:export.save', { format: 'png' }, { saveExport: async (name) => (asked.push(name), target) });
+    expect(saved).toMatchObject({ ok: true, value: { path: target, fileName: 'grandma-restored.png' } });
+    expect(asked).toEqual(['grandma-restored.png']);
+    expect(existsSync(target)).toBe(true);
+    expect(await asDesktop('app:export.save', {}, { saveExport: async () => null })).toEqual({ ok: false, error: { code: 'cancelled', message: 'Export cancelled' } });
+    const before = sha(photo);
+    expect(await asDesktop('app:compare.export', {}, { saveExport: async () => photo })).toMatchObject({ ok: false, error: { message: expect.stringMatching(/would replace the original photo/) } });
+    expect(sha(photo)).toBe(before);
   });
 
   it('writes to an ordinary new file, and says which folder is missing', async () => {

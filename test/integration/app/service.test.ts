@@ -3,9 +3,8 @@ import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvent, ExportResult, HistoryView, ProjectSummary, SessionView } from '../../../src-main/core/api/contract.js';
-import { Engine } from '../../../src-main/node/engine.js';
 import { appCaller, openByPath } from '../helpers/app-call.js';
-import { AppService, type AppEngine } from '../../../src-main/node/app/service.js';
+import { AppService } from '../../../src-main/node/app/service.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const data = resolve(__dirname, '../../../../shared/data');
@@ -20,7 +19,7 @@ const call = appCaller(() => service);
 const make = () =>
   AppService.create({
     dataDir,
-    createEngine: async () => (await Engine.create({ modelsDir: join(repo, 'models'), userModelsDir: join(dataDir, 'models') })) as AppEngine,
+    engine: { modelsDir: join(repo, 'models'), userModelsDir: join(dataDir, 'models') },
   });
 
 beforeAll(async () => {

@@ -11,10 +11,9 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ApiResult, SessionView } from '../../../src-main/core/api/contract.js';
 import { sendUpload, UPLOAD_CHUNK_BYTES, type UploadReply } from '../../../src-main/core/api/upload-protocol.js';
-import { AppService, type AppEngine } from '../../../src-main/node/app/service.js';
+import { AppService } from '../../../src-main/node/app/service.js';
 import { ServiceProxy } from '../../../src-main/node/app/service-proxy.js';
 import { receiveUpload, type BeginUpload } from '../../../src-main/node/app/upload-receiver.js';
-import { Engine } from '../../../src-main/node/engine.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const shared = resolve(__dirname, '../../../../shared/data');
@@ -27,7 +26,7 @@ beforeAll(async () => {
   service = await AppService.create({
     dataDir: join(root, 'data'),
     maxUploadBytes: CAP,
-    createEngine: async () => (await Engine.create({ modelsDir: join(root, 'no-models') })) as AppEngine,
+    engine: { modelsDir: join(root, 'no-models') },
   });
 });
 afterAll(async () => {

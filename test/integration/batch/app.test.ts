@@ -4,8 +4,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvent, BatchStatus, PathGrant, SessionView } from '../../../src-main/core/api/contract.js';
 import { appCaller, folderId } from '../helpers/app-call.js';
-import { AppService, type AppEngine } from '../../../src-main/node/app/service.js';
-import { Engine } from '../../../src-main/node/engine.js';
+import { AppService } from '../../../src-main/node/app/service.js';
 import { makePhotos, repoRoot, sha256 } from './fixtures.js';
 import { tempDir } from '../../support/temp-dir.js';
 
@@ -31,7 +30,7 @@ beforeAll(async () => {
   root = tempDir('kintsugi-batch-app-');
   service = await AppService.create({
     dataDir: path.join(root, 'data'),
-    createEngine: async () => (await Engine.create({ modelsDir: path.join(repoRoot, 'models') })) as AppEngine,
+    engine: { modelsDir: path.join(repoRoot, 'models') },
   });
   service.subscribe((e) => events.push(e));
 });

@@ -3,14 +3,14 @@
  * or an Error carrying the contract's error code. By default the calls come from a web host (which lets
  * the page type paths, `app:path.grant`); pass `{}` to call as the desktop app does.
  */
-import type { PathGrant, SessionView } from '../../../src-main/core/api/contract.js';
+import type { ArgsOf, Channel, PathGrant, SessionView } from '../../../src-main/core/api/contract.js';
 import type { AppService, HostContext } from '../../../src-main/node/app/service.js';
 
 export type AppCall = <T>(channel: string, args?: unknown) => Promise<T>;
 
 export function appCaller(service: () => AppService, host: HostContext = { acceptsTypedPaths: true }): AppCall {
   return async <T,>(channel: string, args: unknown = {}): Promise<T> => {
-    const r = await service().invoke(channel, args, host);
+    const r = await service().invoke(channel as Channel, args as ArgsOf<Channel>, host);
     if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
     return r.value as T;
   };
