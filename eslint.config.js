@@ -37,6 +37,6 @@ export default tseslint.config(
   {
     files: ['src-renderer/**/*.ts', 'src-renderer/**/*.svelte'],
     ignores: ['src-renderer/vite.config.ts'],
-    rules: restrict(['electron', ...nodeBuiltins, ...nativeAdapters, '**/src-main/node/**', '**/src-main/electron/**'], 'The renderer runs in a sandboxed page: it talks only to the typed API (src-renderer/lib/api).'),
+    rules: restrict(['electron', ...nodeBuiltins, ...nativeAdapters, '**/src-main/**', '@core/../**'], 'The renderer runs in a sandboxed page: it talks only to the typed API (src-renderer/lib/api) and imports shared code as @core/* (src-main/core), nothing else of src-main.'),
   },
 );

@@ -10,6 +10,8 @@ export default defineConfig({
   root,
   base: './',
   plugins: [svelte()],
+  // @core/*: the code shared with main (src-main/core), as in tsconfig.json's paths.
+  resolve: { alias: { '@core': fileURLToPath(new URL('../src-main/core', import.meta.url)) } },
   build: {
     outDir: fileURLToPath(new URL('../dist/renderer', import.meta.url)),
     emptyOutDir: true,

@@ -4,7 +4,7 @@
  * after an open or clear, or a keyframe's mask blob (detector proposal, imported mask, restore, cap
  * snapshot) that it has seen once.
  */
-import type { HistoryEntryView, StrokeCommand } from '../../src-main/core/api/contract.js';
+import type { HistoryEntryView, StrokeCommand } from '@core/api/contract.js';
 import type { StrokeOp } from './tools/mask-ops.js';
 
 /** Contract stroke → the op the canvas paints. */

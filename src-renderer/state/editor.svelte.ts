@@ -12,8 +12,8 @@ import type {
   ModelView,
   ProjectSummary,
   SessionView,
-} from '../../src-main/core/api/contract.js';
-import { MAX_GROW } from '../../src-main/core/mask.js';
+} from '@core/api/contract.js';
+import { MAX_GROW } from '@core/mask.js';
 import { errorMessage, isCancelled, type EditorApi } from '../lib/editor-api.js';
 import { commandFromOp, keyframeKey, KEYFRAME_KINDS, replayPlan } from '../lib/history.js';
 import { MaskDocument } from '../lib/canvas/mask-document.js';

@@ -3,7 +3,7 @@
  * (`window.kintsugi`) or the loopback web host (fetch + Server-Sent Events). Methods resolve with the
  * value or reject with an `ApiError` carrying the contract's error code.
  */
-import type { ApiErrorCode, ApiResult, AppEvent, ExportResult, InvokeApi } from '../../../src-main/core/api/contract.js';
+import type { ApiErrorCode, ApiResult, AppEvent, ExportResult, InvokeApi } from '@core/api/contract.js';
 
 /** The renderer's API: every contract channel as `api.domain.verb(args)`, plus events, uploads, blobs. */
 export interface KintsugiApi extends InvokeApi {

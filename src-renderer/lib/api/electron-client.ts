@@ -3,8 +3,8 @@
  * contract; this adapter unwraps results, turns AbortSignals into unsubscribe calls and uses the
  * privileged `kintsugi://blob/<id>` protocol for pixels.
  */
-import type { PreloadBridge } from '../../../src-main/core/api/bridge.js';
-import { CHANNELS, splitChannel } from '../../../src-main/core/api/contract.js';
+import type { PreloadBridge } from '@core/api/bridge.js';
+import { CHANNELS, splitChannel } from '@core/api/contract.js';
 import { ApiError, unwrap, type KintsugiApi } from './api.js';
 
 /** Wraps the object the preload put on `window.kintsugi`. */

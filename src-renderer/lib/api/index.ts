@@ -2,7 +2,7 @@
  * Picks the API for the host this renderer runs in: the preload bridge when Electron exposed
  * `window.kintsugi`, else the web host (token from the page URL).
  */
-import type { PreloadBridge } from '../../../src-main/core/api/bridge.js';
+import type { PreloadBridge } from '@core/api/bridge.js';
 import { ApiError, type KintsugiApi } from './api.js';
 import { createElectronClient } from './electron-client.js';
 import { createWebClient, tokenFromLocation } from './web-client.js';

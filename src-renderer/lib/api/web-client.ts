@@ -3,8 +3,8 @@
  * `POST /upload` with the raw bytes, and one shared EventSource on `/events` for pushed events. Every
  * request carries the per-launch token the host printed in its URL.
  */
-import { CHANNELS, splitChannel, TOKEN_HEADER, type ApiResult, type AppEvent, type Channel, type ExportResult } from '../../../src-main/core/api/contract.js';
-import { parseArgs } from '../../../src-main/core/api/validate.js';
+import { CHANNELS, splitChannel, TOKEN_HEADER, type ApiResult, type AppEvent, type Channel, type ExportResult } from '@core/api/contract.js';
+import { parseArgs } from '@core/api/validate.js';
 import { ApiError, unwrap, type KintsugiApi } from './api.js';
 
 /** Options for tests and for pages served from elsewhere. */

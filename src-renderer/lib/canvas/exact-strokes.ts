@@ -1,9 +1,9 @@
 /**
- * Paints committed strokes with the service's own rasteriser (src-main/core/api/stroke-raster.ts) so
+ * Paints committed strokes with the service's own rasteriser (@core/api/stroke-raster.ts) so
  * the overlay's coverage is exactly the mask the service restores with. Live drags use fast canvas
  * dabs; this runs once per committed stroke (over its bounding box) and once per replay.
  */
-import { paintStroke as rasterStroke } from '../../../src-main/core/api/stroke-raster.js';
+import { paintStroke as rasterStroke } from '@core/api/stroke-raster.js';
 import { commandFromOp } from '../history.js';
 import { MASK_RGB, type StrokeOp } from '../tools/mask-ops.js';
 

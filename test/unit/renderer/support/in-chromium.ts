@@ -4,6 +4,7 @@
  * code whose behaviour is its pixels (the mask canvas, the brush), where a fake 2D context would only test
  * the fake.
  */
+import { resolve } from 'node:path';
 import { build } from 'esbuild';
 import { launchBrowser, type BrowserSession } from '../../../e2e/support/browser.js';
 
@@ -26,6 +27,7 @@ export async function openModulePage(entryContents: string, resolveDir: string):
     target: 'chrome120',
     write: false,
     logLevel: 'silent',
+    alias: { '@core': resolve(__dirname, '../../../../src-main/core') },
   });
   const session = await launchBrowser({ width: 400, height: 300 });
   await session.page.setContent('<!doctype html><html><body></body></html>');
