@@ -22,8 +22,8 @@ export interface Mask {
 }
 
 /** Which execution provider onnxruntime should use; `auto` tries the accelerated ones first. */
-export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
-export const DEVICES: readonly Device[] = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
+export const DEVICES = ['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu'] as const;
+export type Device = (typeof DEVICES)[number];
 
 /** Progress of a long job, throttled by the producer to ~10 Hz. */
 export interface Progress {

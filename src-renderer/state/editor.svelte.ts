@@ -13,6 +13,7 @@ import type {
   ProjectSummary,
   SessionView,
 } from '@core/api/contract.js';
+import type { Device } from '@core/image.js';
 import { MAX_GROW } from '@core/mask.js';
 import { errorMessage, isCancelled, type EditorApi } from '../lib/editor-api.js';
 import { commandFromOp, keyframeKey, KEYFRAME_KINDS, replayPlan } from '../lib/history.js';
@@ -22,7 +23,6 @@ import { actualSize, fitView, zoomAround, type View } from '../lib/canvas/viewpo
 import type { MaskOp, StrokeOp } from '../lib/tools/mask-ops.js';
 
 export type ToolName = 'brush' | 'line' | 'eraser';
-export type Device = 'auto' | 'cpu' | 'cuda' | 'dml' | 'coreml' | 'webgpu';
 export type Tab = 'editor' | 'models' | 'batch';
 
 /** A detect, restore or tone job in flight, with its latest progress. */

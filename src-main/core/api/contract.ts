@@ -10,6 +10,7 @@
  * renderer).
  */
 import { z } from 'zod';
+import { DEVICES } from '../image.js';
 import { MAX_GROW } from '../mask.js';
 
 // ---------------------------------------------------------------------------------------------------------
@@ -24,8 +25,8 @@ const id = z.string().min(1).max(128).regex(/^[A-Za-z0-9._:-]+$/);
  */
 const filePath = z.string().min(1).max(4096);
 
-/** Execution providers the model/device picker offers (mirrors core/image.ts `Device`). */
-export const deviceSchema = z.enum(['auto', 'cpu', 'cuda', 'dml', 'coreml', 'webgpu']);
+/** Execution providers the model/device picker offers: core/image.ts `DEVICES`. */
+export const deviceSchema = z.enum(DEVICES);
 /** Formats an export may be written in; `undefined` means "the original's format". */
 export const exportFormatSchema = z.enum(['jpeg', 'png', 'tiff', 'webp', 'avif']);
 

@@ -105,7 +105,7 @@ export function strokeBox(mask: CoverageMask, stroke: StrokeCommand): { x0: numb
 }
 
 /** Hole pixels inside a rectangle (to update a running count after a stroke without a full scan). */
-export function countHolesIn(mask: CoverageMask, box: { x0: number; y0: number; x1: number; y1: number }): number {
+export function countCoverageHolesIn(mask: CoverageMask, box: { x0: number; y0: number; x1: number; y1: number }): number {
   let n = 0;
   for (let y = box.y0; y <= box.y1; y++) {
     const row = y * mask.width;
@@ -114,8 +114,8 @@ export function countHolesIn(mask: CoverageMask, box: { x0: number; y0: number; 
   return n;
 }
 
-/** Number of pixels that count as hole (coverage > 127). */
-export function countHoles(mask: CoverageMask): number {
+/** Number of pixels that count as hole (coverage > 127); core/mask.ts countHoles counts a binary mask's. */
+export function countCoverageHoles(mask: CoverageMask): number {
   let n = 0;
   for (let i = 0; i < mask.data.length; i++) if (mask.data[i]! > 127) n++;
   return n;

@@ -12,7 +12,7 @@
 import { basename, extname } from 'node:path';
 import sharp from 'sharp';
 import type { HistoryCommand, HistoryEntryView, HistoryKind, HistoryView, SessionView, StrokeCommand, ToneView } from '../../core/api/contract.js';
-import { countHoles, countHolesIn, paintStroke, strokeBox, toBinaryMask, type CoverageMask } from '../../core/api/stroke-raster.js';
+import { countCoverageHoles, countCoverageHolesIn, paintStroke, strokeBox, toBinaryMask, type CoverageMask } from '../../core/api/stroke-raster.js';
 import { badInput } from '../../core/errors.js';
 import type { Mask, Raster } from '../../core/image.js';
 import { encodeImage, rasterToPng, readImage, readMask, type DecodedImage } from '../image-io.js';
@@ -219,9 +219,9 @@ export class Session {
       }
       const entry = this.lib.history.append(this.project.id, { kind: 'stroke', label: labelFor(cmd), payload: cmd });
       const box = strokeBox(this.mask, cmd);
-      const before = box ? countHolesIn(this.mask, box) : 0;
+      const before = box ? countCoverageHolesIn(this.mask, box) : 0;
       paintStroke(this.mask, cmd);
-      this.holes += box ? countHolesIn(this.mask, box) - before : 0;
+      this.holes += box ? countCoverageHolesIn(this.mask, box) - before : 0;
       this.keyMaskId = null;
       this.bump();
       if (++this.strokesSinceKeyframe >= STROKES_PER_KEYFRAME) {
@@ -359,7 +359,7 @@ export class Session {
     for (const s of strokes) paintStroke(this.mask, strokeOf(s));
     if (strokes.length > 0) this.keyMaskId = null;
     this.strokesSinceKeyframe = strokes.length;
-    this.holes = countHoles(this.mask);
+    this.holes = countCoverageHoles(this.mask);
     this.bump();
   }
 

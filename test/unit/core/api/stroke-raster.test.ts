@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countHoles, paintStroke, toBinaryMask } from '../../../../src-main/core/api/stroke-raster.js';
+import { countCoverageHoles, paintStroke, toBinaryMask } from '../../../../src-main/core/api/stroke-raster.js';
 
 const blank = (w = 100, h = 60) => ({ width: w, height: h, data: new Uint8Array(w * h) });
 
@@ -12,8 +12,8 @@ describe('paintStroke', () => {
     expect(m.data[20 * 100 + 50]).toBe(0);
     expect(m.data[30 * 100 + 97]).toBe(0); // beyond the cap
     // ≈ 80 × 10 rectangle + a disc of radius 5
-    expect(countHoles(m)).toBeGreaterThan(850);
-    expect(countHoles(m)).toBeLessThan(950);
+    expect(countCoverageHoles(m)).toBeGreaterThan(850);
+    expect(countCoverageHoles(m)).toBeLessThan(950);
   });
 
   it('a soft brush falls off towards its rim; the eraser removes coverage', () => {
@@ -24,13 +24,13 @@ describe('paintStroke', () => {
     expect(mid).toBeGreaterThan(60);
     expect(mid).toBeLessThan(200);
     paintStroke(m, { kind: 'stroke', tool: 'eraser', points: [50, 30], size: 40, hardness: 1 });
-    expect(countHoles(m)).toBe(0);
+    expect(countCoverageHoles(m)).toBe(0);
   });
 
   it('strokes outside the image touch nothing', () => {
     const m = blank();
     expect(paintStroke(m, { kind: 'stroke', tool: 'brush', points: [-50, -50, -40, -40], size: 4, hardness: 1 })).toBeNull();
-    expect(countHoles(toBinaryMask(m))).toBe(0);
+    expect(countCoverageHoles(toBinaryMask(m))).toBe(0);
   });
 
   it('matches a brute-force distance-to-polyline reference on random strokes', () => {
