@@ -3,34 +3,26 @@
  * and without a mask, detect, models, and every bad input from issue 3 (exit 1, message names the file,
  * no stack trace).
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync, existsSync, chmodSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildTestModels, testDetectEntry, testInpaintEntry, writeTestManifest } from './helpers/test-models.js';
 import { tempDir } from '../support/temp-dir.js';
+import { runKintsugi, type CliRun } from '../support/cli.js';
 
 const repoRoot = resolve(__dirname, '../..');
 const fixtures = join(resolve(repoRoot, '../shared/data'), 'fixtures');
 const photo = join(fixtures, 'iopaint-overture-creations-5sI6fQgYIuo.png');
 const photoMask = join(fixtures, 'iopaint-overture-creations-5sI6fQgYIuo_mask.png');
-const bin = join(repoRoot, 'src-main/cli/bin.js');
 
 let work: string;
 let env: NodeJS.ProcessEnv;
 
-interface Run { code: number | null; stdout: string; stderr: string }
+type Run = CliRun;
 
 function kintsugi(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: work, env: { ...env, ...extraEnv } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  return runKintsugi(args, { cwd: work, env: { ...env, ...extraEnv } });
 }
 
 /** Exit 1, one clear message naming `file`, never a stack trace. */

@@ -4,15 +4,14 @@
  * with its checksum, the native modules with their versions; and a replaced model file or a broken user
  * model is reported as a problem with exit 1.
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DoctorReport } from '../../src-main/node/doctor.js';
 import { tempDir } from '../support/temp-dir.js';
+import { runKintsugi, type CliRun } from '../support/cli.js';
 
 const repoRoot = resolve(__dirname, '../..');
-const bin = join(repoRoot, 'src-main/cli/bin.js');
 const shipped = join(repoRoot, 'models');
 const manifest = JSON.parse(readFileSync(join(shipped, 'manifest.json'), 'utf8')) as {
   models: Array<{ id: string; file: string; sha256: string; bytes: number }>;
@@ -20,20 +19,13 @@ const manifest = JSON.parse(readFileSync(join(shipped, 'manifest.json'), 'utf8')
 const pkg = JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string };
 const PROVIDERS = ['cpu', 'cuda', 'dml', 'coreml', 'webgpu'];
 
-interface Run { code: number | null; stdout: string; stderr: string }
+type Run = CliRun;
 
 let work: string;
 let env: NodeJS.ProcessEnv;
 
 function kintsugi(args: string[], extraEnv: NodeJS.ProcessEnv = {}): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: work, env: { ...env, ...extraEnv } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  return runKintsugi(args, { cwd: work, env: { ...env, ...extraEnv } });
 }
 
 beforeAll(() => {

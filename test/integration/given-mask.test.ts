@@ -4,7 +4,6 @@
  * comes out bit-identical — and `--grow N` fills exactly N pixels further. A detected mask is filled as the
  * detector's own post-processing left it (not grown a second time).
  */
-import { spawn } from 'node:child_process';
 import { copyFileSync, mkdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -12,28 +11,21 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mask } from '../../src-main/core/image.js';
 import { dilate } from '../../src-main/core/mask.js';
 import { tempDir } from '../support/temp-dir.js';
+import { runKintsugi, type CliRun } from '../support/cli.js';
 
 const repoRoot = resolve(__dirname, '../..');
 const data = resolve(repoRoot, '../shared/data');
 const photo = join(data, 'fixtures/iopaint-overture-creations-5sI6fQgYIuo.png');
 const photoMask = join(data, 'fixtures/iopaint-overture-creations-5sI6fQgYIuo_mask.png');
 const devPhoto = join(data, 'dev-eval/images/101085.png');
-const bin = join(repoRoot, 'src-main/cli/bin.js');
 
 let work: string;
 let env: NodeJS.ProcessEnv;
 
-interface Run { code: number | null; stdout: string; stderr: string }
+type Run = CliRun;
 
 function kintsugi(args: string[]): Promise<Run> {
-  return new Promise((done) => {
-    const child = spawn(process.execPath, [bin, ...args], { cwd: work, env });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
-    child.stderr.on('data', (d: Buffer) => { stderr += d.toString(); });
-    child.on('close', (code) => done({ code, stdout, stderr }));
-  });
+  return runKintsugi(args, { cwd: work, env });
 }
 
 interface Pixels { data: Buffer; width: number; height: number; channels: number }

@@ -1,7 +1,7 @@
 import { readdirSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { afterAll, expect, it } from 'vitest';
-import type { SessionView } from '../../../src-main/core/api/contract.js';
+import type { ArgsOf, Channel, SessionView } from '../../../src-main/core/api/contract.js';
 import { AppService, type HostContext } from '../../../src-main/node/app/service.js';
 import { STROKES_PER_KEYFRAME } from '../../../src-main/node/app/session.js';
 import sharp from 'sharp';
@@ -25,7 +25,7 @@ it('caps history by bytes: old steps are dropped up to a keyframe, their blobs c
     });
   let service = await open(600_000);
   const call = async <T,>(c: string, a: unknown = {}, host: HostContext = {}): Promise<T> => {
-    const r = await service.invoke(c, a, host);
+    const r = await service.invoke(c as Channel, a as ArgsOf<Channel>, host);
     if (!r.ok) throw new Error(r.error.message);
     return r.value as T;
   };
@@ -61,7 +61,7 @@ it('cuts a long run of strokes too: every Nth stroke keeps a mask snapshot, and 
   const strokes = 3 * STROKES_PER_KEYFRAME + 5;
   const paint = async (service: AppService): Promise<{ view: SessionView; mask: Buffer }> => {
     const call = async <T,>(c: string, a: unknown = {}, host: HostContext = {}): Promise<T> => {
-      const r = await service.invoke(c, a, host);
+      const r = await service.invoke(c as Channel, a as ArgsOf<Channel>, host);
       if (!r.ok) throw new Error(r.error.message);
       return r.value as T;
     };

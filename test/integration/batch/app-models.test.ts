@@ -12,7 +12,7 @@ import { launchWebHost } from '../../../src-main/web-host/main.js';
 import { removeDir, tempDir } from '../../support/temp-dir.js';
 import { appCaller, folderId } from '../helpers/app-call.js';
 import { buildTestModels, testInpaintEntry, writeTestManifest } from '../helpers/test-models.js';
-import { makePhotos } from './fixtures.js';
+import { batchEnded, makePhotos } from './fixtures.js';
 
 let root: string;
 let built: string;
@@ -20,17 +20,7 @@ let launched: Awaited<ReturnType<typeof launchWebHost>>;
 const events: AppEvent[] = [];
 const call = appCaller(() => launched.service);
 
-function ended(batchId: string): Promise<BatchStatus> {
-  return new Promise((resolve) => {
-    const timer = setInterval(() => {
-      const last = events.filter((e) => e.type === 'batch' && e.batchId === batchId).at(-1);
-      if (last?.type === 'batch' && ['done', 'cancelled', 'failed'].includes(last.status.state)) {
-        clearInterval(timer);
-        resolve(last.status);
-      }
-    }, 50);
-  });
-}
+const ended = (batchId: string): Promise<BatchStatus> => batchEnded(events, batchId);
 
 beforeAll(async () => {
   root = tempDir('kintsugi-batch-models-');

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppEvent, BatchStatus, PathGrant, SessionView } from '../../../src-main/core/api/contract.js';
 import { appCaller, folderId } from '../helpers/app-call.js';
 import { AppService } from '../../../src-main/node/app/service.js';
-import { makePhotos, repoRoot, sha256 } from './fixtures.js';
+import { batchEnded, makePhotos, repoRoot, sha256 } from './fixtures.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 let root: string;
@@ -14,17 +14,7 @@ const events: AppEvent[] = [];
 
 const call = appCaller(() => service);
 
-function ended(batchId: string): Promise<BatchStatus> {
-  return new Promise((resolve) => {
-    const timer = setInterval(() => {
-      const last = events.filter((e) => e.type === 'batch' && e.batchId === batchId).at(-1);
-      if (last?.type === 'batch' && ['done', 'cancelled', 'failed'].includes(last.status.state)) {
-        clearInterval(timer);
-        resolve(last.status);
-      }
-    }, 50);
-  });
-}
+const ended = (batchId: string): Promise<BatchStatus> => batchEnded(events, batchId);
 
 beforeAll(async () => {
   root = tempDir('kintsugi-batch-app-');
@@ -87,7 +77,7 @@ describe('batch through the app API', () => {
     const made = await makePhotos(inDir, 2, { maskDir: masksDir });
     // What main passes after each of its folder dialogs; the renderer only learns the ids.
     const desktop = appCaller(() => service, {});
-    const chosen = async (purpose: string, dir: string): Promise<string> => {
+    const chosen = async (purpose: 'photos' | 'output' | 'masks', dir: string): Promise<string> => {
       const r = await service.invoke('app:folder.choose', { purpose }, { chosenPath: dir });
       if (!r.ok) throw new Error(r.error.message);
       return (r.value as PathGrant).id;

@@ -6,6 +6,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
+import type { AppEvent, BatchStatus } from '../../../src-main/core/api/contract.js';
 
 export const repoRoot = path.resolve(import.meta.dirname, '../../..');
 export const sharedData = path.resolve(repoRoot, '../shared/data');
@@ -83,4 +84,17 @@ export async function pixels(file: string): Promise<{ data: Buffer; width: numbe
   const meta = await sharp(file).metadata();
   const { data, info } = await sharp(file).raw({ depth: 'ushort' }).toBuffer({ resolveWithObject: true });
   return { data, width: info.width, height: info.height, channels: info.channels, format: meta.format };
+}
+
+/** Resolves with a batch's last status once the app's events say it ended (done, cancelled or failed). */
+export function batchEnded(events: readonly AppEvent[], batchId: string): Promise<BatchStatus> {
+  return new Promise((resolve) => {
+    const timer = setInterval(() => {
+      const last = events.filter((e) => e.type === 'batch' && e.batchId === batchId).at(-1);
+      if (last?.type === 'batch' && ['done', 'cancelled', 'failed'].includes(last.status.state)) {
+        clearInterval(timer);
+        resolve(last.status);
+      }
+    }, 50);
+  });
 }

@@ -11,11 +11,11 @@ import { join, relative } from 'node:path';
 import BetterSqlite3 from 'better-sqlite3';
 import sharp from 'sharp';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { makePhotos, repoRoot } from '../batch/fixtures.js';
+import { makePhotos } from '../batch/fixtures.js';
 import { isMounted, mountTmpfs, type Tmpfs } from '../helpers/tmpfs.js';
 import { tempDir } from '../../support/temp-dir.js';
+import { runKintsugi, type CliRun } from '../../support/cli.js';
 
-const bin = join(repoRoot, 'src-main/cli/bin.js');
 let work: string;
 let inDir: string;
 let masksDir: string;
@@ -24,27 +24,12 @@ let mask: string;
 /** sha256 of every input file, taken once; compared after every test. */
 const hashes = new Map<string, string>();
 
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
+type Run = CliRun;
 
 function kintsugi(args: string[], timeoutMs = 90_000): Promise<Run> {
-  return new Promise((done) => {
-    const env = { ...process.env, KINTSUGI_FROM_SOURCE: '1', KINTSUGI_USER_MODELS: join(work, 'user-models') };
-    delete env.KINTSUGI_PIXEL_LIMIT;
-    const child = spawn(process.execPath, [bin, ...args], { cwd: work, env });
-    let stdout = '';
-    let stderr = '';
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => {
-      clearTimeout(timer);
-      done({ code, stdout, stderr });
-    });
-  });
+  const env = { ...process.env, KINTSUGI_FROM_SOURCE: '1', KINTSUGI_USER_MODELS: join(work, 'user-models') };
+  delete env.KINTSUGI_PIXEL_LIMIT;
+  return runKintsugi(args, { cwd: work, env, timeoutMs });
 }
 
 /** Exit 1 and exactly one `kintsugi:` line naming `file` and the problem; never a stack or "internal". */
