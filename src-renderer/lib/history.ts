@@ -1,10 +1,11 @@
 /**
  * Rebuilding the mask from the history. Strokes carry their point lists, so the renderer replays
  * them locally (instant, deterministic) on top of the last entry that set the whole mask: nothing
- * after an open or clear, or a keyframe's mask blob (detector proposal, imported mask, restore, cap
- * snapshot) that it has seen once.
+ * after an open or clear, or a keyframe's mask blob (detector proposal, imported mask, restore, tone,
+ * cap snapshot) that it has seen once. The rule itself is shared with the service (@core/api/history.ts).
  */
 import type { HistoryEntryView, StrokeCommand } from '@core/api/contract.js';
+import { EMPTY_MASK_KINDS, MASK_KEYFRAME_KINDS, replayFrom } from '@core/api/history.js';
 import type { StrokeOp } from './tools/mask-ops.js';
 
 /** Contract stroke → the op the canvas paints. */
@@ -30,8 +31,8 @@ export function commandFromOp(op: StrokeOp): StrokeCommand {
   };
 }
 
-/** Entries whose mask comes from pixels (a blob), not from point lists. */
-export const KEYFRAME_KINDS: ReadonlySet<HistoryEntryView['kind']> = new Set(['detect', 'mask-import', 'snapshot', 'restore', 'tone']);
+/** Entries whose mask comes from pixels (a blob), not from point lists (the shared history model's). */
+export const KEYFRAME_KINDS = MASK_KEYFRAME_KINDS;
 
 /** How to rebuild the mask at a cursor: from `base` (a keyframe entry, or null = empty), then `ops`. */
 export interface ReplayPlan {
@@ -40,25 +41,18 @@ export interface ReplayPlan {
 }
 
 /**
- * Walks back from `cursor` to the last entry that set the whole mask: an open or clear (empty), or a
- * keyframe whose mask pixels the caller must supply. Returns null when a stroke lacks its points.
+ * The shared replay rule (@core/api/history.ts) as the editor uses it: replays through stroke keyframes
+ * (their masks were never fetched) unless one is first; an open or clear base is an empty mask, any other
+ * base a keyframe whose mask pixels the caller must supply. Null when a stroke lacks its points.
  */
 export function replayPlan(entries: readonly HistoryEntryView[], cursor: number): ReplayPlan | null {
+  const { base, strokes } = replayFrom(entries, cursor, false);
   const ops: StrokeOp[] = [];
-  for (let i = Math.min(cursor, entries.length - 1); i >= 0; i--) {
-    const e = entries[i]!;
-    if (e.kind === 'stroke') {
-      if (!e.stroke) return null;
-      // A stroke keyframe at the start means the byte cap cut what came before: its mask is the base.
-      if (i === 0 && e.keyframe) return { base: e, ops: ops.reverse() };
-      ops.push(opFromCommand(e.stroke));
-    } else if (e.kind === 'open' || e.kind === 'clear') {
-      return { base: null, ops: ops.reverse() };
-    } else {
-      return { base: e, ops: ops.reverse() };
-    }
+  for (const e of strokes) {
+    if (!e.stroke) return null;
+    ops.push(opFromCommand(e.stroke));
   }
-  return { base: null, ops: ops.reverse() };
+  return { base: base && !EMPTY_MASK_KINDS.has(base.kind) ? base : null, ops };
 }
 
 /** Cache key of a keyframe's mask: stable across sessions, changes if the cap rewrites history. */

@@ -12,6 +12,7 @@
 import { basename, extname } from 'node:path';
 import sharp from 'sharp';
 import type { HistoryCommand, HistoryEntryView, HistoryKind, HistoryView, SessionView, StrokeCommand, ToneView } from '../../core/api/contract.js';
+import { replayFrom } from '../../core/api/history.js';
 import { countCoverageHoles, countCoverageHolesIn, paintStroke, strokeBox, toBinaryMask, type CoverageMask } from '../../core/api/stroke-raster.js';
 import { badInput } from '../../core/errors.js';
 import type { Mask, Raster } from '../../core/image.js';
@@ -335,7 +336,11 @@ export class Session {
     const pid = this.project.id;
     this.project = this.lib.projects.get(pid) ?? this.project;
     const cursor = this.project.currentSeq;
-    const key = this.lib.history.keyframeAtOrBefore(pid, cursor);
+    const entries = this.lib.history.list(pid);
+    let at = entries.length - 1;
+    while (at >= 0 && entries[at]!.seq > cursor) at--;
+    // The shared history model's rule, from any stored keyframe (stroke keyframes included: we have their masks).
+    const { base: key, strokes } = replayFrom(entries, at, true);
     if (!key) throw badInput(this.project.sourcePath, `project "${this.project.name}" has no keyframe to rebuild from`);
     const payload = key.payload as KeyframePayload;
     const { width, height } = this.decoded.raster;
@@ -353,9 +358,6 @@ export class Session {
       this.baseRaster = null;
     }
     this.tone = payload.tone ?? null;
-    const strokes = this.lib.history
-      .list(pid)
-      .filter((e) => e.seq > key.seq && e.seq <= cursor && e.kind === 'stroke');
     for (const s of strokes) paintStroke(this.mask, strokeOf(s));
     if (strokes.length > 0) this.keyMaskId = null;
     this.strokesSinceKeyframe = strokes.length;

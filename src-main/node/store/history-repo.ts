@@ -1,8 +1,12 @@
+import type { HistoryKind } from '../../core/api/contract.js';
 import type { BlobStore } from './blob-store.js';
 import type { Database } from './db.js';
 
-/** Kinds the editor records; others are allowed so new tools need no migration. */
-export type HistoryKind = 'open' | 'detect' | 'stroke' | 'line' | 'erase' | 'clear' | 'restore' | 'snapshot' | (string & {});
+/**
+ * The kind stored with an entry: one of the contract's HistoryKind for everything Kintsugi writes now; the
+ * store accepts any other string so an entry written by another version reads back instead of failing.
+ */
+export type StoredKind = HistoryKind | (string & {});
 
 /**
  * One undoable step. `payload` is the step's delta as JSON (e.g. a stroke list for mask edits), and
@@ -14,7 +18,7 @@ export type HistoryKind = 'open' | 'detect' | 'stroke' | 'line' | 'erase' | 'cle
 export interface HistoryEntry {
   projectId: string;
   seq: number;
-  kind: HistoryKind;
+  kind: StoredKind;
   label: string;
   payload: unknown;
   blobs: string[];
@@ -27,7 +31,7 @@ export interface HistoryEntry {
 
 /** What the caller supplies for a new step. */
 export interface NewEntry {
-  kind: HistoryKind;
+  kind: StoredKind;
   label: string;
   payload?: unknown;
   blobs?: string[];
