@@ -9,18 +9,18 @@ import type {
   HistoryEntryView,
   JobKind,
   MenuCommand,
-  ModelView,
   ProjectSummary,
   SessionView,
 } from '@core/api/contract.js';
-import type { Device } from '@core/image.js';
 import { MAX_GROW } from '@core/mask.js';
 import { errorMessage, isCancelled, type EditorApi } from '../lib/editor-api.js';
-import { commandFromOp, keyframeKey, KEYFRAME_KINDS, replayPlan } from '../lib/history.js';
+import { commandFromOp } from '../lib/history.js';
 import { MaskDocument } from '../lib/canvas/mask-document.js';
-import { loadImage, overlayToMaskPng, tintMask } from '../lib/canvas/mask-image.js';
+import { overlayToMaskPng } from '../lib/canvas/mask-image.js';
 import { actualSize, fitView, zoomAround, type View } from '../lib/canvas/viewport.js';
-import type { MaskOp, StrokeOp } from '../lib/tools/mask-ops.js';
+import type { StrokeOp } from '../lib/tools/mask-ops.js';
+import { MaskHistory } from './mask-history.js';
+import { ModelChoice } from './models.svelte.js';
 
 export type ToolName = 'brush' | 'line' | 'eraser';
 export type Tab = 'editor' | 'models' | 'batch';
@@ -43,14 +43,8 @@ export class EditorState {
   tab = $state<Tab>('editor');
   session = $state.raw<SessionView | null>(null);
   projects = $state.raw<ProjectSummary[]>([]);
-  models = $state.raw<ModelView[]>([]);
-  inpaintModelId = $state<string | undefined>(undefined);
-  detectModelId = $state<string | undefined>(undefined);
-  /** Detection threshold the user picked; null: the chosen detector's own. */
-  detectThreshold = $state<number | null>(null);
   /** Grow mask (pixels): also fill this far around the painted mask. 0: the mask is filled as painted. */
   growMask = $state(0);
-  device = $state<Device>('auto');
   /** Fix fading and colour: the strength the slider shows (the step's, or the user's next choice). */
   toneStrength = $state(1);
   /** Black-and-white prints keep their sepia instead of coming out neutral grey. */
@@ -89,18 +83,20 @@ export class EditorState {
 
   #queue: Promise<unknown> = Promise.resolve();
   #syncToken = 0;
-  #tinted = new Map<string, HTMLCanvasElement>();
-  /** Keyframe masks seen so far (by keyframeKey), so strokes after a detection replay locally. */
-  #keyframes = new Map<string, HTMLCanvasElement>();
-  /** Result blob of each restore step seen so far (by keyframeKey). */
-  #results = new Map<string, string>();
+  /** Keyframe masks and result pictures seen so far, for local previews of undo, redo and jumps. */
+  #masks: MaskHistory;
   /** State key of the last local preview; the matching service answer needs no rebuild. */
   #previewed: string | null = null;
   #pendingMoves = 0;
   #events = new AbortController();
 
+  /** Which models and device jobs use (the model picker). */
+  readonly picker: ModelChoice;
+
   constructor(api: EditorApi) {
     this.api = api;
+    this.picker = new ModelChoice(api, (fn) => this.#guard(fn));
+    this.#masks = new MaskHistory((id) => api.blobUrl(id));
   }
 
   get photoUrl(): string | null {
@@ -114,15 +110,6 @@ export class EditorState {
   }
   get canRedo(): boolean {
     return !!this.session?.history.canRedo && !this.job;
-  }
-  get inpaintModels(): ModelView[] {
-    return this.models.filter((m) => m.task === 'inpaint');
-  }
-  get detectModels(): ModelView[] {
-    return this.models.filter((m) => m.task === 'detect-damage');
-  }
-  get toneModels(): ModelView[] {
-    return this.models.filter((m) => m.task === 'restore-tone');
   }
   /** Whether Fix fading and colour is on at the cursor. */
   get isToneOn(): boolean {
@@ -142,15 +129,10 @@ export class EditorState {
     const t = this.session?.tone;
     return t ? this.api.blobUrl(t.fullBlobId) : null;
   }
-  /** The threshold Detect damage will use: the user's, else the chosen detector's own. */
-  get detectThresholdShown(): number {
-    return this.detectThreshold ?? this.detectModels.find((m) => m.id === this.detectModelId)?.threshold ?? 0.5;
-  }
-
   /** Loads models and picks up the session a reload left open, else lists recent projects. */
   async init(): Promise<void> {
     this.api.subscribe((e) => this.#onEvent(e), this.#events.signal);
-    void this.loadModels();
+    void this.picker.load();
     await this.#guard(async () => {
       const current = await this.api.session.current({});
       const wanted = /[#&]project=([A-Za-z0-9._:-]+)/.exec(globalThis.location?.hash ?? '')?.[1];
@@ -167,39 +149,6 @@ export class EditorState {
 
   dispose(): void {
     this.#events.abort();
-  }
-
-  async loadModels(): Promise<void> {
-    await this.#guard(async () => {
-      this.#setModels(await this.api.models.list({ resolveProviders: false }));
-      // Resolving providers creates sessions; do it after the first paint.
-      await this.#resolveProviders();
-    });
-  }
-
-  /** Chooses the execution device and re-asks which provider each model then runs on, and why. */
-  async setDevice(device: Device): Promise<void> {
-    this.device = device;
-    await this.#guard(() => this.#resolveProviders());
-  }
-
-  #providerAsk = 0;
-  async #resolveProviders(): Promise<void> {
-    const ask = ++this.#providerAsk;
-    const device = this.device;
-    const list = await this.api.models.list({ resolveProviders: true, device });
-    if (ask === this.#providerAsk) this.#setModels(list); // a later device choice wins over a slow answer
-  }
-
-  #setModels(list: ModelView[]): void {
-    this.models = list;
-    const pick = (task: ModelView['task'], cur: string | undefined): string | undefined => {
-      const ofTask = list.filter((m) => m.task === task);
-      if (cur && ofTask.some((m) => m.id === cur)) return cur;
-      return (ofTask.find((m) => m.isDefault) ?? ofTask[0])?.id;
-    };
-    this.inpaintModelId = pick('inpaint', this.inpaintModelId);
-    this.detectModelId = pick('detect-damage', this.detectModelId);
   }
 
   async refreshProjects(): Promise<void> {
@@ -335,35 +284,19 @@ export class EditorState {
     const mask = this.mask;
     // The tone layers come from the service's view: moves to or from a toned state wait for its answer.
     if (!s || !mask || s.tone) return;
+    const local = this.#masks.preview(s, target);
+    if (!local) return;
     const { entries } = s.history;
-    if (target < 0 || target >= entries.length) return;
-    const plan = replayPlan(entries, target);
-    if (!plan) return;
-    const base = plan.base ? this.#keyframes.get(keyframeKey(s.projectId, plan.base)) : null;
-    if (plan.base && !base) return;
-    const resultBlobId = this.#resultAt(s, target);
-    if (resultBlobId === undefined) return;
     this.#syncToken++; // an adopt still loading blobs must not overwrite this
-    mask.rebuild(base ? [{ kind: 'detect', mask: base }, ...plan.ops] : plan.ops);
+    mask.rebuild(local.ops);
     this.maskVersion++;
     this.isMaskVisible = entries[target]?.kind !== 'restore' && entries[target]?.kind !== 'tone';
     this.session = {
       ...s,
-      resultBlobId,
+      resultBlobId: local.resultBlobId,
       history: { ...s.history, cursor: target, canUndo: target > 0, canRedo: target < entries.length - 1 },
     };
     this.#previewed = stateKey(s.projectId, entries, target);
-  }
-
-  /** The result picture at a cursor: null = the original, undefined = not known here yet. */
-  #resultAt(s: SessionView, index: number): string | null | undefined {
-    for (let i = index; i >= 0; i--) {
-      const e = s.history.entries[i]!;
-      if (e.kind === 'tone') return undefined;
-      if (e.kind === 'restore') return this.#results.get(keyframeKey(s.projectId, e));
-      if (e.kind === 'open') return null;
-    }
-    return null;
   }
 
   // ---- jobs -----------------------------------------------------------------------------------
@@ -371,9 +304,9 @@ export class EditorState {
   async detect(): Promise<void> {
     await this.#runJob('detect', () =>
       this.api.mask.detect({
-        modelId: this.detectModelId,
-        device: this.device,
-        ...(this.detectThreshold !== null ? { threshold: this.detectThreshold } : {}),
+        modelId: this.picker.detectModelId,
+        device: this.picker.device,
+        ...(this.picker.detectThreshold !== null ? { threshold: this.picker.detectThreshold } : {}),
       }),
     );
   }
@@ -387,8 +320,8 @@ export class EditorState {
   async restore(): Promise<void> {
     await this.#runJob('restore', () =>
       this.api.restore.run({
-        modelId: this.inpaintModelId,
-        device: this.device,
+        modelId: this.picker.inpaintModelId,
+        device: this.picker.device,
         ...(this.growMask > 0 ? { grow: this.growMask } : {}),
       }),
     );
@@ -425,11 +358,11 @@ export class EditorState {
     try {
       await this.#runJob('tone', () =>
         this.api.tone.run({
-          device: this.device,
+          device: this.picker.device,
           enabled,
           strength: this.toneStrength,
           keepSepia: this.keepSepia,
-          ...(this.toneModels.find((m) => m.isDefault) ? { modelId: this.toneModels.find((m) => m.isDefault)!.id } : {}),
+          ...(this.picker.toneModels.find((m) => m.isDefault) ? { modelId: this.picker.toneModels.find((m) => m.isDefault)!.id } : {}),
         }),
       );
     } finally {
@@ -532,12 +465,12 @@ export class EditorState {
     const { entries, cursor } = view.history;
     const mask =
       this.mask && this.mask.width === width && this.mask.height === height ? this.mask : new MaskDocument(width, height);
-    this.#rememberResult(view);
+    this.#masks.rememberResult(view);
     const prev = this.session;
     const isNewPhoto = !prev || prev.sessionId !== view.sessionId || prev.projectId !== view.projectId;
     const isPreviewed = !isNewPhoto && mask === this.mask && this.#previewed === stateKey(view.projectId, entries, cursor);
     this.#previewed = null;
-    const ops = isPreviewed ? null : await this.#maskOps(view, mask);
+    const ops = isPreviewed ? null : await this.#masks.maskOps(view, mask);
     if (token !== this.#syncToken) return; // a later session superseded this one
     if (ops) mask.rebuild(ops);
     this.mask = mask;
@@ -556,51 +489,6 @@ export class EditorState {
       this.fit();
       if (typeof location !== 'undefined') history.replaceState(null, '', `#project=${view.projectId}`);
     }
-  }
-
-  /** Records which result picture the session shows at its cursor, for later local previews. */
-  #rememberResult(view: SessionView): void {
-    for (let i = view.history.cursor; i >= 0; i--) {
-      const e = view.history.entries[i]!;
-      if (e.kind === 'restore') {
-        if (view.resultBlobId) this.#results.set(keyframeKey(view.projectId, e), view.resultBlobId);
-        return;
-      }
-    }
-  }
-
-  /**
-   * The ops that rebuild the mask at the session's cursor: the strokes since the last open/clear, or
-   * since a keyframe whose mask is known; otherwise the service's mask at the cursor as one image.
-   */
-  async #maskOps(view: SessionView, mask: MaskDocument): Promise<MaskOp[]> {
-    const { entries, cursor } = view.history;
-    const at = entries[cursor];
-    // Remember the mask of a keyframe we stand on.
-    if (at && (KEYFRAME_KINDS.has(at.kind) || at.keyframe)) {
-      const key = keyframeKey(view.projectId, at);
-      if (!this.#keyframes.has(key)) {
-        const canvas = view.maskBlobId ? await this.#tintedBlob(view.maskBlobId, mask) : null;
-        if (this.#keyframes.size >= 4) this.#keyframes.delete(this.#keyframes.keys().next().value!);
-        this.#keyframes.set(key, canvas ?? new MaskDocument(mask.width, mask.height).canvas);
-      }
-    }
-    const plan = replayPlan(entries, cursor);
-    if (plan && !plan.base) return plan.ops;
-    const base = plan?.base ? this.#keyframes.get(keyframeKey(view.projectId, plan.base)) : undefined;
-    if (plan && base) return [{ kind: 'detect', mask: base }, ...plan.ops];
-    return view.maskBlobId ? [{ kind: 'detect', mask: await this.#tintedBlob(view.maskBlobId, mask) }] : [];
-  }
-
-  async #tintedBlob(id: string, mask: MaskDocument): Promise<HTMLCanvasElement> {
-    let tinted = this.#tinted.get(id);
-    if (!tinted) {
-      const img = await loadImage(this.api.blobUrl(id));
-      tinted = tintMask(img, mask.width, mask.height);
-      if (this.#tinted.size >= 4) this.#tinted.delete(this.#tinted.keys().next().value!);
-      this.#tinted.set(id, tinted);
-    }
-    return tinted;
   }
 
   /** Runs history mutations one after another so strokes, undo and redo reach the service in order. */

@@ -59,7 +59,7 @@ describe('EditorState', () => {
       const ed = new m.EditorState(fake.api);
       await ed.init();
       await idle();
-      const before = { session: ed.session, inpaint: ed.inpaintModelId, detect: ed.detectModelId, threshold: ed.detectThresholdShown };
+      const before = { session: ed.session, inpaint: ed.picker.inpaintModelId, detect: ed.picker.detectModelId, threshold: ed.picker.detectThresholdShown };
       await ed.openFileId('f123');
       return {
         before,
@@ -131,7 +131,7 @@ describe('EditorState', () => {
       const ed = new m.EditorState(fake.api);
       await ed.init();
       await ed.openFileId('f1');
-      ed.detectThreshold = 0.4;
+      ed.picker.detectThreshold = 0.4;
       const release = fake.hold('job.wait');
       const running = ed.detect();
       await idle();
