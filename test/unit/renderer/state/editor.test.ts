@@ -26,22 +26,51 @@ afterAll(async () => {
   await page?.close();
 });
 
-/** Runs `body` in the page with the modules, the models below, `idle()` (lets queued work finish) and `covered(ed)`. */
-function inPage<R>(body: (m: Mod, models: ModelView[], idle: () => Promise<void>, covered: (ed: EditorState) => number) => Promise<R>): Promise<R> {
+/** What a test body gets in the page besides the modules. */
+interface PageKit {
+  models: ModelView[];
+  /** Lets queued work (the editor's serial queue, held answers) finish. */
+  idle(): Promise<void>;
+  /** Mask pixels that count as hole. */
+  covered(ed: EditorState): number;
+  /** A fake API and an editor on it, initialised, with a 64×48 photo open. */
+  opened(): Promise<{ fake: ReturnType<typeof createFakeApi>; ed: EditorState }>;
+  /** Paints the test stroke as the canvas tools do and commits it. */
+  paint(ed: EditorState): void;
+}
+
+/** Runs `body` in the page with the modules and a {@link PageKit}. */
+function inPage<R>(body: (m: Mod, kit: PageKit) => Promise<R>): Promise<R> {
   return page.run(
-    (mod, a: { src: string; models: ModelView[] }) => {
+    (mod, a: { src: string; models: ModelView[]; stroke: StrokeOp }) => {
+      const m = mod as unknown as Mod;
       const idle = async (): Promise<void> => {
         for (let i = 0; i < 5; i++) await new Promise((r) => setTimeout(r, 20));
       };
-      const covered = (ed: EditorState): number => {
-        const d = ed.mask!.ctx.getImageData(0, 0, ed.mask!.width, ed.mask!.height).data;
-        let n = 0;
-        for (let i = 3; i < d.length; i += 4) if (d[i]! > 127) n++;
-        return n;
+      const kit: PageKit = {
+        models: a.models,
+        idle,
+        covered: (ed) => {
+          const d = ed.mask!.ctx.getImageData(0, 0, ed.mask!.width, ed.mask!.height).data;
+          let n = 0;
+          for (let i = 3; i < d.length; i += 4) if (d[i]! > 127) n++;
+          return n;
+        },
+        opened: async () => {
+          const fake = m.createFakeApi(a.models);
+          const ed = new m.EditorState(fake.api);
+          await ed.init();
+          await ed.openFileId('f1');
+          return { fake, ed };
+        },
+        paint: (ed) => {
+          ed.mask!.rebuild([a.stroke]); // what the canvas tools paint live before committing
+          ed.commitStroke({ ...a.stroke, points: [...a.stroke.points] });
+        },
       };
-      return (new Function('m', 'models', 'idle', 'covered', `return (${a.src})(m, models, idle, covered);`) as (...x: unknown[]) => Promise<R>)(mod, a.models, idle, covered);
+      return (new Function('m', 'kit', `return (${a.src})(m, kit);`) as (...x: unknown[]) => Promise<R>)(m, kit);
     },
-    { src: body.toString(), models: MODELS },
+    { src: body.toString(), models: MODELS, stroke: STROKE },
   );
 }
 
@@ -54,11 +83,11 @@ const STROKE: StrokeOp = { kind: 'stroke', tool: 'brush', size: 8, hardness: 1, 
 
 describe('EditorState', () => {
   it('starts on the recent projects, picks the default models, and opens a photo by id', async () => {
-    const r = await inPage(async (m, models, idle) => {
-      const fake = m.createFakeApi(models);
+    const r = await inPage(async (m, kit) => {
+      const fake = m.createFakeApi(kit.models);
       const ed = new m.EditorState(fake.api);
       await ed.init();
-      await idle();
+      await kit.idle();
       const before = { session: ed.session, inpaint: ed.picker.inpaintModelId, detect: ed.picker.detectModelId, threshold: ed.picker.detectThresholdShown };
       await ed.openFileId('f123');
       return {
@@ -82,23 +111,18 @@ describe('EditorState', () => {
   });
 
   it('a painted stroke becomes one history step; undo shows the mask before it at once, before the service answers', async () => {
-    const r = await inPage(async (m, models, idle, covered) => {
-      const fake = m.createFakeApi(models);
-      const ed = new m.EditorState(fake.api);
-      await ed.init();
-      await ed.openFileId('f1');
-      const op = { kind: 'stroke', tool: 'brush', size: 8, hardness: 1, points: [4, 10, 60, 10] } as const;
-      ed.mask!.rebuild([op]); // what the canvas tools paint live before committing
-      ed.commitStroke({ ...op, points: [...op.points] });
-      await idle();
-      const painted = covered(ed);
+    const r = await inPage(async (_m, kit) => {
+      const { fake, ed } = await kit.opened();
+      kit.paint(ed);
+      await kit.idle();
+      const painted = kit.covered(ed);
       const appended = fake.calls.find(([n]) => n === 'history.append')?.[1];
       const release = fake.hold('history.undo');
       ed.undo();
-      const preview = { cursor: ed.session!.history.cursor, covered: covered(ed), canRedo: ed.session!.history.canRedo };
+      const preview = { cursor: ed.session!.history.cursor, covered: kit.covered(ed), canRedo: ed.session!.history.canRedo };
       release();
-      await idle();
-      return { painted, appended, preview, after: { cursor: ed.session!.history.cursor, covered: covered(ed) }, error: ed.error };
+      await kit.idle();
+      return { painted, appended, preview, after: { cursor: ed.session!.history.cursor, covered: kit.covered(ed) }, error: ed.error };
     });
     expect(r.appended).toEqual({ command: { kind: 'stroke', tool: 'brush', points: STROKE.points, size: 8, hardness: 1 } });
     expect(r.painted).toBeGreaterThan(300);
@@ -108,17 +132,12 @@ describe('EditorState', () => {
   });
 
   it('when the service refuses an edit, it says why and shows the service\'s mask again', async () => {
-    const r = await inPage(async (m, models, idle, covered) => {
-      const fake = m.createFakeApi(models);
-      const ed = new m.EditorState(fake.api);
-      await ed.init();
-      await ed.openFileId('f1');
-      const op = { kind: 'stroke', tool: 'brush', size: 8, hardness: 1, points: [4, 10, 60, 10] } as const;
+    const r = await inPage(async (_m, kit) => {
+      const { fake, ed } = await kit.opened();
       fake.fail('history.append', { code: 'bad-input', message: 'wait for the running detect to finish, or cancel it' });
-      ed.mask!.rebuild([op]);
-      ed.commitStroke({ ...op, points: [...op.points] });
-      await idle();
-      return { error: ed.error, covered: covered(ed), entries: ed.session!.history.entries.length };
+      kit.paint(ed);
+      await kit.idle();
+      return { error: ed.error, covered: kit.covered(ed), entries: ed.session!.history.entries.length };
     });
     expect(r.error).toBe('wait for the running detect to finish, or cancel it');
     expect(r.covered).toBe(0);
@@ -126,20 +145,17 @@ describe('EditorState', () => {
   });
 
   it('a detect job follows its progress, and its proposal becomes the mask; finding nothing says so', async () => {
-    const r = await inPage(async (m, models, idle, covered) => {
-      const fake = m.createFakeApi(models);
-      const ed = new m.EditorState(fake.api);
-      await ed.init();
-      await ed.openFileId('f1');
+    const r = await inPage(async (_m, kit) => {
+      const { fake, ed } = await kit.opened();
       ed.picker.detectThreshold = 0.4;
       const release = fake.hold('job.wait');
       const running = ed.detect();
-      await idle();
+      await kit.idle();
       fake.emit({ type: 'progress', jobId: 'j1', stage: 'detecting', done: 3, total: 8 });
       const during = { job: ed.job ? { ...ed.job } : null, canUndo: ed.canUndo };
       release();
       await running;
-      const found = { covered: covered(ed), notice: ed.notice, job: ed.job, asked: fake.calls.find(([n]) => n === 'mask.detect')?.[1] };
+      const found = { covered: kit.covered(ed), notice: ed.notice, job: ed.job, asked: fake.calls.find(([n]) => n === 'mask.detect')?.[1] };
       fake.detectFinds(0);
       await ed.detect();
       return { during, found, nothing: { notice: ed.notice } };
@@ -153,8 +169,8 @@ describe('EditorState', () => {
   });
 
   it('clamps the brush and Grow mask controls', async () => {
-    const r = await inPage(async (m, models) => {
-      const ed = new m.EditorState(m.createFakeApi(models).api);
+    const r = await inPage(async (m, kit) => {
+      const ed = new m.EditorState(m.createFakeApi(kit.models).api);
       const out: number[] = [];
       for (const px of [0, 12.4, 9999]) {
         ed.setBrushSize(px);
