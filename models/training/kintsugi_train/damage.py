@@ -419,6 +419,8 @@ def _realistic_layers(rng, h, w, boost=None):
     b = {"text": 0.03, "dust": 0.3}
     b.update(boost or {})
     layers = [(a, c, WHOLE if fn_is_tear else area) for a, c, area, fn_is_tear in _tagged_layers(rng, h, w, b)]
+    if rng.random() < 0.4:  # sparse: real prints mostly carry one or two defects, not a dozen
+        layers = [layers[int(rng.integers(len(layers)))]]
     if rng.random() < 0.3:
         layers.append((*real_shapes.flakes(rng, h, w), WHOLE))
     if rng.random() < 0.5:

@@ -221,8 +221,9 @@ def _highlights(rng, img):
 
 
 def _natural_lines(rng, img):
-    """Thin lines that belong to the picture: wires and rigging (long, straight or sagging, continuous, dark or
-    light), hair strands and window frames -- in the picture's own tones, blurred like it."""
+    """Thin lines that belong to the picture: wires, ropes and rigging (long, straight or sagging, continuous,
+    dark or light, up to a few pixels thick: the mooring rope and masts of bopbtl-old/f), hair strands and
+    window frames -- in the picture's own tones or light like a lit rope, blurred like the picture."""
     h, w = img.shape[:2]
     out = img.copy()
     for _ in range(int(rng.integers(1, 6))):
@@ -233,12 +234,18 @@ def _natural_lines(rng, img):
         mid = (p0 + p2) / 2 + np.array([0.0, abs(sag)])
         t = np.linspace(0, 1, 60)[:, None]
         pts = (1 - t) ** 2 * p0 + 2 * (1 - t) * t * mid + t ** 2 * p2
-        cv2.polylines(canvas, [np.round(pts * 16).astype(np.int32)], False, 255, int(rng.choice([1, 1, 2])),
+        cv2.polylines(canvas, [np.round(pts * 16).astype(np.int32)], False, 255, int(rng.choice([1, 1, 2, 2, 3, 4])),
                       cv2.LINE_AA, shift=4)
         a = cv2.GaussianBlur(canvas.astype(np.float32) / 255, (0, 0), rng.uniform(0.4, 1.0))[..., None]
         a = a * rng.uniform(0.5, 1.0)
         local = cv2.GaussianBlur(out, (0, 0), 6)
-        colour = np.clip(local * rng.uniform(1.3, 1.8), 0, 0.95) if rng.random() < 0.5 else local * rng.uniform(0.1, 0.5)
+        r = rng.random()
+        if r < 0.4:
+            colour = np.clip(local * rng.uniform(1.3, 1.8), 0, 0.95)
+        elif r < 0.6:  # a light rope or a lit mast: near white, like a scratch, but continuous and shaded
+            colour = np.clip(rng.uniform(0.7, 0.92) * (0.85 + 0.15 * local / max(float(local.max()), 1e-3)), 0, 1)
+        else:
+            colour = local * rng.uniform(0.1, 0.5)
         out = out * (1 - a) + a * colour
     return out
 
@@ -262,7 +269,7 @@ def _frame_corner(rng, img):
     return out * (1 - a) + a * colour
 
 
-_NEGATIVES = [(_frame_corner, 0.15), (_bright_garment, 0.35), (_sign, 0.25), (_highlights, 0.3), (_natural_lines, 0.4)]
+_NEGATIVES = [(_frame_corner, 0.15), (_bright_garment, 0.35), (_sign, 0.25), (_highlights, 0.3), (_natural_lines, 0.55)]
 
 
 def hard_negatives(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:
