@@ -1,7 +1,9 @@
 /**
- * The editor's state as one runes class: the open session (from the service), the tools, the view,
- * the running job and the comparison. Every history change goes through the API; the mask canvas is
- * kept in step locally (strokes painted as they happen, replays after undo/redo/jump/reload).
+ * The editor's state: the open session (from the service), its history and mask, and the running job,
+ * with the parts that have their own reason to change in their own modules — the model and device choice
+ * (models.svelte.ts), Fix fading and colour (tone.svelte.ts), the tools and the view (tools.svelte.ts) and
+ * the local-preview caches (mask-history.ts). Every history change goes through the API; the mask canvas
+ * is kept in step locally (strokes painted as they happen, replays after undo/redo/jump/reload).
  */
 import type {
   AppEvent,
@@ -17,12 +19,12 @@ import { errorMessage, isCancelled, type EditorApi } from '../lib/editor-api.js'
 import { commandFromOp } from '../lib/history.js';
 import { MaskDocument } from '../lib/canvas/mask-document.js';
 import { overlayToMaskPng } from '../lib/canvas/mask-image.js';
-import { actualSize, fitView, zoomAround, type View } from '../lib/canvas/viewport.js';
 import type { StrokeOp } from '../lib/tools/mask-ops.js';
 import { MaskHistory } from './mask-history.js';
 import { ModelChoice } from './models.svelte.js';
+import { ToneLayer } from './tone.svelte.js';
+import { Tools, Viewer } from './tools.svelte.js';
 
-export type ToolName = 'brush' | 'line' | 'eraser';
 export type Tab = 'editor' | 'models' | 'batch';
 
 /** A detect, restore or tone job in flight, with its latest progress. */
@@ -34,9 +36,6 @@ export interface RunningJob {
   total: number;
 }
 
-export const MIN_BRUSH = 1;
-export const MAX_BRUSH = 400;
-
 export class EditorState {
   readonly api: EditorApi;
 
@@ -45,19 +44,10 @@ export class EditorState {
   projects = $state.raw<ProjectSummary[]>([]);
   /** Grow mask (pixels): also fill this far around the painted mask. 0: the mask is filled as painted. */
   growMask = $state(0);
-  /** Fix fading and colour: the strength the slider shows (the step's, or the user's next choice). */
-  toneStrength = $state(1);
-  /** Black-and-white prints keep their sepia instead of coming out neutral grey. */
-  keepSepia = $state(false);
-  /** While the strength slider moves: the strength previewed (no job; the full correction blended in). */
-  tonePreview = $state<number | null>(null);
-
-  tool = $state<ToolName>('brush');
-  brushSize = $state(24);
-  hardness = $state(0.85);
-
-  view = $state<View>({ scale: 1, x: 0, y: 0 });
-  viewport = $state({ width: 800, height: 600 });
+  /** Which tool paints the mask, how big and how hard. */
+  readonly tools = new Tools();
+  /** Zoom, pan and the before/after comparison. */
+  readonly viewer = new Viewer(() => this.session?.photo);
 
   job = $state<RunningJob | null>(null);
   error = $state<string | null>(null);
@@ -67,9 +57,6 @@ export class EditorState {
 
   /** The red overlay; hidden after a restore so the result shows, back on when painting or detecting. */
   isMaskVisible = $state(true);
-  compareSplit = $state(false);
-  splitAt = $state(0.5);
-  isHoldingCompare = $state(false);
 
   /** The mask canvas at image resolution; replaced when a photo of another size opens. */
   mask = $state.raw<MaskDocument | null>(null);
@@ -93,9 +80,21 @@ export class EditorState {
   /** Which models and device jobs use (the model picker). */
   readonly picker: ModelChoice;
 
+  /** Fix fading and colour: its controls, preview and steps. */
+  readonly tone: ToneLayer;
+
   constructor(api: EditorApi) {
     this.api = api;
     this.picker = new ModelChoice(api, (fn) => this.#guard(fn));
+    this.tone = new ToneLayer(
+      () => this.session,
+      (id) => api.blobUrl(id),
+      (t) =>
+        this.#runJob('tone', () => {
+          const model = this.picker.toneModels.find((m) => m.isDefault);
+          return this.api.tone.run({ device: this.picker.device, ...t, ...(model ? { modelId: model.id } : {}) });
+        }),
+    );
     this.#masks = new MaskHistory((id) => api.blobUrl(id));
   }
 
@@ -110,24 +109,6 @@ export class EditorState {
   }
   get canRedo(): boolean {
     return !!this.session?.history.canRedo && !this.job;
-  }
-  /** Whether Fix fading and colour is on at the cursor. */
-  get isToneOn(): boolean {
-    return !!this.session?.tone;
-  }
-  /** How much of the full correction the picture shows now (the slider's preview, else the step's). */
-  get toneShownStrength(): number {
-    return this.tonePreview ?? this.session?.tone?.strength ?? 0;
-  }
-  /** The photo before the tone (what the tone layer is blended over); null when the tone is off. */
-  get toneBaseUrl(): string | null {
-    const t = this.session?.tone;
-    if (!t) return null;
-    return this.api.blobUrl(t.baseBlobId ?? this.session!.originalBlobId);
-  }
-  get toneFullUrl(): string | null {
-    const t = this.session?.tone;
-    return t ? this.api.blobUrl(t.fullBlobId) : null;
   }
   /** Loads models and picks up the session a reload left open, else lists recent projects. */
   async init(): Promise<void> {
@@ -327,49 +308,6 @@ export class EditorState {
     );
   }
 
-  /** Turns Fix fading and colour on (at the slider's strength) or off: one history step. */
-  async setTone(on: boolean): Promise<void> {
-    await this.#runTone(on);
-  }
-
-  /** The slider moves: preview that strength at once (the full correction blended in by CSS opacity). */
-  previewToneStrength(strength: number): void {
-    this.toneStrength = strength;
-    if (this.isToneOn) this.tonePreview = strength;
-  }
-
-  /** The slider is let go: the strength becomes a history step (when the tone is on). */
-  async commitToneStrength(strength: number): Promise<void> {
-    this.toneStrength = strength;
-    if (!this.isToneOn) return;
-    if (strength === this.session?.tone?.strength) {
-      this.tonePreview = null;
-      return;
-    }
-    await this.#runTone(true);
-  }
-
-  async setKeepSepia(keep: boolean): Promise<void> {
-    this.keepSepia = keep;
-    if (this.isToneOn) await this.#runTone(true);
-  }
-
-  async #runTone(enabled: boolean): Promise<void> {
-    try {
-      await this.#runJob('tone', () =>
-        this.api.tone.run({
-          device: this.picker.device,
-          enabled,
-          strength: this.toneStrength,
-          keepSepia: this.keepSepia,
-          ...(this.picker.toneModels.find((m) => m.isDefault) ? { modelId: this.picker.toneModels.find((m) => m.isDefault)!.id } : {}),
-        }),
-      );
-    } finally {
-      this.tonePreview = null;
-    }
-  }
-
   async cancelJob(): Promise<void> {
     const id = this.job?.jobId;
     if (!id) return;
@@ -433,25 +371,6 @@ export class EditorState {
     });
   }
 
-  // ---- view -----------------------------------------------------------------------------------
-
-  fit(): void {
-    const p = this.session?.photo;
-    if (p) this.view = fitView(p.width, p.height, this.viewport.width, this.viewport.height);
-  }
-
-  actualPixels(): void {
-    this.view = actualSize(this.view, this.viewport.width, this.viewport.height);
-  }
-
-  zoomBy(factor: number): void {
-    this.view = zoomAround(this.view, factor, this.viewport.width / 2, this.viewport.height / 2);
-  }
-
-  setBrushSize(px: number): void {
-    this.brushSize = Math.round(Math.min(MAX_BRUSH, Math.max(MIN_BRUSH, px)));
-  }
-
   // ---- internals ------------------------------------------------------------------------------
 
   /**
@@ -479,14 +398,11 @@ export class EditorState {
     // At a restore or tone step the result is what matters; anywhere else, the mask being edited.
     const atKind = view.history.entries[view.history.cursor]?.kind;
     this.isMaskVisible = atKind !== 'restore' && atKind !== 'tone';
-    if (view.tone) {
-      this.toneStrength = view.tone.strength;
-      this.keepSepia = view.tone.keepSepia;
-    }
+    this.tone.adopt(view);
     if (isNewPhoto) {
       this.tab = 'editor';
-      this.compareSplit = false;
-      this.fit();
+      this.viewer.compareSplit = false;
+      this.viewer.fit();
       if (typeof location !== 'undefined') history.replaceState(null, '', `#project=${view.projectId}`);
     }
   }

@@ -78,6 +78,7 @@ const MODELS: ModelView[] = [
   { id: 'classical', name: 'Classical', task: 'inpaint', family: 'telea', bytes: 0, source: 'builtin', format: 'classical', isDefault: false },
   { id: 'gated', name: 'Gated', task: 'inpaint', family: 'gated-conv', bytes: 1, source: 'bundled', format: 'native', isDefault: true },
   { id: 'unet', name: 'U-Net', task: 'detect-damage', family: 'unet', bytes: 1, source: 'bundled', format: 'native', isDefault: false, threshold: 0.65 },
+  { id: 'tone-net', name: 'Tone', task: 'restore-tone', family: 'tone', bytes: 1, source: 'bundled', format: 'native', isDefault: true },
 ];
 const STROKE: StrokeOp = { kind: 'stroke', tool: 'brush', size: 8, hardness: 1, points: [4, 10, 60, 10] };
 
@@ -168,13 +169,41 @@ describe('EditorState', () => {
     expect(r.nothing.notice).toBe('No damage found — paint the mask by hand.');
   });
 
+  it('Fix fading and colour: each committed change is one tone step; moving the slider only previews', async () => {
+    const r = await inPage(async (_m, kit) => {
+      const { fake, ed } = await kit.opened();
+      const asks = () => fake.calls.filter(([n]) => n === 'tone.run').map(([, a]) => a);
+      await ed.tone.set(true);
+      const on = { isOn: ed.tone.isOn, base: ed.tone.baseUrl === fake.api.blobUrl('original'), shown: ed.tone.shownStrength };
+      ed.tone.previewStrength(0.4);
+      const previewing = { preview: ed.tone.preview, shown: ed.tone.shownStrength, asked: asks().length };
+      await ed.tone.commitStrength(0.4);
+      const committed = { preview: ed.tone.preview, strength: ed.session!.tone?.strength, asked: asks().length };
+      await ed.tone.commitStrength(0.4); // the step's own strength: nothing to record
+      const same = asks().length;
+      await ed.tone.set(false);
+      return { on, previewing, committed, same, off: ed.tone.isOn, asks: asks(), kinds: ed.session!.history.entries.map((e) => e.kind) };
+    });
+    expect(r.on).toEqual({ isOn: true, base: true, shown: 1 });
+    expect(r.previewing).toEqual({ preview: 0.4, shown: 0.4, asked: 1 });
+    expect(r.committed).toEqual({ preview: null, strength: 0.4, asked: 2 });
+    expect(r.same).toBe(2);
+    expect(r.off).toBe(false);
+    expect(r.asks).toEqual([
+      { device: 'auto', enabled: true, strength: 1, keepSepia: false, modelId: 'tone-net' },
+      { device: 'auto', enabled: true, strength: 0.4, keepSepia: false, modelId: 'tone-net' },
+      { device: 'auto', enabled: false, strength: 0.4, keepSepia: false, modelId: 'tone-net' },
+    ]);
+    expect(r.kinds).toEqual(['open', 'tone', 'tone', 'tone']);
+  });
+
   it('clamps the brush and Grow mask controls', async () => {
     const r = await inPage(async (m, kit) => {
       const ed = new m.EditorState(m.createFakeApi(kit.models).api);
       const out: number[] = [];
       for (const px of [0, 12.4, 9999]) {
-        ed.setBrushSize(px);
-        out.push(ed.brushSize);
+        ed.tools.setBrushSize(px);
+        out.push(ed.tools.brushSize);
       }
       for (const v of ['-3', '2.6', 'abc', 9999]) {
         ed.setGrowMask(v);

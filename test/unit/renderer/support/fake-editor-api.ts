@@ -4,7 +4,7 @@
  * can hold an answer back (to see what the editor shows before the service replies) or fail one, and
  * pushes events. Blob ids resolve to data URLs drawn on a canvas.
  */
-import type { AppEvent, HistoryEntryView, ModelView, SessionView, StrokeCommand } from '@core/api/contract.js';
+import type { AppEvent, HistoryEntryView, JobKind, ModelView, SessionView, StrokeCommand, ToneView } from '@core/api/contract.js';
 import type { EditorApi } from '../../../../src-renderer/lib/editor-api.js';
 
 /** The fake and the handles a test drives it with. */
@@ -59,6 +59,10 @@ export function createFakeApi(models: ModelView[]): FakeApi {
   let isOpen = false;
   let detectHoles = (W / 4) * H;
   let clock = 0;
+  /** The job started last (job.wait records its step). */
+  let started: { kind: JobKind; args: Record<string, unknown> } | null = null;
+  /** The tone each tone step left (by createdAt; null: off). */
+  const tones = new Map<number, ToneView | null>();
 
   const entry = (kind: HistoryEntryView['kind'], stroke?: StrokeCommand): HistoryEntryView => ({
     index: 0,
@@ -75,6 +79,7 @@ export function createFakeApi(models: ModelView[]): FakeApi {
   const view = (): SessionView | null => {
     if (!isOpen) return null;
     const detectAt = entries.slice(0, cursor + 1).map((e) => e.kind).lastIndexOf('detect');
+    const toneAt = entries.slice(0, cursor + 1).map((e) => e.kind).lastIndexOf('tone');
     return {
       sessionId: 's1',
       projectId: 'p1',
@@ -85,6 +90,7 @@ export function createFakeApi(models: ModelView[]): FakeApi {
       maskBlobId: detectAt >= 0 && detectHoles > 0 ? 'mask-left' : null,
       holePixels: detectAt >= 0 ? detectHoles : 0,
       history: { entries, cursor, canUndo: cursor > 0, canRedo: cursor < entries.length - 1 },
+      tone: toneAt >= 0 ? (tones.get(entries[toneAt]!.createdAt) ?? null) : null,
     };
   };
   const call = async <T>(name: string, args: unknown, answer: () => T): Promise<T> => {
@@ -139,12 +145,19 @@ export function createFakeApi(models: ModelView[]): FakeApi {
       redo: (a: unknown) => call('history.redo', a, () => ((cursor = Math.min(entries.length - 1, cursor + 1)), view()!)),
       jumpTo: (a: { index: number }) => call('history.jumpTo', a, () => ((cursor = a.index), view()!)),
     },
-    mask: { detect: (a: unknown) => call('mask.detect', a, () => ({ jobId: 'j1', kind: 'detect' })) },
-    restore: { run: (a: unknown) => call('restore.run', a, () => ({ jobId: 'j2', kind: 'restore' })) },
+    mask: { detect: (a: Record<string, unknown>) => call('mask.detect', a, () => ((started = { kind: 'detect', args: a }), { jobId: 'j1', kind: 'detect' })) },
+    restore: { run: (a: Record<string, unknown>) => call('restore.run', a, () => ((started = { kind: 'restore', args: a }), { jobId: 'j2', kind: 'restore' })) },
+    tone: { run: (a: Record<string, unknown>) => call('tone.run', a, () => ((started = { kind: 'tone', args: a }), { jobId: 'j3', kind: 'tone' })) },
     job: {
       wait: (a: unknown) =>
         call('job.wait', a, () => {
-          push(entry('detect'));
+          const job = started;
+          if (job?.kind === 'tone') {
+            const e = entry('tone');
+            const t = job.args as { enabled: boolean; strength: number; keepSepia: boolean };
+            tones.set(e.createdAt, t.enabled ? { strength: t.strength, keepSepia: t.keepSepia, modelId: 'tone-net', isMono: false, baseBlobId: null, fullBlobId: 'original' } : null);
+            push(e);
+          } else push(entry(job?.kind ?? 'detect'));
           return view()!;
         }),
       cancel: (a: unknown) => call('job.cancel', a, () => ({ cancelled: true })),
