@@ -1,28 +1,34 @@
 /**
  * Calls a contract channel on an AppService the way a renderer would, unwrapping the result: the value,
  * or an Error carrying the contract's error code. By default the calls come from a web host (which lets
- * the page type paths, `app:path.grant`); pass `{}` to call as the desktop app does.
+ * the page type paths, `app:path.grant`); pass `{}` to call as the desktop app does. Typed by the
+ * contract: `call('app:photo.open', {...})` resolves with a SessionView and checks the argument; a test
+ * that sends something the types refuse names the result type itself (`call<T>(channel, args)`).
  */
-import type { ArgsOf, Channel, PathGrant, SessionView } from '../../../src-main/core/api/contract.js';
+import type { ArgsOf, Channel, PathGrant, ResultOf, SessionView } from '../../../src-main/core/api/contract.js';
 import type { AppService, HostContext } from '../../../src-main/node/app/service.js';
 
-export type AppCall = <T>(channel: string, args?: unknown) => Promise<T>;
+/** A typed call, or a loose one where a test passes what the types would refuse. */
+export interface AppCall {
+  <C extends Channel>(channel: C, args?: ArgsOf<C>): Promise<ResultOf<C>>;
+  <T>(channel: string, args?: unknown): Promise<T>;
+}
 
 export function appCaller(service: () => AppService, host: HostContext = { acceptsTypedPaths: true }): AppCall {
-  return async <T,>(channel: string, args: unknown = {}): Promise<T> => {
+  return (async (channel: string, args: unknown = {}) => {
     const r = await service().invoke(channel as Channel, args as ArgsOf<Channel>, host);
     if (!r.ok) throw Object.assign(new Error(r.error.message), { code: r.error.code });
-    return r.value as T;
-  };
+    return r.value;
+  }) as AppCall;
 }
 
 /** Opens a photo by path as the web host does: the typed path becomes an id, and the id is opened. */
 export async function openByPath(call: AppCall, path: string): Promise<SessionView> {
-  const g = await call<PathGrant>('app:path.grant', { path, kind: 'photo' });
-  return call<SessionView>('app:photo.open', { source: { kind: 'file', fileId: g.id } });
+  const g: PathGrant = await call('app:path.grant', { path, kind: 'photo' });
+  return call('app:photo.open', { source: { kind: 'file', fileId: g.id } });
 }
 
 /** A folder id for a path, as the web host makes one. */
 export async function folderId(call: AppCall, path: string): Promise<string> {
-  return (await call<PathGrant>('app:path.grant', { path, kind: 'folder' })).id;
+  return (await call('app:path.grant', { path, kind: 'folder' })).id;
 }
