@@ -209,3 +209,37 @@ export function scoreRestoration(clean: MetricImage, restored: MetricImage, hole
     ssimHole: ssimHoleFromMap(map, clean.width, clean.height, clean.channels, hole),
   };
 }
+
+/**
+ * Mean |Laplacian| (4-neighbour, of Rec. 601 luma, edges replicated) over the pixels where `hole` is
+ * non-zero: how much fine detail — grain, texture, edges — an area holds. 0 for an empty hole.
+ */
+export function meanAbsLaplacian(img: MetricImage, hole: ArrayLike<number>): number {
+  const { width: w, height: h, channels: c, data } = img;
+  if (hole.length !== w * h) throw new Error('hole mask size does not match the image');
+  const luma = (x: number, y: number): number => {
+    const o = (Math.min(h - 1, Math.max(0, y)) * w + Math.min(w - 1, Math.max(0, x))) * c;
+    return c >= 3 ? 0.299 * data[o]! + 0.587 * data[o + 1]! + 0.114 * data[o + 2]! : data[o]!;
+  };
+  let sum = 0;
+  let n = 0;
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      if (!hole[y * w + x]) continue;
+      sum += Math.abs(luma(x - 1, y) + luma(x + 1, y) + luma(x, y - 1) + luma(x, y + 1) - 4 * luma(x, y));
+      n++;
+    }
+  }
+  return n === 0 ? 0 : sum / n;
+}
+
+/**
+ * Detail ratio of a fill: mean |Laplacian| in the hole of the restoration over the clean photo's (1 = as
+ * much fine detail as the real photo there; smooth fills score near 0). PSNR rewards blur, this does not, so
+ * the two are read together. NaN when the clean photo's hole is perfectly flat.
+ */
+export function detailRatio(clean: MetricImage, restored: MetricImage, hole: ArrayLike<number>): number {
+  checkPair(clean, restored);
+  const ref = meanAbsLaplacian(clean, hole);
+  return ref > 0 ? meanAbsLaplacian(restored, hole) / ref : Number.NaN;
+}

@@ -9,7 +9,8 @@ import type { Mask, Progress, Raster } from './image.js';
 import { dilate, probToMask } from './mask.js';
 import { addSpecks, type SpeckCue } from './specks.js';
 import { downscaleArea, fitWithin, upsampleBilinear } from './resample.js';
-import { holeRowStarts, pasteFill } from './compose.js';
+import { featherAlpha, holeRowStarts, pasteFill } from './compose.js';
+import { addGrain } from './grain.js';
 import { planRegions, tileRect, type Region, type Tile } from './regions.js';
 
 /** A model that fills holes in one tile. Inputs are CHW RGB in [0,1] and a 1 = hole map, both w×h. */
@@ -43,6 +44,12 @@ export interface PipelineOptions {
   onProgress?: (p: Progress) => void;
   grow?: number;
   feather?: number;
+  /**
+   * Adds grain matched to each hole's surroundings to the filled pixels (core/grain.ts); `seed` makes it
+   * reproducible. Off unless asked here; the engine decides the product default (DEFAULT_GRAIN).
+   */
+  grain?: boolean;
+  grainSeed?: number;
 }
 
 /** Context margin (pixels) around holes when the backend does not choose one. */
@@ -189,6 +196,12 @@ export async function inpaintRaster(image: Raster, mask: Mask, backend: InpaintB
     pasteFill(out, image, hole, region, fill, feather);
   }
   if (opts.signal?.aborted) throw cancelled('Restore');
+  if (opts.grain && total > 0) {
+    addGrain(out, image, hole, {
+      seed: opts.grainSeed ?? 0,
+      ...(feather > 0 ? { weight: (x: number, y: number) => featherAlpha(hole, x, y, feather) } : {}),
+    });
+  }
   return out;
 }
 

@@ -59,7 +59,18 @@ export interface RestoreOptions extends JobOptions {
    * filled exactly as given and every other pixel comes back bit-identical).
    */
   grow?: number;
+  /**
+   * Adds grain matched to each hole's surroundings to the fill (core/grain.ts); default DEFAULT_GRAIN (on).
+   * Off gives the network's smooth fill as it is.
+   */
+  grain?: boolean;
 }
+
+/**
+ * Grain is on by default: on the dev set it raised the fill's detail ratio from 0.11 to 0.27 (Telea: 0.21)
+ * for 0.05–0.08 dB of PSNR per hole band (README, "Detail in the fill").
+ */
+export const DEFAULT_GRAIN = true;
 
 /** Options of `Engine.tone`. */
 export interface ToneJobOptions extends JobOptions {
@@ -195,7 +206,7 @@ export class Engine {
     if (mask.data.length !== mask.width * mask.height) throw new KintsugiError('bad-input', 'mask buffer has the wrong length');
     const model = this.pick('inpaint', opts.modelId);
     const r = await this.client.call(
-      { kind: 'restore', model: model.spec, device: opts.device ?? this.device, image, mask, grow },
+      { kind: 'restore', model: model.spec, device: opts.device ?? this.device, image, mask, grow, grain: opts.grain ?? DEFAULT_GRAIN },
       opts,
     );
     return { image: r.image, modelId: model.spec.id, provider: r.provider };

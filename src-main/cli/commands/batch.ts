@@ -16,6 +16,7 @@ interface BatchFlags extends ToneFlags {
   model?: string;
   device?: Device;
   grow?: string;
+  grain: boolean;
   jobs: string;
   compare?: string;
   json?: boolean;
@@ -69,6 +70,7 @@ export function register(program: Command): void {
     .option('--model <id>', 'inpainting model id (see `kintsugi models`)')
     .addOption(new Option('--device <device>', 'execution provider').choices(DEVICES))
     .option('--grow <px>', 'also fill every pixel within this many pixels of each mask (default 0: masks are filled exactly as given)')
+    .option('--no-grain', "leave fills as the model made them (default: grain matched to each hole's surroundings is added)")
     .option('-j, --jobs <n>', 'photos processed at the same time, each with its own inference worker', '1')
     .option('--compare <dir>', 'also write a before/after comparison per photo, a contact sheet and index.html there')
     .option('--json', 'print the summary as JSON on stdout'))
@@ -107,6 +109,7 @@ export function register(program: Command): void {
             ...(flags.model !== undefined ? { modelId: flags.model } : {}),
             ...(flags.device !== undefined ? { device: flags.device, engineOptions: { device: flags.device } } : {}),
             ...(grow > 0 ? { grow } : {}),
+            ...(flags.grain ? {} : { grain: false }),
             ...(tone ? { tone } : {}),
             ...(flags.compare !== undefined ? { compareDir: flags.compare } : {}),
           },

@@ -17,6 +17,7 @@ interface EvalFlags {
   models?: string;
   baseline: string;
   grow?: string;
+  grain: boolean;
   db?: string;
   seed: string;
   limit?: string;
@@ -54,6 +55,7 @@ export function register(program: Command): void {
     .option('--models <ids>', 'comma-separated model ids (default: every installed inpainting model)')
     .option('--baseline <ids>', `reference methods scored alongside, comma-separated: ${OPENCV_TELEA_ID} (OpenCV's Telea, r=3), classical (the built-in fill) or any model id; none for none`, OPENCV_TELEA_ID)
     .option('--grow <px>', 'restore with the mask grown by this many pixels (default 0, the product default: masks filled as given)')
+    .option('--no-grain', 'restore without the grain the product adds to fills by default')
     .option('--db <file>', 'SQLite file to record the run in (default: the library database)')
     .option('--seed <n>', 'seed of the synthetic damage', '1')
     .option('--limit <n>', 'only the first N photos')
@@ -107,6 +109,7 @@ export function register(program: Command): void {
           ...(engineBaselines[0] !== undefined ? { baseline: engineBaselines[0] } : {}),
           references,
           ...(grow > 0 ? { grow } : {}),
+          ...(flags.grain ? {} : { grain: false }),
           seed: positiveInt('--seed', flags.seed),
           ...(flags.limit !== undefined ? { limit: positiveInt('--limit', flags.limit) } : {}),
           signal: controller.signal,

@@ -18,6 +18,7 @@ interface RestoreFlags extends EngineFlags, ToneFlags {
   detector?: string;
   threshold?: string;
   grow?: string;
+  grain: boolean;
   saveMask?: string;
   json?: boolean;
 }
@@ -35,6 +36,7 @@ export function register(program: Command): void {
       .option('--detector <id>', 'damage-detection model id when no --mask is given')
       .option('--threshold <0..1>', "detection sensitivity when no --mask is given (default: the detector's own; lower marks more)")
       .option('--grow <px>', 'also fill every pixel within this many pixels of the mask (default 0: the mask is filled exactly as given)')
+      .option('--no-grain', "leave the fill as the model made it (default: grain matched to the hole's surroundings is added)")
       .option('--save-mask <file>', 'also write the mask that was used (white = filled)')
       .option('--json', 'print the result as JSON on stdout (no progress bar)'),
   )).action(async (input: string, flags: RestoreFlags) => {
@@ -59,6 +61,7 @@ export function register(program: Command): void {
           ...(flags.detector ? { detectModelId: flags.detector } : {}),
           ...(threshold !== undefined ? { detectThreshold: threshold } : {}),
           grow,
+          grain: flags.grain,
           ...(tone ? { tone } : {}),
           ...(flags.device ? { device: flags.device } : {}),
           signal: controller.signal,

@@ -28,6 +28,8 @@ export interface BatchOptions {
   device?: Device;
   /** Pixels to grow each mask by before filling (default 0: masks are filled exactly as given). */
   grow?: number;
+  /** Add grain matched to each hole's surroundings (default: the engine's DEFAULT_GRAIN, on). */
+  grain?: boolean;
   /** Also restore each photo's tone after the fill (fading, colour cast, see-through stains). */
   tone?: ToneStepOptions;
   /** Photos processed at the same time, each on its own engine (its own inference worker). */
@@ -284,6 +286,7 @@ async function runLocked(
         // Growth is part of what a result was made with (left out at 0, so ledgers from before it match).
         const params = JSON.stringify({
           model: opts.modelId ?? 'default', mask: maskSha, ...(opts.grow ? { grow: opts.grow } : {}),
+          ...(opts.grain === false ? { grain: false } : {}),
           ...(opts.tone ? { tone: { model: opts.tone.modelId ?? 'default', strength: opts.tone.strength ?? 1, keepSepia: !!opts.tone.keepSepia } } : {}),
         });
         const row = ledger.get(file.rel);
@@ -319,6 +322,7 @@ async function runLocked(
           ...(opts.modelId !== undefined ? { modelId: opts.modelId } : {}),
           ...(opts.device !== undefined ? { device: opts.device } : {}),
           ...(opts.grow ? { grow: opts.grow } : {}),
+          ...(opts.grain !== undefined ? { grain: opts.grain } : {}),
           ...(opts.tone ? { tone: opts.tone } : {}),
           ...(signal !== undefined ? { signal } : {}),
           onProgress: () => emitProgress(false),

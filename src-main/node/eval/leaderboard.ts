@@ -23,10 +23,12 @@ export interface BandScores {
   ssim: number;
   psnrHole: number;
   ssimHole: number;
+  /** Mean detail ratio (fill's mean |Laplacian| in the hole over the clean photo's); null if not measured. */
+  detail: number | null;
 }
 
 const AGG = `COUNT(*) AS n, AVG(s.psnr) AS psnr, AVG(s.ssim) AS ssim, AVG(s.psnr_hole) AS psnrHole,
-             AVG(s.ssim_hole) AS ssimHole, AVG(s.ms) AS ms`;
+             AVG(s.ssim_hole) AS ssimHole, AVG(s.detail) AS detail, AVG(s.ms) AS ms`;
 
 /** The newest finished run, or the newest of any status when none finished; undefined when there are none. */
 export function latestRunId(db: Database): number | undefined {
@@ -78,7 +80,7 @@ export function scoresByBand(db: Database, modelId: string): BandScores[] {
   return db
     .prepare(
       `SELECT s.run_id AS runId, band, COUNT(*) AS n, AVG(psnr) AS psnr, AVG(ssim) AS ssim,
-              AVG(psnr_hole) AS psnrHole, AVG(ssim_hole) AS ssimHole
+              AVG(psnr_hole) AS psnrHole, AVG(ssim_hole) AS ssimHole, AVG(detail) AS detail
          FROM eval_scores s WHERE s.run_id = ? AND s.model_id = ? GROUP BY band ORDER BY band`,
     )
     .all(run.id, modelId) as BandScores[];
@@ -86,7 +88,7 @@ export function scoresByBand(db: Database, modelId: string): BandScores[] {
 
 /** Plain-text table of leaderboard rows for the terminal. */
 export function formatLeaderboard(rows: readonly LeaderboardRow[]): string {
-  const head = ['model', 'band', 'n', 'PSNR', 'SSIM', 'PSNR hole', 'SSIM hole', 'ms/img', 'provider'];
+  const head = ['model', 'band', 'n', 'PSNR', 'SSIM', 'PSNR hole', 'SSIM hole', 'detail', 'ms/img', 'provider'];
   const body = rows.map((r) => [
     r.modelId + (r.isBaseline ? ' (baseline)' : ''),
     r.band,
@@ -95,28 +97,33 @@ export function formatLeaderboard(rows: readonly LeaderboardRow[]): string {
     r.ssim.toFixed(4),
     r.psnrHole.toFixed(2),
     r.ssimHole.toFixed(4),
+    r.detail === null ? '–' : r.detail.toFixed(3),
     r.ms.toFixed(0),
     r.provider,
   ]);
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));
-  const line = (cells: string[]) => cells.map((c, i) => (i < 2 || i === 8 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
+  const line = (cells: string[]) => cells.map((c, i) => (i < 2 || i === 9 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ').trimEnd();
   return [line(head), widths.map((w) => '-'.repeat(w)).join('  '), ...body.map(line)].join('\n');
 }
 
 /**
  * Every other method against one reference (normally OpenCV's Telea), band by band: whole-image PSNR and
- * SSIM side by side with the difference, so "does it beat Telea in every band" is one glance.
+ * SSIM side by side with the difference, and both detail ratios, so "does it beat Telea in every band" is one glance.
  */
 export function formatVersus(rows: readonly LeaderboardRow[], referenceId: string): string {
   const ref = new Map(rows.filter((r) => r.modelId === referenceId).map((r) => [r.band, r]));
   if (ref.size === 0) return '';
-  const head = ['model', 'band', 'PSNR', referenceId, 'ΔPSNR', 'SSIM', referenceId, 'ΔSSIM'];
+  const head = ['model', 'band', 'PSNR', referenceId, 'ΔPSNR', 'SSIM', referenceId, 'ΔSSIM', 'detail', referenceId];
   const body = rows
     .filter((r) => r.modelId !== referenceId && ref.has(r.band))
     .map((r) => {
       const t = ref.get(r.band)!;
       const signed = (v: number, digits: number) => (v >= 0 ? '+' : '') + v.toFixed(digits);
-      return [r.modelId, r.band, r.psnr.toFixed(2), t.psnr.toFixed(2), signed(r.psnr - t.psnr, 2), r.ssim.toFixed(4), t.ssim.toFixed(4), signed(r.ssim - t.ssim, 4)];
+      const detail = (d: number | null) => (d === null ? '–' : d.toFixed(3));
+      return [
+        r.modelId, r.band, r.psnr.toFixed(2), t.psnr.toFixed(2), signed(r.psnr - t.psnr, 2),
+        r.ssim.toFixed(4), t.ssim.toFixed(4), signed(r.ssim - t.ssim, 4), detail(r.detail), detail(t.detail),
+      ];
     });
   if (body.length === 0) return '';
   const widths = head.map((h, i) => Math.max(h.length, ...body.map((row) => row[i]!.length)));

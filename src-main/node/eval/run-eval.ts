@@ -2,7 +2,7 @@ import { readdir } from 'node:fs/promises';
 import { basename, join, resolve } from 'node:path';
 import { badInput, cancelled } from '../../core/errors.js';
 import type { Mask, Progress, Raster } from '../../core/image.js';
-import { scoreRestoration, type RestorationScores } from '../../core/metrics.js';
+import { detailRatio, scoreRestoration, type RestorationScores } from '../../core/metrics.js';
 import type { EvalRepo } from '../store/eval-repo.js';
 import { groupMasks, IMAGE_EXTENSIONS, listImages, maskFor, readMaskResized, readRgb8 } from './pairing.js';
 import type { ReferenceMethod } from './opencv-telea.js';
@@ -14,7 +14,7 @@ import { BAND_RANGES, bandOf, holeRatio, seedFor, syntheticMask, type SyntheticK
  */
 export interface EvalEngine {
   listModels(): Promise<{ id: string; name: string; task: string; sha256?: string; isDefault: boolean; provider?: string }[]>;
-  restore(image: Raster, mask: Mask, opts: { modelId?: string; signal?: AbortSignal; grow?: number }): Promise<{ image: Raster; modelId: string; provider: string }>;
+  restore(image: Raster, mask: Mask, opts: { modelId?: string; signal?: AbortSignal; grow?: number; grain?: boolean }): Promise<{ image: Raster; modelId: string; provider: string }>;
 }
 
 /** What to measure. Exactly one of `masksDir` / `synthetic`. */
@@ -36,6 +36,8 @@ export interface EvalOptions {
    * change is scored, so growing the mask costs what it costs a user.
    */
   grow?: number;
+  /** Whether the engine adds grain to fills (default: the product's default, on). */
+  grain?: boolean;
   /** Seed of the synthetic damage. */
   seed?: number;
   /** Only the first N images (quick looks). */
@@ -48,6 +50,8 @@ export interface EvalOptions {
 export interface BandSummary extends RestorationScores {
   band: string;
   n: number;
+  /** Mean detail ratio (fill's mean |Laplacian| in the hole over the clean photo's); null if not measured. */
+  detail: number | null;
   ms: number;
 }
 
@@ -69,8 +73,8 @@ interface Job {
 /**
  * Damages each clean photo (given masks by the shared pairing rule, or seeded synthetic ones), restores it
  * with every model through the product's own restore path (the engine, default settings unless `grow`)
- * and with each reference method (OpenCV's Telea) in the same run, scores PSNR/SSIM whole and hole-only,
- * and records run, models, providers, times and scores in the library database. Results are scored as they
+ * and with each reference method (OpenCV's Telea) in the same run, scores PSNR/SSIM whole and hole-only
+ * and the fill's detail ratio (core/metrics detailRatio), and records run, models, providers, times and scores in the library database. Results are scored as they
  * come back: a method that changes pixels outside the mask pays for it (devset.py pastes only hole pixels,
  * so for methods that keep the rest bit-identical — the product by default — the two evals agree).
  */
@@ -98,6 +102,7 @@ export async function runEval(engine: EvalEngine, repo: EvalRepo, opts: EvalOpti
       baseline: opts.baseline ?? null,
       references: references.map((r) => r.id),
       grow: opts.grow ?? 0,
+      grain: opts.grain ?? 'default',
       limit: opts.limit ?? null,
     },
   });
@@ -125,6 +130,7 @@ export async function runEval(engine: EvalEngine, repo: EvalRepo, opts: EvalOpti
           holeRatio: holeRatio(mask),
           ms,
           ...scoreRestoration(clean, restored, mask.data),
+          detail: detailRatio(clean, restored, mask.data),
         });
         done += 1;
       };
@@ -135,6 +141,7 @@ export async function runEval(engine: EvalEngine, repo: EvalRepo, opts: EvalOpti
         const out = await engine.restore(damaged, mask, {
           modelId: m.id,
           ...(opts.grow ? { grow: opts.grow } : {}),
+          ...(opts.grain !== undefined ? { grain: opts.grain } : {}),
           ...(opts.signal ? { signal: opts.signal } : {}),
         });
         const ms = performance.now() - t0;
@@ -181,9 +188,11 @@ export function summarize(repo: EvalRepo, runId: number): EvalResult {
   };
 }
 
-function mean(band: string, rows: (RestorationScores & { ms: number })[]): BandSummary {
+function mean(band: string, rows: (RestorationScores & { ms: number; detail?: number | null })[]): BandSummary {
   const avg = (k: 'psnr' | 'ssim' | 'psnrHole' | 'ssimHole' | 'ms') => rows.reduce((s, r) => s + r[k], 0) / rows.length;
-  return { band, n: rows.length, psnr: avg('psnr'), ssim: avg('ssim'), psnrHole: avg('psnrHole'), ssimHole: avg('ssimHole'), ms: avg('ms') };
+  const details = rows.map((r) => r.detail).filter((d): d is number => d !== null && d !== undefined);
+  const detail = details.length > 0 ? details.reduce((a, d) => a + d, 0) / details.length : null;
+  return { band, n: rows.length, psnr: avg('psnr'), ssim: avg('ssim'), psnrHole: avg('psnrHole'), ssimHole: avg('ssimHole'), detail, ms: avg('ms') };
 }
 
 async function maskJobs(images: string[], masksDir: string): Promise<Job[]> {

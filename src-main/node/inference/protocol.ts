@@ -25,6 +25,8 @@ export interface RestoreRequest {
   mask: Mask;
   /** Pixels to grow the mask by before filling (0: filled exactly as given). */
   grow: number;
+  /** Whether to add grain matched to the surroundings to the fill. */
+  grain: boolean;
 }
 
 /** Proposes a damage mask for an image. */

@@ -11,6 +11,8 @@ export interface EvalScore {
   ssim: number;
   psnrHole: number;
   ssimHole: number;
+  /** Detail ratio (core/metrics detailRatio); null when not measured (runs from before it, a flat clean hole). */
+  detail?: number | null;
   /** Wall time of the restore in milliseconds. */
   ms: number;
 }
@@ -72,10 +74,13 @@ export class EvalRepo {
     this.db
       .prepare(
         `INSERT OR REPLACE INTO eval_scores
-           (run_id, model_id, image, mask, band, hole_ratio, psnr, ssim, psnr_hole, ssim_hole, ms)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+           (run_id, model_id, image, mask, band, hole_ratio, psnr, ssim, psnr_hole, ssim_hole, detail, ms)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
       )
-      .run(runId, s.modelId, s.image, s.mask, s.band, s.holeRatio, s.psnr, s.ssim, s.psnrHole, s.ssimHole, s.ms);
+      .run(
+        runId, s.modelId, s.image, s.mask, s.band, s.holeRatio, s.psnr, s.ssim, s.psnrHole, s.ssimHole,
+        s.detail !== undefined && s.detail !== null && Number.isFinite(s.detail) ? s.detail : null, s.ms,
+      );
   }
 
   /** Closes a run with its final status. */
@@ -121,6 +126,7 @@ export class EvalRepo {
       ssim: r.ssim as number,
       psnrHole: r.psnr_hole as number,
       ssimHole: r.ssim_hole as number,
+      detail: (r.detail as number | null | undefined) ?? null,
       ms: r.ms as number,
     }));
   }

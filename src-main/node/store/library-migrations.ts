@@ -97,4 +97,10 @@ export const libraryMigrations: readonly Migration[] = [
       CREATE INDEX eval_scores_by_model ON eval_scores(model_id, band);
     `,
   },
+  {
+    version: 3,
+    name: 'detail ratio of each evaluation score',
+    // Mean |Laplacian| in the hole, restored over clean (core/metrics detailRatio); NULL for scores from before.
+    up: `ALTER TABLE eval_scores ADD COLUMN detail REAL;`,
+  },
 ];

@@ -102,6 +102,9 @@ describe('kintsugi eval', () => {
     const given = repo.scores(asGiven.runId);
     for (const s of given.filter((x) => x.modelId === model)) expect(Math.abs(outsideError(s))).toBeLessThan(1e-12);
     for (const s of given.filter((x) => x.modelId === OPENCV_TELEA_ID)) expect(Math.abs(outsideError(s))).toBeLessThan(1e-12);
+    // Every score carries the fill's detail ratio (mean |Laplacian| in the hole over the clean photo's).
+    for (const s of given) expect(s.detail! > 0 && s.detail! < 3).toBe(true);
+    expect(asGiven.models.every((m) => m.bands.every((b) => b.detail !== null && b.detail > 0))).toBe(true);
     const withGrow = repo.scores(grown.runId).filter((x) => x.modelId === model);
     expect(withGrow).toHaveLength(BANDS.length);
     for (const s of withGrow) expect(outsideError(s)).toBeGreaterThan(1e-7);

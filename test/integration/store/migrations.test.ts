@@ -58,4 +58,22 @@ describe('library migrations', () => {
     expect(() => v2.prepare("INSERT INTO eval_scores VALUES (?, 'ghost', 'a.png', 'm.png', 'band0', 0.05, 30, 0.9, 20, 0.5, 12)").run(run.lastInsertRowid)).toThrow(/FOREIGN KEY/);
     v2.close();
   });
+
+  it('3: adds a detail ratio to the scores of a version-2 library, old scores keeping NULL', () => {
+    const file = join(dir, 'lib.sqlite');
+    const v2 = openDatabase(file, upTo(2));
+    const run = v2.prepare("INSERT INTO eval_runs (started_at, images_dir, masks) VALUES (1, '/d', '/m')").run().lastInsertRowid;
+    v2.prepare("INSERT INTO eval_models VALUES (?, 'classical', 'Classical', NULL, 'cpu', 1)").run(run);
+    v2.prepare("INSERT INTO eval_scores VALUES (?, 'classical', 'a.png', 'm.png', 'band0', 0.05, 30, 0.9, 20, 0.5, 12)").run(run);
+    v2.close();
+
+    const v3 = openDatabase(file, upTo(3));
+    expect(schemaVersion(v3)).toBe(3);
+    expect(v3.prepare('SELECT image, psnr, ms, detail FROM eval_scores').all()).toEqual([{ image: 'a.png', psnr: 30, ms: 12, detail: null }]);
+    v3.prepare(
+      "INSERT INTO eval_scores (run_id, model_id, image, mask, band, hole_ratio, psnr, ssim, psnr_hole, ssim_hole, ms, detail) VALUES (?, 'classical', 'b.png', 'm.png', 'band0', 0.05, 31, 0.9, 21, 0.5, 12, 0.25)",
+    ).run(run);
+    expect(v3.prepare("SELECT detail FROM eval_scores WHERE image = 'b.png'").get()).toEqual({ detail: 0.25 });
+    v3.close();
+  });
 });

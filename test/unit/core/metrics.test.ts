@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { gaussianKernel, MAX_PSNR, psnr, scoreRestoration, ssim, type MetricImage } from '../../../src-main/core/metrics.js';
+import { detailRatio, gaussianKernel, MAX_PSNR, meanAbsLaplacian, psnr, scoreRestoration, ssim, type MetricImage } from '../../../src-main/core/metrics.js';
 
 // Reference values were computed by scikit-image on the same PNGs (test/fixtures/make-metrics-fixture.py).
 const dir = resolve(__dirname, '../../fixtures/metrics');
@@ -61,4 +61,25 @@ describe('metrics', () => {
     expect(() => ssim(flat(1), flat(1, 16, 12, 1))).toThrow(/differ in shape/);
     expect(() => ssim(flat(1, 10, 10), flat(1, 10, 10))).toThrow(/at least 11x11/);
   });
+
+  it('detail ratio: 1 for the real photo, 0 for a flat fill, and the Laplacian is measured on luma in the hole only', async () => {
+    const clean = await load('101085-clean.png');
+    const hole = new Uint8Array(clean.width * clean.height);
+    for (let y = 10; y < 40; y++) for (let x = 10; x < 40; x++) hole[y * clean.width + x] = 1;
+    expect(detailRatio(clean, clean, hole)).toBe(1);
+    const flatFill = { ...clean, data: Uint8Array.from(clean.data as Uint8Array) };
+    for (let p = 0; p < hole.length; p++) if (hole[p]) flatFill.data.fill(128, p * 3, p * 3 + 3);
+    // Away from its border (which sees the step to the photo around it) a flat fill has no detail at all.
+    const inner = new Uint8Array(hole.length);
+    for (let y = 11; y < 39; y++) for (let x = 11; x < 39; x++) inner[y * clean.width + x] = 1;
+    expect(detailRatio(clean, flatFill, inner)).toBe(0);
+    expect(detailRatio(clean, flatFill, hole)).toBeGreaterThan(0);
+    // One bright pixel on black: |Laplacian| 4·luma at it, luma at each of its 4 neighbours.
+    const dot = flat(0, 16, 12);
+    (dot.data as Uint8Array).fill(100, (5 * 16 + 5) * 3, (5 * 16 + 5) * 3 + 3);
+    const all = new Uint8Array(16 * 12).fill(1);
+    expect(meanAbsLaplacian(dot, all)).toBeCloseTo((4 * 100 + 4 * 100) / (16 * 12), 6);
+    expect(Number.isNaN(detailRatio(flat(3), flat(9), all))).toBe(true);
+  });
 });
+

@@ -34,17 +34,17 @@ const caseArb = fc.record({ w: fc.integer({ min: 1, max: 90 }), h: fc.integer({ 
   fc.record({
     w: fc.constant(w), h: fc.constant(h), mask: maskArb(w, h),
     channels: fc.constantFrom<1 | 2 | 3 | 4>(1, 2, 3, 4), depth: fc.constantFrom<8 | 16>(8, 16),
-    seed: fc.nat(), grow: fc.integer({ min: 0, max: 3 }), useDefault: fc.boolean(), tile: fc.integer({ min: 8, max: 64 }),
+    seed: fc.nat(), grow: fc.integer({ min: 0, max: 3 }), useDefault: fc.boolean(), grain: fc.boolean(), tile: fc.integer({ min: 8, max: 64 }),
   }));
 
 describe('inpaintRaster', () => {
-  it('keeps every pixel outside the mask (grown only by `grow`, default none) bit-identical, and alpha everywhere (property, classical backend)', async () => {
+  it('keeps every pixel outside the mask (grown only by `grow`, default none) bit-identical, and alpha everywhere, with or without grain (property, classical backend)', async () => {
     await fc.assert(
       fc.asyncProperty(caseArb, async (c) => {
         const image = randomRaster(c.w, c.h, c.channels, c.depth, c.seed);
         const backend = { ...classicalBackend(), tileSize: c.tile, overlap: 6, margin: 5 };
         const grow = c.useDefault ? 0 : c.grow;
-        const out = await inpaintRaster(image, c.mask, backend, c.useDefault ? {} : { grow });
+        const out = await inpaintRaster(image, c.mask, backend, c.useDefault ? {} : { grow, grain: c.grain, grainSeed: c.seed });
         expect(out.width).toBe(c.w);
         expect(out.channels).toBe(c.channels);
         expect(out.data.constructor).toBe(image.data.constructor);
