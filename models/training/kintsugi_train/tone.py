@@ -80,8 +80,9 @@ def image_stats(x: torch.Tensor) -> torch.Tensor:
 
 class ToneNet(nn.Module):
     """~0.25 M parameters: strided convs 128 -> 4, global features (pooled convs + image_stats) drive the curves,
-    matrix, mono and tint heads; the 16x16 level plus the global features drive the gain/offset grid. Every head
-    starts at the identity transform."""
+    matrix, mono and tint heads; the 16x16 level plus the global features drive the gain/offset grid, into which
+    a classical levels stage (the photo's own black and white points, half trusted at the start) is folded. Every
+    other head starts at the identity."""
 
     def __init__(self, knots: int = KNOTS):
         super().__init__()
@@ -93,8 +94,9 @@ class ToneNet(nn.Module):
         self.c4 = _conv(64, 96, 2)
         self.mlp = nn.Sequential(nn.Linear(96 + NSTATS, 128), nn.ReLU(inplace=True), nn.Linear(128, 128),
                                  nn.ReLU(inplace=True))
-        # 3 channels x (knots-1 log-slopes + 1 black point), 9 matrix deltas, 1 mono logit, 6 tint values
-        self.head = nn.Linear(128, 3 * knots + 9 + 1 + 6)
+        # 3 channels x (knots-1 log-slopes + 1 black point), 9 matrix deltas, 1 mono logit, 6 tint values,
+        # 6 levels weights (how far to trust the classical black and white points, per channel)
+        self.head = nn.Linear(128, 3 * knots + 9 + 1 + 6 + 6)
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
         self.gproj = nn.Linear(128, 32)
@@ -116,11 +118,20 @@ class ToneNet(nn.Module):
         curves = torch.cat([black, black + torch.cumsum(slopes, -1)], -1)
         matrix = torch.eye(3, device=x.device).unsqueeze(0) + 0.5 * torch.tanh(p[:, 3 * k: 3 * k + 9]).reshape(n, 3, 3)
         mono_logit = p[:, 3 * k + 9: 3 * k + 10]
-        t = p[:, 3 * k + 10:]
+        t = p[:, 3 * k + 10: 3 * k + 16]
         tint = torch.cat([1.0 + 0.5 * torch.tanh(t[:, :3]), 0.3 * torch.tanh(t[:, 3:])], 1)
         gl = self.gproj(g).reshape(n, 32, 1, 1).expand(n, 32, f16.shape[2], f16.shape[3])
         graw = self.ghead(torch.cat([f16, gl], 1))  # [n, 6, SIZE/8, SIZE/8] = the grid
-        grid = torch.cat([torch.exp(graw[:, :3].clamp(-2.0, 2.0)), 0.5 * torch.tanh(graw[:, 3:])], 1)
+        gain, off = torch.exp(graw[:, :3].clamp(-2.0, 2.0)), 0.5 * torch.tanh(graw[:, 3:])
+        # The classical stage inside the graph: per-channel levels from the photo's own black and white points
+        # (0.5 and 99.5 percentiles), each trusted by a learned weight in (0, 1) (0.5 at the start). Folded into
+        # the grid after the local gain/offset: a = clamp(((x * gain + off) - lo) / (hi - lo), 0, 1).
+        lv = torch.sigmoid(p[:, 3 * k + 16:])
+        pct = stats[:, 3 * HIST_BINS: 3 * HIST_BINS + 3 * len(PERCENTILES)].reshape(n, 3, len(PERCENTILES))
+        lo = lv[:, :3] * pct[:, :, 0]
+        hi = 1.0 - lv[:, 3:] * (1.0 - pct[:, :, -1])
+        span = torch.clamp(hi - lo, min=0.1).view(n, 3, 1, 1)
+        grid = torch.cat([gain / span, (off - lo.view(n, 3, 1, 1)) / span], 1)
         return {"grid": grid, "curves": curves, "matrix": matrix, "mono_logit": mono_logit, "tint": tint}
 
 

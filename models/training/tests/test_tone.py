@@ -81,11 +81,20 @@ class Ageing(unittest.TestCase):
 
 
 class Transform(unittest.TestCase):
-    def test_untrained_network_is_the_identity(self):
+    def test_untrained_network_is_half_auto_levels_and_nothing_else(self):
         net = ToneNet().eval()
         img = _photo(size=None)
-        out = restore_tone(net, img)
-        self.assertLessEqual(int(np.abs(to_u8(out).astype(int) - to_u8(img)).max()), 1)
+        faded = 0.2 + 0.6 * img
+        out = restore_tone(net, faded)
+        # the classical stage alone: per channel, black and white points half-way to the photo's 0.5/99.5 percentiles
+        small = small_copy(faded)
+        pooled = small.reshape(SIZE // 2, 2, SIZE // 2, 2, 3).mean((1, 3)).reshape(-1, 3)
+        ranked = np.sort(pooled, axis=0)
+        lo = 0.5 * ranked[int(0.005 * len(ranked))]
+        hi = 1 - 0.5 * (1 - ranked[int(0.995 * len(ranked))])
+        expected = np.clip((faded - lo) / (hi - lo), 0, 1)
+        self.assertLessEqual(float(np.abs(out - expected).max()), 2e-3)
+        self.assertGreater(float(out.std()), float(faded.std()))  # contrast comes back
 
     def test_grey_stays_grey_even_with_sepia_kept_and_a_strong_transform(self):
         torch.manual_seed(0)
