@@ -12,7 +12,7 @@
 import { z } from 'zod';
 import { DEVICES } from '../image.js';
 import { MAX_GROW } from '../mask.js';
-import type { BatchStatus, ExportResult, HistoryView, JobStarted, LeaderboardRow, ModelView, PathGrant, ProjectSummary, SessionView } from './views.js';
+import type { BatchCompareResult, BatchStatus, ExportResult, HistoryView, JobStarted, LeaderboardRow, ModelCard, ModelView, PathGrant, ProjectSummary, SessionView } from './views.js';
 
 export type * from './views.js';
 
@@ -187,6 +187,10 @@ export const contract = {
     'Dev-set scores per model and hole band, from evaluation runs in the library or else the manifest.',
     z.object({ task: z.enum(['inpaint', 'detect-damage', 'restore-tone']).optional() }).strict(),
   ),
+  'app:models.card': channel<ModelCard>()(
+    "A model's card (Markdown from its manifest entry's `card` file; null when it has none).",
+    z.object({ modelId: id }).strict(),
+  ),
   'app:export.save': channel<ExportResult>()(
     "Exports the result at the cursor (the original's format and metadata by default); Electron asks where.",
     z
@@ -218,7 +222,35 @@ export const contract = {
         /** Masks matched to photos by relative path and file name (any image extension); else detection. */
         masksFolderId: id.optional(),
         detect: z.boolean().default(true),
+        /** Also the photos in subfolders (kept in the same subfolders of the output). */
+        recursive: z.boolean().default(false),
+        /** Without masks: detect first and wait for the person to review the proposed masks (`app:batch.review`). */
+        review: z.boolean().default(false),
         ...jobChoice,
+      })
+      .strict(),
+  ),
+  'app:batch.review': channel<BatchStatus>()(
+    "Mask review, file by file (`index` into the batch's files): accept the proposed mask, skip the photo, or take the "
+      + "editor's current mask of that photo (after fixing it there) as its mask, accepted.",
+    z.object({ batchId: id, index: z.number().int().min(0), decision: z.enum(['accept', 'skip', 'use-editor-mask']) }).strict(),
+  ),
+  'app:batch.restoreAccepted': channel<BatchStatus>()(
+    'Ends the mask review: restores the photos whose masks were accepted, with those masks (the rest are skipped).',
+    z.object({ batchId: id, ...jobChoice }).strict(),
+  ),
+  'app:batch.openInEditor': channel<SessionView>()(
+    "Opens a batch's photo in the editor: the original with the batch's mask and, once restored, the restored copy as its "
+      + 'result (before/after); a photo under review opens with its proposed mask to fix.',
+    z.object({ batchId: id, index: z.number().int().min(0) }).strict(),
+  ),
+  'app:batch.compare': channel<BatchCompareResult>()(
+    "Writes before/after comparisons of a batch's restored photos next to its output folder: contact sheets and an index "
+      + 'page always, and per photo each of `forms` (pictures side by side, stacked, split, or the HTML slider page).',
+    z
+      .object({
+        batchId: id,
+        forms: z.array(z.enum(['side-by-side', 'stacked', 'split', 'slider'])).max(4).default(['side-by-side']),
       })
       .strict(),
   ),

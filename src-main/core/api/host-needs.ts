@@ -36,6 +36,7 @@ export const HOST_NEEDS: Readonly<Partial<Record<Channel, HostNeeds>>> = {
   'app:project.save': { changesProjects: true },
   'app:export.save': { savesExport: true },
   'app:compare.export': { savesExport: true },
+  'app:batch.openInEditor': { changesProjects: true },
 };
 
 /** The host needs of a channel (an empty object when it has none). */

@@ -113,16 +113,41 @@ export interface ModelView {
   card?: string;
 }
 
-/** One row of the model leaderboard (dev-set scores by hole-ratio band). */
+/**
+ * A model's mean scores over one band: hole-ratio bands (`band0` = 1-10 % holes, …) for inpainting, the held-out
+ * set for a damage detector (F1 and IoU of its masks). Each figure is absent when the source did not measure it.
+ */
+export interface BandScore {
+  band: string;
+  psnr?: number;
+  ssim?: number;
+  /** PSNR / SSIM over the hole pixels only. */
+  psnrHole?: number;
+  ssimHole?: number;
+  /** Fill's mean |Laplacian| in the hole over the clean photo's (1 = as detailed as the real photo). */
+  detail?: number;
+  /** Detectors: F1 and IoU of the proposed masks against the true damage. */
+  f1?: number;
+  iou?: number;
+  images?: number;
+}
+
+/** One row of a model leaderboard (one per task): a model's scores by band, from an eval run or its manifest. */
 export interface LeaderboardRow {
   modelId: string;
   name: string;
   task: ModelTaskName;
-  /** Where the figures come from: an evaluation run in the library, or the model's manifest entry. */
+  /** Where the figures come from: an evaluation run in the library, or the model's manifest entry (its card's dev scores). */
   source: 'eval-run' | 'manifest';
   runId?: string;
-  scores: Array<{ band: string; psnr?: number; ssim?: number; images?: number }>;
+  scores: BandScore[];
   createdAt?: number;
+}
+
+/** A model's card as the Models view renders it: Markdown text, null when the model has none. */
+export interface ModelCard {
+  modelId: string;
+  markdown: string | null;
 }
 
 /**
@@ -164,19 +189,58 @@ export interface ExportResult {
 /** Per-file state inside a batch. */
 export type BatchFileState = 'pending' | 'running' | 'done' | 'failed' | 'skipped' | 'cancelled';
 
+/** Where a photo stands in a batch's mask review: its proposal is waiting, accepted, or the photo is left out. */
+export type ReviewState = 'proposed' | 'accepted' | 'skipped';
+
+/** One photo of a batch. */
+export interface BatchFileView {
+  path: string;
+  state: BatchFileState;
+  outPath?: string;
+  /** The restored copy as a photo id for `app:photo.open`, once it is done. */
+  outFileId?: string;
+  error?: string;
+  /** A small JPEG of the photo for the queue view (node/batch batchThumbnail), when made. */
+  thumbBlobId?: string;
+  /** Done by an earlier run on the same folders (not redone, not a failure). */
+  isResumed?: boolean;
+  /** The photo's mask (gray PNG, white = hole) when the batch has it: the proposal under review, the mask used. */
+  maskBlobId?: string;
+  review?: ReviewState;
+  /** The photo being worked on: how far (0..1) and at which stage. */
+  progress?: { stage: string; fraction: number };
+  /** How long the photo took, ms. */
+  durationMs?: number;
+}
+
 /** Snapshot of a batch run. */
 export interface BatchStatus {
   batchId: string;
   state: 'running' | 'paused' | 'cancelled' | 'done' | 'failed';
+  /** `detect`: proposing masks for review; `review`: waiting for the person; `restore`: restoring (the default). */
+  phase?: 'detect' | 'review' | 'restore';
   total: number;
   done: number;
   failed: number;
   outputDir: string;
-  /**
-   * `thumbBlobId`: a small JPEG of the photo for the queue view (node/batch batchThumbnail), when made;
-   * `outFileId`: the restored copy as a photo id for `app:photo.open` ("open in editor"), once it is done.
-   */
-  files: Array<{ path: string; state: BatchFileState; outPath?: string; outFileId?: string; error?: string; thumbBlobId?: string }>;
+  /** When the run (its current phase) started (ms since the epoch), and how long it has run or ran. */
+  startedAt?: number;
+  elapsedMs?: number;
+  /** Seconds left at this run's pace; null until a photo has been processed in this run. */
+  etaSec?: number | null;
+  /** Why the batch as a whole stopped (state `failed`): one message, not a failure per photo. */
+  error?: string;
+  files: BatchFileView[];
+}
+
+/** What `app:batch.compare` wrote: the folder, its index page, and each contact sheet (also as a blob to view). */
+export interface BatchCompareResult {
+  dir: string;
+  index: string;
+  sheets: Array<{ path: string; blobId: string; fileName: string }>;
+  /** Comparison files written, per photo × form. */
+  files: number;
+  failed: Array<{ path: string; reason: string }>;
 }
 
 /** Commands the native menus send to the renderer (Electron); the renderer runs them through the API. */

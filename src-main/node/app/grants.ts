@@ -5,6 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { stat } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { basename, resolve } from 'node:path';
 import type { PathGrant } from '../../core/api/contract.js';
 import { badInput } from '../../core/errors.js';
@@ -44,6 +45,11 @@ export class PathGrants {
   }
 }
 
+/** A typed `~` or `~/…` means the home folder, as in a shell (`~user` is left as typed). */
+export function expandHome(p: string): string {
+  return /^~(?=$|[\\/])/.test(p) ? homedir() + p.slice(1) : p;
+}
+
 /** folder.choose (a path from the host's dialog) and path.grant (a path typed into the web host's page). */
 export function grantHandlers(grants: PathGrants): HandlersFor<'app:folder.choose' | 'app:path.grant'> {
   return {
@@ -55,7 +61,7 @@ export function grantHandlers(grants: PathGrants): HandlersFor<'app:folder.choos
       if (!host.acceptsTypedPaths) {
         throw badInput(undefined, "paths from the page are refused here: choose files and folders with the app's own dialogs");
       }
-      return grants.grant(a.path, a.kind, { mayNotExist: a.kind === 'folder' });
+      return grants.grant(expandHome(a.path), a.kind, { mayNotExist: a.kind === 'folder' });
     },
   };
 }

@@ -26,7 +26,7 @@ export function appHandlers(ctx: AppContext, jobs: JobRunner, batches: BatchRunn
     ...jobHandlers(ctx, jobs),
     ...modelHandlers(ctx),
     ...exportHandlers(ctx),
-    ...batchHandlers(batches),
+    ...batchHandlers(ctx, batches),
   };
 }
 

@@ -40,6 +40,8 @@ export interface BatchOptions {
   /** Engines to run on instead of creating `jobs` of them (the app lends its own); not closed here. */
   engines?: Engine[];
   gate?: PauseGate;
+  /** Saves the mask each photo was filled with there (`<rel dir>/<stem>.png`), e.g. for the app to reopen. */
+  saveMasksDir?: string;
 }
 
 /** A photo changed state; `resumed` marks one found finished by an earlier run and not redone. */
@@ -62,6 +64,8 @@ export interface BatchEvents {
   onQueue?: (files: FileEvent[]) => void;
   onFile?: (e: FileEvent) => void;
   onProgress?: (p: BatchProgress) => void;
+  /** The engine's progress on one photo (not throttled). */
+  onPhotoProgress?: (rel: string, p: { stage: string; done: number; total: number }) => void;
 }
 
 /** A file or folder left out, with the reason people read in the summary. */
@@ -325,7 +329,11 @@ async function runLocked(
           ...(opts.grain !== undefined ? { grain: opts.grain } : {}),
           ...(opts.tone ? { tone: opts.tone } : {}),
           ...(signal !== undefined ? { signal } : {}),
-          onProgress: () => emitProgress(false),
+          ...(opts.saveMasksDir !== undefined ? { saveMaskPath: path.join(opts.saveMasksDir, file.rel.replace(/\.[^./]*$/, '') + '.png') } : {}),
+          onProgress: (p) => {
+            events.onPhotoProgress?.(file.rel, p);
+            emitProgress(false);
+          },
         });
         ledger.markDone(file.rel, {
           modelId: result.modelId,

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { cancelled } from '../../core/errors.js';
 import { escapeXml } from './labels.js';
 import { compareFiles } from './compare-files.js';
+import type { CompareLayout } from './layouts.js';
 import { contactSheet } from './contact-sheet.js';
 import { writeFileAtomic } from '../atomic-write.js';
 import { isOutOfSpace, prepareOutputFolder } from '../output-folder.js';
@@ -22,6 +23,14 @@ export interface BatchComparisonResult {
   failed: Array<{ rel: string; reason: string }>;
 }
 
+/** The per-photo forms a batch comparison can take: the labelled pictures of `kintsugi compare`, or its slider page. */
+export type BatchCompareForm = CompareLayout | 'slider';
+
+/** File name suffix per form (side by side keeps the name batches always gave it). */
+const FORM_SUFFIX: Record<BatchCompareForm, string> = {
+  'side-by-side': '.compare.jpg', stacked: '.stacked.jpg', split: '.split.jpg', slider: '.slider.html',
+};
+
 /** Pairs per contact sheet page; more would make a sheet too large to open comfortably. */
 const PAIRS_PER_SHEET = 48;
 
@@ -40,7 +49,7 @@ async function mtime(file: string): Promise<number | null> {
  */
 export async function writeBatchComparisons(
   rows: ComparedRow[],
-  opts: { inDir: string; outDir: string; compareDir: string; signal?: AbortSignal; guard?: WriteGuard },
+  opts: { inDir: string; outDir: string; compareDir: string; signal?: AbortSignal; guard?: WriteGuard; forms?: readonly BatchCompareForm[] },
 ): Promise<BatchComparisonResult> {
   const dir = await prepareOutputFolder(opts.compareDir, 'compare folder');
   // Whatever the caller protects, the photos compared here are never replaced by what is written here.
@@ -52,22 +61,27 @@ export async function writeBatchComparisons(
     ]));
   }
   const result: BatchComparisonResult = { dir, index: path.join(dir, 'index.html'), sheets: [], files: [], failed: [] };
-  const ok: Array<{ rel: string; before: string; after: string; comparison: string }> = [];
+  const forms = opts.forms ?? ['side-by-side'];
+  const ok: Array<{ rel: string; before: string; after: string; comparisons: string[] }> = [];
   for (const row of [...rows].sort((a, b) => (a.rel < b.rel ? -1 : 1))) {
     if (opts.signal?.aborted) throw cancelled('Batch comparisons');
     const before = path.join(opts.inDir, ...row.rel.split('/'));
     const after = path.join(opts.outDir, ...row.rel.split('/'));
     const p = path.posix.parse(row.rel);
-    const compRel = `${p.dir === '' ? '' : p.dir + '/'}${p.name}${p.ext.replace('.', '-')}.compare.jpg`;
-    const comparison = path.join(dir, ...compRel.split('/'));
     try {
-      const [tc, ta] = [await mtime(comparison), await mtime(after)];
-      if (tc === null || ta === null || tc < ta) {
-        await mkdir(path.dirname(comparison), { recursive: true });
-        await compareFiles(before, after, comparison, { layout: 'side-by-side', guard });
+      const comparisons: string[] = [];
+      for (const form of forms) {
+        const compRel = `${p.dir === '' ? '' : p.dir + '/'}${p.name}${p.ext.replace('.', '-')}${FORM_SUFFIX[form]}`;
+        const comparison = path.join(dir, ...compRel.split('/'));
+        const [tc, ta] = [await mtime(comparison), await mtime(after)];
+        if (tc === null || ta === null || tc < ta) {
+          await mkdir(path.dirname(comparison), { recursive: true });
+          await compareFiles(before, after, comparison, { ...(form === 'slider' ? {} : { layout: form }), guard });
+        }
+        comparisons.push(comparison);
       }
-      ok.push({ rel: row.rel, before, after, comparison });
-      result.files.push({ rel: row.rel, comparison });
+      ok.push({ rel: row.rel, before, after, comparisons });
+      for (const comparison of comparisons) result.files.push({ rel: row.rel, comparison });
     } catch (e) {
       if (isOutOfSpace(e)) throw e;
       result.failed.push({ rel: row.rel, reason: e instanceof Error ? e.message : String(e) });
@@ -96,7 +110,7 @@ li{margin:2px 0}h2{margin-top:24px}</style></head><body>
 ${result.sheets.map((s) => `<p><a href="${link(s)}"><img src="${link(s)}" alt="${escapeXml(path.basename(s))}"></a></p>`).join('\n')}
 <h2>Comparisons</h2>
 <ul>
-${ok.map((c) => `<li><a href="${link(c.comparison)}">${escapeXml(c.rel)}</a> · <a href="${link(c.before)}">before</a> · <a href="${link(c.after)}">after</a></li>`).join('\n')}
+${ok.map((c) => `<li><a href="${link(c.comparisons[0]!)}">${escapeXml(c.rel)}</a>${c.comparisons.slice(1).map((x, i) => ` · <a href="${link(x)}">${forms[i + 1]}</a>`).join('')} · <a href="${link(c.before)}">before</a> · <a href="${link(c.after)}">after</a></li>`).join('\n')}
 </ul>
 ${result.failed.length > 0 ? `<h2>Not compared</h2><ul>${result.failed.map((f) => `<li>${escapeXml(f.rel)}: ${escapeXml(f.reason)}</li>`).join('')}</ul>` : ''}
 </body></html>

@@ -2,4 +2,4 @@
 export { compareFiles, parseLabels, COMPARE_OUTPUT_EXTENSIONS, type CompareOptions, type CompareResult } from './compare-files.js';
 export { COMPARE_LAYOUTS, layoutSize, type CompareLayout } from './layouts.js';
 export { contactSheet, sheetSize, type SheetPair } from './contact-sheet.js';
-export { writeBatchComparisons, type BatchComparisonResult } from './batch-compare.js';
+export { writeBatchComparisons, type BatchComparisonResult, type BatchCompareForm } from './batch-compare.js';

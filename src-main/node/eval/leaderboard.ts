@@ -1,10 +1,11 @@
 import type { Database } from '../store/db.js';
 
 /**
- * One leaderboard line: a model's mean scores over one hole band of an evaluation run ('all' = every
- * image of the run). The Models view and `kintsugi eval` both show these.
+ * One line of `kintsugi eval`'s table: a model's mean scores over one hole band of an evaluation run ('all' =
+ * every image of the run), with how it ran. The app's leaderboard (core/api LeaderboardRow, one row per model with
+ * its bands) is built from `scoresByBand`; this flat line is only the terminal's.
  */
-export interface LeaderboardRow extends BandScores {
+export interface EvalBandRow extends BandScores {
   modelId: string;
   name: string;
   sha256: string | null;
@@ -14,7 +15,7 @@ export interface LeaderboardRow extends BandScores {
   ms: number;
 }
 
-/** Mean scores of one model in one band, for the Models view's chart. */
+/** Mean scores of one model in one band of a run (the Models view turns them into core/api BandScore). */
 export interface BandScores {
   runId: number;
   band: string;
@@ -40,7 +41,7 @@ export function latestRunId(db: Database): number | undefined {
  * Leaderboard of one run (default: the latest finished one): a row per model × band plus an 'all' row per
  * model, models ordered by their overall hole-only PSNR (the number inpainting is about), best first.
  */
-export function leaderboard(db: Database, opts: { runId?: number } = {}): LeaderboardRow[] {
+export function leaderboard(db: Database, opts: { runId?: number } = {}): EvalBandRow[] {
   const runId = opts.runId ?? latestRunId(db);
   if (runId === undefined) return [];
   const rows = db
@@ -54,7 +55,7 @@ export function leaderboard(db: Database, opts: { runId?: number } = {}): Leader
          FROM eval_scores s JOIN eval_models m ON m.run_id = s.run_id AND m.model_id = s.model_id
         WHERE s.run_id = ? GROUP BY m.model_id`,
     )
-    .all(runId, runId) as (Omit<LeaderboardRow, 'isBaseline'> & { isBaseline: number })[];
+    .all(runId, runId) as (Omit<EvalBandRow, 'isBaseline'> & { isBaseline: number })[];
   const overall = new Map(rows.filter((r) => r.band === 'all').map((r) => [r.modelId, r.psnrHole]));
   return rows
     .map((r) => ({ ...r, isBaseline: r.isBaseline === 1 }))
@@ -87,7 +88,7 @@ export function scoresByBand(db: Database, modelId: string): BandScores[] {
 }
 
 /** Plain-text table of leaderboard rows for the terminal. */
-export function formatLeaderboard(rows: readonly LeaderboardRow[]): string {
+export function formatLeaderboard(rows: readonly EvalBandRow[]): string {
   const head = ['model', 'band', 'n', 'PSNR', 'SSIM', 'PSNR hole', 'SSIM hole', 'detail', 'ms/img', 'provider'];
   const body = rows.map((r) => [
     r.modelId + (r.isBaseline ? ' (baseline)' : ''),
@@ -110,7 +111,7 @@ export function formatLeaderboard(rows: readonly LeaderboardRow[]): string {
  * Every other method against one reference (normally OpenCV's Telea), band by band: whole-image PSNR and
  * SSIM side by side with the difference, and both detail ratios, so "does it beat Telea in every band" is one glance.
  */
-export function formatVersus(rows: readonly LeaderboardRow[], referenceId: string): string {
+export function formatVersus(rows: readonly EvalBandRow[], referenceId: string): string {
   const ref = new Map(rows.filter((r) => r.modelId === referenceId).map((r) => [r.band, r]));
   if (ref.size === 0) return '';
   const head = ['model', 'band', 'PSNR', referenceId, 'ΔPSNR', 'SSIM', referenceId, 'ΔSSIM', 'detail', referenceId];

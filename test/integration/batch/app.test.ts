@@ -111,11 +111,14 @@ describe('batch through the app API', () => {
     expect(final.state).toBe('cancelled');
     expect(final.files.filter((f) => f.state === 'done').length).toBeLessThan(3);
 
-    const bad = await call<BatchStatus>('app:batch.start', {
-      photosFolderId: await folderId(call, path.join(root, 'missing')), outputFolderId: await folderId(call, path.join(root, 'out3')), modelId: 'classical',
+    // After Cancel, nothing is left "Queued": every photo not finished says Cancelled.
+    expect(final.files.filter((f) => f.state !== 'done').map((f) => f.state)).toEqual(final.files.filter((f) => f.state !== 'done').map(() => 'cancelled'));
+
+    // A missing folder is refused before anything starts: one message naming it, no batch, no per-photo failure.
+    const missing = path.join(root, 'missing');
+    const bad = await service.invoke('app:batch.start', {
+      photosFolderId: await folderId(call, missing), outputFolderId: await folderId(call, path.join(root, 'out3')), modelId: 'classical',
     });
-    const badEnd = await ended(bad.batchId);
-    expect(badEnd.state).toBe('failed');
-    expect(badEnd.files.at(-1)?.error).toMatch(/missing: the input folder does not exist/);
+    expect(bad).toEqual({ ok: false, error: { code: 'bad-input', message: expect.stringContaining(`the folder of photos ${missing} does not exist`) } });
   });
 });
