@@ -7,6 +7,7 @@
  */
 import type {
   AppEvent,
+  DetectMode,
   ExportResult,
   HistoryEntryView,
   JobKind,
@@ -20,6 +21,7 @@ import { commandFromOp } from '../lib/history.js';
 import { MaskDocument } from '../lib/canvas/mask-document.js';
 import { overlayToMaskPng } from '../lib/canvas/mask-image.js';
 import type { StrokeOp } from '../lib/tools/mask-ops.js';
+import { detectNotice } from './detect-notice.js';
 import { MaskHistory } from './mask-history.js';
 import { ModelChoice } from './models.svelte.js';
 import { ToneLayer } from './tone.svelte.js';
@@ -152,6 +154,11 @@ export class EditorState {
     await this.#opening(() => this.api.photo.open({ source: { kind: 'file', fileId } }));
   }
 
+  /** A batch's photo: the original with the batch's mask and, once restored, its result (before/after). */
+  async openBatchPhoto(batchId: string, index: number): Promise<void> {
+    await this.#opening(() => this.api.batch.openInEditor({ batchId, index }));
+  }
+
   async openDialog(): Promise<void> {
     await this.#opening(() => this.api.photo.openDialog({}));
   }
@@ -282,13 +289,19 @@ export class EditorState {
 
   // ---- jobs -----------------------------------------------------------------------------------
 
-  async detect(): Promise<void> {
-    await this.#runJob('detect', () =>
-      this.api.mask.detect({
-        modelId: this.picker.detectModelId,
-        device: this.picker.device,
-        ...(this.picker.detectThreshold !== null ? { threshold: this.picker.detectThreshold } : {}),
-      }),
+  /** Detect damage: adds its proposal to the painted mask (or replaces it), one step, and says which it did. */
+  async detect(mode: DetectMode = 'add'): Promise<void> {
+    const before = this.session?.holePixels ?? 0;
+    await this.#runJob(
+      'detect',
+      () =>
+        this.api.mask.detect({
+          modelId: this.picker.detectModelId,
+          device: this.picker.device,
+          mode,
+          ...(this.picker.detectThreshold !== null ? { threshold: this.picker.detectThreshold } : {}),
+        }),
+      (view) => (this.notice = detectNotice(mode, before, view.holePixels)),
     );
   }
 
@@ -315,7 +328,7 @@ export class EditorState {
     await this.#guard(() => this.api.job.cancel({ jobId: id }));
   }
 
-  async #runJob(kind: RunningJob['kind'], start: () => Promise<{ jobId: string }>): Promise<void> {
+  async #runJob(kind: RunningJob['kind'], start: () => Promise<{ jobId: string }>, onDone?: (view: SessionView) => void): Promise<void> {
     if (!this.session || this.job) return;
     this.error = null;
     this.notice = null;
@@ -326,7 +339,7 @@ export class EditorState {
       if (this.job) this.job = { ...this.job, jobId };
       const view = await this.api.job.wait({ jobId });
       await this.#adopt(view);
-      if (kind === 'detect' && view.holePixels === 0) this.notice = 'No damage found — paint the mask by hand.';
+      onDone?.(view);
     } catch (e) {
       if (isCancelled(e)) this.notice = kind === 'restore' ? 'Restore cancelled.' : kind === 'tone' ? 'Fix fading and colour cancelled.' : 'Detection cancelled.';
       else this.error = errorMessage(e);

@@ -66,8 +66,8 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     const leastSensitive = await editor.maskPixels();
     await editor.setDetectSensitivity(null);
 
-    // Detect: the proposal becomes a step and fills the mask (overlay == the service's mask).
-    await editor.detect();
+    // Detect (replacing the first proposal): the proposal becomes a step and fills the mask (overlay == the service's mask).
+    await editor.detect({ mode: 'replace' });
     expect((await editor.history.entries()).at(-1)?.kind).toBe('detect');
     expect(await editor.maskPixels()).toBeGreaterThan(0);
     expect(await editor.isMaskShown()).toBe(true);

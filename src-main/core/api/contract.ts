@@ -39,6 +39,10 @@ const jobChoice = {
   device: deviceSchema.optional(),
 };
 
+/** What Detect damage does with the mask painted so far: keeps it and adds the proposal, or replaces it. */
+export const detectModeSchema = z.enum(['add', 'replace']);
+export type DetectMode = z.infer<typeof detectModeSchema>;
+
 /** Mask painting tools; a straight line is a stroke with two points, the eraser removes coverage. */
 export const toolSchema = z.enum(['brush', 'line', 'eraser']);
 
@@ -150,8 +154,9 @@ export const contract = {
   ),
   'app:mask.detect': channel<JobStarted>()(
     'Starts damage detection on the working image; its mask proposal becomes one history step. `threshold` (the '
-      + "sensitivity) replaces the detector's own: lower marks more.",
-    z.object({ ...jobChoice, threshold: z.number().gt(0).lt(1).optional() }).strict(),
+      + "sensitivity) replaces the detector's own: lower marks more. `mode`: `add` (default) adds the proposal to "
+      + 'the mask painted so far, `replace` puts it in place of that mask.',
+    z.object({ ...jobChoice, threshold: z.number().gt(0).lt(1).optional(), mode: detectModeSchema.default('add') }).strict(),
   ),
   'app:restore.run': channel<JobStarted>()(
     'Starts inpainting the working image inside the current mask; the result becomes one history step. The mask '

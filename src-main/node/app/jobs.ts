@@ -70,7 +70,7 @@ export class JobRunner {
       if (kind === 'detect') {
         const r = await engine.detect(image, jobOpts);
         if (controller.signal.aborted) throw cancelled('Detection');
-        await ctx.serial(() => s.commitDetect(r.mask, r.modelId, r.provider));
+        await ctx.serial(() => s.commitDetect(r.mask, r.modelId, r.provider, args.mode ?? 'add'));
       } else if (kind === 'tone') {
         const t = args.enabled === false ? null : await runTone(engine, image, { strength: args.strength ?? 1, keepSepia: !!args.keepSepia, modelId: args.modelId }, toneOpts);
         if (controller.signal.aborted) throw cancelled(what);

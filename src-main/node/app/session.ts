@@ -11,7 +11,7 @@
  */
 import { basename, extname } from 'node:path';
 import sharp from 'sharp';
-import type { HistoryCommand, HistoryEntryView, HistoryKind, HistoryView, SessionView, StrokeCommand, ToneView } from '../../core/api/contract.js';
+import type { DetectMode, HistoryCommand, HistoryEntryView, HistoryKind, HistoryView, SessionView, StrokeCommand, ToneView } from '../../core/api/contract.js';
 import { replayFrom } from '../../core/api/history.js';
 import { countCoverageHoles, countCoverageHolesIn, paintStroke, strokeBox, toBinaryMask, type CoverageMask } from '../../core/api/stroke-raster.js';
 import { badInput } from '../../core/errors.js';
@@ -244,12 +244,14 @@ export class Session {
     await this.appendKeyframe('mask-import', 'Import mask', { width, height, data: m.data }, this.resultId, {});
   }
 
-  /** Records a detection: its mask proposal replaces the mask (one step). */
-  async commitDetect(mask: Mask, modelId: string, provider: string): Promise<void> {
-    await this.appendKeyframe('detect', `Detect damage (${modelId})`, { width: mask.width, height: mask.height, data: mask.data }, this.resultId, {
-      modelId,
-      provider,
-    });
+  /**
+   * Records a detection (one step): its mask proposal is added to the mask at the cursor (what was painted stays
+   * painted), or with `replace` takes its place.
+   */
+  async commitDetect(mask: Mask, modelId: string, provider: string, mode: DetectMode = 'add'): Promise<void> {
+    const data = mode === 'add' ? this.mask.data.map((v, i) => Math.max(v, mask.data[i]!)) : mask.data;
+    const label = `Detect damage (${modelId})${mode === 'add' ? '' : ', replaced mask'}`;
+    await this.appendKeyframe('detect', label, { width: mask.width, height: mask.height, data }, this.resultId, { modelId, provider, mode });
   }
 
   /**

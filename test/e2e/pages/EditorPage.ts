@@ -156,11 +156,16 @@ export class EditorPage {
     if (await error.isVisible()) throw new Error(`editor error: ${await error.innerText()}`);
   }
 
+  /** The notice banner's message (without its dismiss button), or '' when none is shown. */
+  async notice(): Promise<string> {
+    const n = this.page.locator('[data-testid="notice"] > span');
+    return (await n.count()) ? (await n.innerText()).trim() : '';
+  }
+
   async isDetectAvailable(): Promise<boolean> {
     return this.byTestId('detect-button').isEnabled();
   }
 
-  /** Runs the damage detector; its proposal becomes one history step. */
   /** Detection sensitivity (1 - threshold) on the slider; null: back to the detector's own (double-click). */
   async setDetectSensitivity(value: number | null): Promise<void> {
     const slider = this.byTestId('detect-sensitivity');
@@ -205,11 +210,18 @@ export class EditorPage {
     };
   }
 
-  async detect(): Promise<void> {
-    const before = await this.history.count();
-    await this.byTestId('detect-button').click();
+  /** Detect damage: `add` (the button) adds to the painted mask, `replace` (from its menu) replaces it. */
+  async detect(opts: { mode?: 'add' | 'replace' } = {}): Promise<void> {
+    const cursor = await this.history.cursor();
+    if (opts.mode === 'replace') {
+      await this.byTestId('detect-menu-button').click();
+      await this.byTestId('detect-replace').click();
+    } else {
+      await this.byTestId('detect-button').click();
+    }
     await this.waitForJob();
-    await this.history.waitForEntries(before + 1);
+    // The new step sits right after the cursor (after an undo it replaces the redo branch, so count alone can't tell).
+    await this.page.waitForSelector(`[data-testid="history-entry"][data-index="${cursor + 1}"][data-kind="detect"][aria-current="step"]`);
   }
 
   /** Runs Restore and waits until the result is shown in place. */

@@ -162,10 +162,10 @@ describe('EditorState', () => {
       return { during, found, nothing: { notice: ed.notice } };
     });
     expect(r.during).toEqual({ job: { kind: 'detect', jobId: 'j1', stage: 'detecting', done: 3, total: 8 }, canUndo: false });
-    expect(r.found.asked).toEqual({ modelId: 'unet', device: 'auto', threshold: 0.4 });
+    expect(r.found.asked).toEqual({ modelId: 'unet', device: 'auto', mode: 'add', threshold: 0.4 });
     expect(r.found.covered).toBe(16 * 48);
     expect(r.found.job).toBeNull();
-    expect(r.found.notice).toBeNull();
+    expect(r.found.notice).toBe('Detection marked 768 px.');
     expect(r.nothing.notice).toBe('No damage found — paint the mask by hand.');
   });
 
