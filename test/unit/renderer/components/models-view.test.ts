@@ -8,17 +8,17 @@ import type { LeaderboardRow, ModelView } from '../../../../src-main/core/api/co
 
 // Server-renders the real component (compiled by the real Svelte compiler) with real-shaped props.
 const repoRoot = resolve(__dirname, '../../../..');
-let ModelsView: Parameters<typeof render>[0];
+let Leaderboard: Parameters<typeof render>[0];
 
 beforeAll(async () => {
-  const source = readFileSync(join(repoRoot, 'src-renderer/components/ModelsView.svelte'), 'utf8');
-  const ts = compile(source, { generate: 'server', filename: 'ModelsView.svelte' });
+  const source = readFileSync(join(repoRoot, 'src-renderer/components/Leaderboard.svelte'), 'utf8');
+  const ts = compile(source, { generate: 'server', filename: 'Leaderboard.svelte' });
   // Written inside the repo so `svelte/internal/server` resolves from node_modules.
   const outDir = join(repoRoot, 'node_modules/.cache/kintsugi-test');
   mkdirSync(outDir, { recursive: true });
-  const file = join(outDir, `ModelsView.${process.pid}.mjs`);
+  const file = join(outDir, `Leaderboard.${process.pid}.mjs`);
   writeFileSync(file, ts.js.code);
-  ModelsView = ((await import(pathToFileURL(file).href)) as { default: typeof ModelsView }).default;
+  Leaderboard = ((await import(pathToFileURL(file).href)) as { default: typeof Leaderboard }).default;
 });
 
 const board: LeaderboardRow[] = [
@@ -32,9 +32,9 @@ const models = [
     isDefault: true, provider: 'cpu', card: '# Kintsugi gated\nTrained <for> 10k steps.' },
 ] as ModelView[];
 
-describe('ModelsView', () => {
-  it('renders the leaderboard best first, bars per model and band, and the card as text', () => {
-    const { body } = render(ModelsView, { props: { leaderboard: board, models } });
+describe('Leaderboard (one per task in the Models view)', () => {
+  it('ranks inpainting models best first by PSNR, with PSNR / SSIM per hole band and a bar per model and band', () => {
+    const { body } = render(Leaderboard, { props: { task: 'inpaint', rows: board, models } });
     const order = [...body.matchAll(/data-testid="leaderboard-row" data-model="([^"]+)"/g)].map((m) => m[1]);
     expect(order).toEqual(['kintsugi-gc', 'classical']);
     expect(body).toContain('32.40 / 0.9400');
@@ -42,13 +42,20 @@ describe('ModelsView', () => {
     expect(body).toContain('data-testid="chart-ssim"');
     expect(body.match(/<rect /g)).toHaveLength(2 * 2 * 2); // 2 charts × 2 bands × 2 models
     expect(body).toContain('Kintsugi gated · band4: 20.10 dB');
-    expect(body).toContain('Trained &lt;for> 10k steps.'); // card shown as text, not HTML
-    expect(body).toContain('runs on cpu');
+    expect(body).toContain('· cpu'); // where it runs
+    expect(body).toContain('eval run 3');
   });
 
-  it('says how to get scores when there are none', () => {
-    const { body } = render(ModelsView, { props: { leaderboard: [], models: [] } });
-    expect(body).toContain('data-testid="leaderboard-empty"');
-    expect(body).toContain('No models installed.');
+  it('ranks damage detectors by F1 / IoU of their masks, with non-empty charts', () => {
+    const rows: LeaderboardRow[] = [
+      { modelId: 'det-a', name: 'Detector A', task: 'detect-damage', source: 'manifest', scores: [{ band: 'heldOut', f1: 0.7587, iou: 0.6113, images: 122 }] },
+      { modelId: 'det-b', name: 'Detector B', task: 'detect-damage', source: 'manifest', scores: [{ band: 'heldOut', f1: 0.8, iou: 0.65 }] },
+    ];
+    const { body } = render(Leaderboard, { props: { task: 'detect-damage', rows, models: [] } });
+    expect([...body.matchAll(/data-model="([^"]+)"/g)].map((m) => m[1])).toEqual(['det-b', 'det-a']);
+    expect(body).toContain('0.7587 / 0.6113');
+    expect(body).toContain('data-testid="chart-f1"');
+    expect(body.match(/<rect /g)).toHaveLength(2 * 2);
+    expect(body).toContain("card's dev scores");
   });
 });
