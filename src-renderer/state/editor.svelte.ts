@@ -8,7 +8,6 @@
 import type {
   AppEvent,
   DetectMode,
-  ExportResult,
   HistoryEntryView,
   JobKind,
   MenuCommand,
@@ -22,6 +21,7 @@ import { MaskDocument } from '../lib/canvas/mask-document.js';
 import { overlayToMaskPng } from '../lib/canvas/mask-image.js';
 import type { StrokeOp } from '../lib/tools/mask-ops.js';
 import { detectNotice } from './detect-notice.js';
+import { Exports } from './exports.svelte.js';
 import { MaskHistory } from './mask-history.js';
 import { ModelChoice } from './models.svelte.js';
 import { ToneLayer } from './tone.svelte.js';
@@ -55,7 +55,6 @@ export class EditorState {
   error = $state<string | null>(null);
   notice = $state<string | null>(null);
   isOpening = $state(false);
-  lastExport = $state.raw<ExportResult | null>(null);
 
   /** The red overlay; hidden after a restore so the result shows, back on when painting or detecting. */
   isMaskVisible = $state(true);
@@ -85,6 +84,9 @@ export class EditorState {
   /** Fix fading and colour: its controls, preview and steps. */
   readonly tone: ToneLayer;
 
+  /** Exports of the result and of before/after comparisons. */
+  readonly exports: Exports;
+
   constructor(api: EditorApi) {
     this.api = api;
     this.picker = new ModelChoice(api, (fn) => this.#guard(fn));
@@ -98,6 +100,10 @@ export class EditorState {
         }),
     );
     this.#masks = new MaskHistory((id) => api.blobUrl(id));
+    this.exports = new Exports(api, () => this.session, (notice, error) => {
+      if (notice !== null) this.notice = notice;
+      if (error !== null) this.error = error;
+    });
   }
 
   get photoUrl(): string | null {
@@ -154,11 +160,6 @@ export class EditorState {
     await this.#opening(() => this.api.photo.open({ source: { kind: 'file', fileId } }));
   }
 
-  /** A batch's photo: the original with the batch's mask and, once restored, its result (before/after). */
-  async openBatchPhoto(batchId: string, index: number): Promise<void> {
-    await this.#opening(() => this.api.batch.openInEditor({ batchId, index }));
-  }
-
   async openDialog(): Promise<void> {
     await this.#opening(() => this.api.photo.openDialog({}));
   }
@@ -170,6 +171,8 @@ export class EditorState {
   /** Back to the start screen (recent projects); the project stays in the library. */
   async closePhoto(): Promise<void> {
     this.session = null;
+    this.notice = null;
+    this.exports.forget();
     this.mask = null;
     if (typeof location !== 'undefined') history.replaceState(null, '', location.pathname + location.search);
     await this.refreshProjects();
@@ -360,19 +363,9 @@ export class EditorState {
 
   // ---- export ---------------------------------------------------------------------------------
 
-  /** Exports the result; in a browser the file is downloaded, in the desktop app main writes it. */
-  async exportResult(): Promise<void> {
-    if (!this.session) return;
-    await this.#guard(async () => {
-      const r = await this.api.export.save({});
-      if (r.path) {
-        this.notice = `Exported to ${r.path}`;
-      } else {
-        this.api.download(r);
-        this.notice = `Exported ${r.fileName}`;
-      }
-      this.lastExport = r;
-    });
+  /** Exports the result (Ctrl+E, File ▸ Export); comparisons are `exports.comparison`. */
+  exportResult(): Promise<void> {
+    return this.exports.result();
   }
 
   /** File ▸ Save Project: history is saved as it happens; this confirms it and names the project. */
@@ -413,6 +406,8 @@ export class EditorState {
     this.isMaskVisible = atKind !== 'restore' && atKind !== 'tone';
     this.tone.adopt(view);
     if (isNewPhoto) {
+      this.notice = null; // "Exported …" and the like were about the photo before
+      this.exports.forget();
       this.tab = 'editor';
       this.viewer.compareSplit = false;
       this.viewer.fit();

@@ -43,6 +43,10 @@ const jobChoice = {
 export const detectModeSchema = z.enum(['add', 'replace']);
 export type DetectMode = z.infer<typeof detectModeSchema>;
 
+/** The comparisons the editor exports: the CLI's picture layouts and its HTML slider page. */
+export const compareExportLayoutSchema = z.enum(['side-by-side', 'stacked', 'split', 'slider']);
+export type CompareExportLayout = z.infer<typeof compareExportLayoutSchema>;
+
 /** Mask painting tools; a straight line is a stroke with two points, the eraser removes coverage. */
 export const toolSchema = z.enum(['brush', 'line', 'eraser']);
 
@@ -207,10 +211,11 @@ export const contract = {
       .strict(),
   ),
   'app:compare.export': channel<ExportResult>()(
-    'Exports a before/after image (side by side, or split at a position) of the original and the result.',
+    'Exports a before/after comparison of the original and the result at the cursor, as `kintsugi compare` makes '
+      + 'them: a labelled picture side by side, stacked or split at `position`, or `slider`, the one-file HTML page.',
     z
       .object({
-        layout: z.enum(['side-by-side', 'split']).default('side-by-side'),
+        layout: compareExportLayoutSchema.default('side-by-side'),
         position: z.number().min(0).max(1).default(0.5),
         format: z.enum(['png', 'jpeg']).default('jpeg'),
       })

@@ -183,7 +183,8 @@ export interface ExportResult {
   fileName: string;
   path: string | null;
   bytes: number;
-  format: ExportFormat | 'gif' | 'heif';
+  /** `html`: the before/after slider page. */
+  format: ExportFormat | 'gif' | 'heif' | 'html';
 }
 
 /** Per-file state inside a batch. */

@@ -26,6 +26,7 @@ const CONTENT_TYPES: Record<string, string> = {
   avif: 'image/avif',
   gif: 'image/gif',
   heif: 'image/heif',
+  html: 'text/html; charset=utf-8',
 };
 const EXTENSIONS: Record<string, string> = { jpeg: 'jpg', png: 'png', tiff: 'tif', webp: 'webp', avif: 'avif', gif: 'gif' };
 
@@ -80,7 +81,7 @@ export class ExportStore {
       await this.checkSaveTarget(target);
       const bytes = await readFile(exp.path);
       await writeFileAtomic(target, bytes);
-      const format = (exp.contentType.split('/')[1] ?? 'png') as ExportResult['format'];
+      const format = (exp.contentType.split(';')[0]!.split('/')[1] ?? 'png') as ExportResult['format'];
       return { ok: true, value: { blobId: exportId, fileName: exp.fileName, path: target, bytes: bytes.byteLength, format } };
     } catch (e) {
       if (isKintsugiError(e)) return toFailure(e);
@@ -120,7 +121,7 @@ export function exportHandlers(ctx: AppContext): HandlersFor<'app:export.save' |
     },
     'app:compare.export': async (a, host) => {
       const s = ctx.requireSession();
-      const { composeComparison } = await import('../compare/layouts.js');
+      const { renderComparison } = await import('../compare/index.js');
       const toRgb = async (r: Raster) => {
         const { default: sharp } = await import('sharp');
         const png = await encodeImage(r, 'png');
@@ -129,10 +130,18 @@ export function exportHandlers(ctx: AppContext): HandlersFor<'app:export.save' |
       };
       const before = await toRgb(s.decoded.raster);
       const after = await toRgb(await s.resultImage());
-      const pipeline = composeComparison(before, after, { layout: a.layout, labels: ['Before', 'After'], position: a.position });
-      const bytes = a.format === 'png' ? await pipeline.png().toBuffer() : await pipeline.jpeg({ quality: 92 }).toBuffer();
       const stem = basename(s.sourceName, extname(s.sourceName));
-      return ctx.exports.add(bytes, `${stem}-before-after.${a.format === 'png' ? 'png' : 'jpg'}`, a.format, host);
+      const isPage = a.layout === 'slider';
+      const ext = isPage ? 'html' : a.format === 'png' ? 'png' : 'jpg';
+      const { bytes } = await renderComparison(before, after, {
+        layout: a.layout,
+        labels: ['Before', 'After'],
+        position: a.position,
+        ext: `.${ext}`,
+        title: `${s.sourceName} — before / after`,
+      });
+      const suffix = isPage ? 'before-after' : `before-after-${a.layout}`;
+      return ctx.exports.add(bytes, `${stem}-${suffix}.${ext}`, isPage ? 'html' : a.format, host);
     },
   };
 }

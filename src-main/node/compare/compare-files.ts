@@ -61,6 +61,43 @@ async function dataUri(p: ComparePixels): Promise<string> {
   return `data:image/jpeg;base64,${jpeg.toString('base64')}`;
 }
 
+/** What `renderComparison` makes: a picture in one of the layouts, or the one-file slider page. */
+export interface RenderOptions {
+  layout: CompareLayout | 'slider';
+  labels: [string, string];
+  position?: number;
+  /** The picture's extension (one of COMPARE_OUTPUT_EXTENSIONS but .html); ignored for the slider. */
+  ext?: string;
+  /** The slider page's title. */
+  title?: string;
+}
+
+/**
+ * A before/after comparison as bytes: a labelled side-by-side, stacked or split picture encoded by `ext`, or
+ * the slider page. The one renderer behind `kintsugi compare` and the app's comparison export.
+ */
+export async function renderComparison(before: ComparePixels, after: ComparePixels, opts: RenderOptions): Promise<{ bytes: Buffer; width: number; height: number }> {
+  const { labels } = opts;
+  if (opts.layout === 'slider') {
+    const html = sliderHtml({
+      title: opts.title ?? `${labels[0] || 'before'} / ${labels[1] || 'after'}`,
+      beforeUri: await dataUri(before),
+      afterUri: await dataUri(after),
+      labels,
+      width: before.width,
+      height: before.height,
+    });
+    return { bytes: Buffer.from(html), width: before.width, height: before.height };
+  }
+  const encode = ENCODERS[opts.ext ?? '.png'];
+  if (!encode) throw badInput(undefined, `unsupported comparison format "${opts.ext}"`);
+  const composed = composeComparison(before, after, { layout: opts.layout, labels, ...(opts.position !== undefined ? { position: opts.position } : {}) });
+  // Flatten the composite first: encoders see one plain picture, whatever the overlays were.
+  const flat = await composed.raw().toBuffer({ resolveWithObject: true });
+  const bytes = await encode(sharp(flat.data, { raw: { width: flat.info.width, height: flat.info.height, channels: flat.info.channels } })).toBuffer();
+  return { bytes, width: flat.info.width, height: flat.info.height };
+}
+
 /**
  * Makes one before/after comparison file: a labelled side-by-side, stacked or split picture, or (when
  * `outPath` ends in .html) a one-file slider page. The after picture is fitted to the before's size.
@@ -86,26 +123,15 @@ export async function compareFiles(
   await opts.guard?.check(outPath, 'comparison');
   await checkOutputFile(outPath);
   const labels = opts.labels ?? ['Before', 'After'];
-  if (ext === '.html' || ext === '.htm') {
-    const [before, after] = await loadPair(beforePath, afterPath);
-    const html = sliderHtml({
-      title: `${path.basename(beforePath)} — ${labels[0] || 'before'} / ${labels[1] || 'after'}`,
-      beforeUri: await dataUri(before),
-      afterUri: await dataUri(after),
-      labels,
-      width: before.width,
-      height: before.height,
-    });
-    await writeFileAtomic(out, Buffer.from(html));
-    return { outPath: out, kind: 'html', layout: 'slider', width: before.width, height: before.height, bytes: Buffer.byteLength(html) };
-  }
-  const encode = ENCODERS[ext]!;
-  const layout = opts.layout ?? 'side-by-side';
   const [before, after] = await loadPair(beforePath, afterPath);
-  const composed = composeComparison(before, after, { layout, labels, ...(opts.position !== undefined ? { position: opts.position } : {}) });
-  // Flatten the composite first: encoders see one plain picture, whatever the overlays were.
-  const flat = await composed.raw().toBuffer({ resolveWithObject: true });
-  const bytes = await encode(sharp(flat.data, { raw: { width: flat.info.width, height: flat.info.height, channels: flat.info.channels } })).toBuffer();
-  await writeFileAtomic(out, bytes);
-  return { outPath: out, kind: 'image', layout, width: flat.info.width, height: flat.info.height, bytes: bytes.length };
+  if (ext === '.html' || ext === '.htm') {
+    const title = `${path.basename(beforePath)} — ${labels[0] || 'before'} / ${labels[1] || 'after'}`;
+    const page = await renderComparison(before, after, { layout: 'slider', labels, title });
+    await writeFileAtomic(out, page.bytes);
+    return { outPath: out, kind: 'html', layout: 'slider', width: page.width, height: page.height, bytes: page.bytes.length };
+  }
+  const layout = opts.layout ?? 'side-by-side';
+  const pic = await renderComparison(before, after, { layout, labels, ext, ...(opts.position !== undefined ? { position: opts.position } : {}) });
+  await writeFileAtomic(out, pic.bytes);
+  return { outPath: out, kind: 'image', layout, width: pic.width, height: pic.height, bytes: pic.bytes.length };
 }

@@ -303,6 +303,15 @@ export class EditorPage {
     return target;
   }
 
+  /** Exports a before/after comparison from the Export menu and saves the download; returns the saved path. */
+  async exportComparison(layout: 'side-by-side' | 'stacked' | 'split' | 'slider', dir: string): Promise<string> {
+    await this.byTestId('export-menu-button').click();
+    const [download] = await Promise.all([this.page.waitForEvent('download'), this.byTestId(`export-compare-${layout}`).click()]);
+    const target = path.join(dir, download.suggestedFilename());
+    await download.saveAs(target);
+    return target;
+  }
+
   /** Picks an execution device; the picker re-asks the host which provider each model then runs on. */
   async chooseDevice(device: string): Promise<void> {
     await this.byTestId('device').selectOption(device);
