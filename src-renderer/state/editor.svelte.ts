@@ -409,7 +409,7 @@ export class EditorState {
       this.notice = null; // "Exported …" and the like were about the photo before
       this.exports.forget();
       this.tab = 'editor';
-      this.viewer.compareSplit = false;
+      this.viewer.resetCompare();
       this.viewer.fit();
       if (typeof location !== 'undefined') history.replaceState(null, '', `#project=${view.projectId}`);
     }

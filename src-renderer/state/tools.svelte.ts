@@ -29,9 +29,17 @@ export class Viewer {
   compareSplit = $state(false);
   splitAt = $state(0.5);
   isHoldingCompare = $state(false);
+  /** The version the split compares the result with (a restore's picture, by blob id); null: the original. */
+  compareWith = $state<string | null>(null);
 
   /** @param photo the open photo, if any (the editor's session). */
   constructor(private readonly photo: () => PhotoInfo | undefined) {}
+
+  /** Back to no comparison (another photo opened). */
+  resetCompare(): void {
+    this.compareSplit = false;
+    this.compareWith = null;
+  }
 
   fit(): void {
     const p = this.photo();

@@ -26,6 +26,9 @@ export interface HistoryEntryView {
   stroke?: StrokeCommand;
   /** The entry stores the whole mask it leaves (every non-stroke step, and every Nth stroke of a long run). */
   keyframe?: boolean;
+  /** For `restore` entries: the picture it made and the model that made it (the editor's versions). */
+  resultBlobId?: string;
+  modelId?: string;
   createdAt: number;
 }
 

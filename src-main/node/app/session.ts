@@ -420,5 +420,10 @@ function toView(e: HistoryEntry, index: number): HistoryEntryView {
   const v: HistoryEntryView = { index, kind: e.kind as HistoryKind, label: e.label, createdAt: e.createdAt };
   if (e.kind === 'stroke') v.stroke = strokeOf(e);
   if (e.keyframe) v.keyframe = true;
+  if (e.kind === 'restore') {
+    const p = e.payload as KeyframePayload;
+    if (p.result) v.resultBlobId = p.result;
+    if (p.modelId) v.modelId = p.modelId;
+  }
   return v;
 }

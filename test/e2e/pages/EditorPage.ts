@@ -7,16 +7,19 @@ import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { HistoryPanel } from './HistoryPanel.js';
 import { ComparePage } from './ComparePage.js';
+import { VersionsBar } from './VersionsBar.js';
 
 export const ARTIFACTS = path.resolve(import.meta.dirname, '../../../test-artifacts/e2e');
 
 export class EditorPage {
   readonly history: HistoryPanel;
   readonly compare: ComparePage;
+  readonly versions: VersionsBar;
 
   constructor(readonly page: Page) {
     this.history = new HistoryPanel(page);
     this.compare = new ComparePage(page);
+    this.versions = new VersionsBar(page);
   }
 
   /** The "N px masked" counter as a number: the hole size the service reports for the current mask. */
@@ -321,6 +324,17 @@ export class EditorPage {
   async providerBadge(): Promise<{ text: string; reason: string }> {
     const badge = this.byTestId('provider');
     return { text: (await badge.textContent())?.trim() ?? '', reason: (await badge.getAttribute('title')) ?? '' };
+  }
+
+  /** Picks the first inpainting model other than the selected one; returns its id. */
+  async chooseOtherModel(): Promise<string> {
+    const select = this.byTestId('inpaint-model');
+    const current = await select.inputValue();
+    const ids = await select.locator('option').evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    const other = ids.find((id) => id !== current);
+    if (!other) throw new Error('only one inpainting model installed');
+    await select.selectOption(other);
+    return other;
   }
 
   async selectedModel(): Promise<string> {
