@@ -32,8 +32,17 @@ export class BatchState {
   /** Ticks every second while a batch runs, so the elapsed time moves between events. */
   now = $state(Date.now());
 
-  readonly isActive = $derived(this.status?.state === 'running' || (this.status?.state === 'paused' && this.status.phase !== 'review'));
-  readonly isReviewing = $derived(this.status?.phase === 'review' && this.status.state === 'paused');
+  // Plain getters, not $derived: this object outlives the components that read it (a derived made while one
+  // of them rendered would go stale once it unmounts).
+  /** A run is going on (or paused mid-run): the folder fields are locked. */
+  get isActive(): boolean {
+    return this.status?.state === 'running' || (this.status?.state === 'paused' && this.status.phase !== 'review');
+  }
+
+  /** The detector has proposed the masks and the batch waits for the person's review. */
+  get isReviewing(): boolean {
+    return this.status?.phase === 'review' && this.status.state === 'paused';
+  }
 
   constructor(readonly api: KintsugiApi) {
     api.subscribe((e) => {

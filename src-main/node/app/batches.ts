@@ -39,8 +39,8 @@ function recount(status: BatchStatus): void {
 /** A folder a batch reads must be there before anything starts: one clear refusal, not a failure per photo. */
 async function checkFolder(dir: string, what: string): Promise<void> {
   const st = await stat(dir).catch((e: NodeJS.ErrnoException) => e);
-  if (st instanceof Error) throw badInput(dir, `the ${what} ${dir} ${st.code === 'ENOENT' ? 'does not exist' : `cannot be read (${st.code ?? st.message})`}`);
-  if (!st.isDirectory()) throw badInput(dir, `the ${what} ${dir} is a file, not a folder`);
+  if (st instanceof Error) throw badInput(undefined, `the ${what} ${dir} ${st.code === 'ENOENT' ? 'does not exist' : `cannot be read (${st.code ?? st.message})`}`);
+  if (!st.isDirectory()) throw badInput(undefined, `the ${what} ${dir} is a file, not a folder`);
 }
 
 /** The batches of one backend. */
@@ -144,8 +144,9 @@ export class BatchRunner {
           },
           onPhotoProgress: (rel, p) => {
             const f = fileOf(path.join(b.inDir, ...rel.split('/')));
+            const isFirst = f.progress === undefined || f.progress.stage !== p.stage;
             f.progress = { stage: p.stage, fraction: p.total > 0 ? Math.min(1, p.done / p.total) : 0 };
-            b.emit();
+            b.emit(isFirst); // a photo's first progress always shows, the rest at ~10 Hz
           },
           onProgress: (p) => {
             status.total = p.total;

@@ -1,0 +1,88 @@
+/**
+ * Issue 14 item 4 in Debian's Chromium against the real web host on a FRESH data folder (no eval run): the
+ * Models tab shows the shipped models' dev scores by hole band from their manifest entries, one leaderboard
+ * per task (the damage detector on its own), non-empty charts, and each card as formatted text — at
+ * 1440×900 and 1024×700, with the layout checked.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
+import { startHost, type RunningHost } from './support/host.js';
+import { layoutProblems, VIEWPORTS } from './support/layout.js';
+import { repoRoot } from './support/build-renderer.js';
+import { EditorPage } from './pages/EditorPage.js';
+import { ModelsPage } from './pages/ModelsPage.js';
+
+const MODELS = path.join(repoRoot, 'models');
+const manifest = JSON.parse(readFileSync(path.join(MODELS, 'manifest.json'), 'utf8')) as {
+  defaults: Record<string, string>;
+  models: Array<{ id: string; task: string; file: string; scores?: { dev?: Record<string, { psnr: number; ssim: number }>; heldOut?: { f1: number; iou: number } } }>;
+};
+const shipped = manifest.models.filter((m) => existsSync(path.join(MODELS, m.file)));
+const hasShippedScores = shipped.some((m) => m.task === 'inpaint' && m.scores?.dev) && shipped.some((m) => m.task === 'detect-damage' && m.scores?.heldOut);
+
+describe.skipIf(!existsSync(CHROMIUM) || !hasShippedScores).each(VIEWPORTS)('Models tab on a fresh data folder at $width×$height', (viewport) => {
+  let host: RunningHost;
+  let browser: BrowserSession;
+  let models: ModelsPage;
+
+  beforeAll(async () => {
+    host = await startHost({ modelsDir: MODELS });
+    browser = await launchBrowser(viewport);
+    models = new ModelsPage(browser.page);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+  });
+
+  it("shows the shipped models' dev scores by band, a leaderboard per task, non-empty charts and formatted cards", async () => {
+    await new EditorPage(browser.page).goto(host.url);
+    await models.open();
+    expect(await models.tasks()).toEqual(['inpaint', 'detect-damage']);
+
+    // Inpainting: every shipped inpainting model, its card's dev PSNR / SSIM in each hole band.
+    const inpaint = shipped.filter((m) => m.task === 'inpaint' && m.scores?.dev);
+    const rows = await models.rows('inpaint');
+    expect(rows.map((r) => r.modelId).sort()).toEqual(inpaint.map((m) => m.id).sort());
+    for (const m of inpaint) {
+      const row = rows.find((r) => r.modelId === m.id)!;
+      for (const [band, s] of Object.entries(m.scores!.dev!)) expect(row.cells[band]).toBe(`${s.psnr.toFixed(2)} / ${s.ssim.toFixed(4)}`);
+    }
+    // Best first by mean PSNR over the bands.
+    const meanPsnr = (id: string) => { const d = Object.values(inpaint.find((m) => m.id === id)!.scores!.dev!); return d.reduce((a, s) => a + s.psnr, 0) / d.length; };
+    expect(rows.map((r) => meanPsnr(r.modelId))).toEqual([...rows.map((r) => meanPsnr(r.modelId))].sort((a, b) => b - a));
+    const bands = Object.keys(inpaint[0]!.scores!.dev!).length;
+    for (const metric of ['psnr', 'ssim']) {
+      const bars = await models.bars('inpaint', metric);
+      expect(bars).toHaveLength(bands * inpaint.length);
+      for (const h of bars) expect(h).toBeGreaterThan(0);
+    }
+
+    // The detector is on its own leaderboard, by F1 / IoU, never on the inpainting one.
+    const det = shipped.find((m) => m.task === 'detect-damage')!;
+    expect(rows.some((r) => r.modelId === det.id)).toBe(false);
+    const detRows = await models.rows('detect-damage');
+    expect(detRows).toEqual([{ modelId: det.id, cells: { heldOut: `${det.scores!.heldOut!.f1.toFixed(4)} / ${det.scores!.heldOut!.iou.toFixed(4)}` } }]);
+    expect((await models.bars('detect-damage', 'f1')).length).toBe(1);
+
+    // Cards: Markdown rendered (headings, tables, code), not shown as source, and nothing executable.
+    const card = await models.openCard(manifest.defaults.inpaint!);
+    expect(await card.locator('h1').count()).toBe(1);
+    expect(await card.locator('table').count()).toBeGreaterThan(0);
+    expect(await card.locator('code').count()).toBeGreaterThan(0);
+    expect(await card.innerText()).not.toMatch(/^#|\n## |\|---\|/);
+    expect(await card.locator('script, img, iframe').count()).toBe(0);
+    const detCard = await models.openCard(det.id);
+    expect(await detCard.locator('h1, h2').count()).toBeGreaterThan(0);
+
+    expect(await layoutProblems(browser.page)).toEqual({ horizontalScroll: 0, clipped: [], overlapping: [] });
+    // The leaderboards and the cards fit the window: nothing inside the tab scrolls sideways either.
+    const wide = await browser.page.$$eval('[data-testid="models-view"], [data-testid="leaderboard"]', (els) => els.filter((e) => e.scrollWidth > e.clientWidth + 1).map((e) => e.getAttribute('data-testid')));
+    expect(wide).toEqual([]);
+    await browser.page.getByTestId('models-view').evaluate((el) => el.scrollTo(0, 0));
+    await browser.page.screenshot({ path: path.join(repoRoot, 'test-artifacts/e2e', `models-tab-${viewport.width}x${viewport.height}.png`) });
+    expect(browser.errors).toEqual([]);
+  }, 240_000);
+});
