@@ -29,3 +29,11 @@ export function currentVersion(session: SessionView | null, versions: readonly V
   const cursor = session?.history.cursor ?? -1;
   return versions.filter((v) => v.index <= cursor).at(-1) ?? null;
 }
+
+/** The split view's two captions: Before / After, or the two versions compared (`compareWith`: a version's blob). */
+export function compareCaptions(session: SessionView | null, compareWith: string | null): [string, string] {
+  const versions = versionsOf(session);
+  const other = compareWith ? versions.find((v) => v.resultBlobId === compareWith) : undefined;
+  const shown = currentVersion(session, versions);
+  return other && shown ? [`Version ${other.number}`, `Version ${shown.number}`] : ['Before', 'After'];
+}

@@ -178,6 +178,10 @@ export interface ProjectSummary {
   historyLength: number;
   createdAt: number;
   updatedAt: number;
+  /** A small JPEG of the photo (absent for projects made before thumbnails). */
+  thumbBlobId?: string;
+  /** The folder the photo was opened from; null when it was uploaded from a browser (no folder known). */
+  folder?: string | null;
 }
 
 /** A file produced by export: downloadable by blob id; `path` is set when it was written to disk (Electron). */

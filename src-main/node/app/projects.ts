@@ -3,7 +3,7 @@
  * dialog) as a new project, reopening and naming projects, and the history of the open one (mask edits,
  * undo, redo, jumps). Every change goes through the context's serial queue and waits for a running job.
  */
-import { basename, resolve } from 'node:path';
+import { basename, dirname, resolve, sep } from 'node:path';
 import type { ProjectSummary, SessionView } from '../../core/api/contract.js';
 import { badInput } from '../../core/errors.js';
 import { sha256File } from '../batch/hash.js';
@@ -28,7 +28,10 @@ type ProjectChannels =
 /** A project as the start screen and File ▸ Open Recent list it. */
 function summary(ctx: AppContext, p: Project): ProjectSummary {
   const entries = ctx.lib.history.list(p.id);
-  const open = entries.find((e) => e.kind === 'open')?.payload as { sourceName?: string; width?: number; height?: number } | undefined;
+  const open = entries.find((e) => e.kind === 'open')?.payload as { sourceName?: string; width?: number; height?: number; thumb?: string } | undefined;
+  const folder = dirname(resolve(p.sourcePath));
+  const data = resolve(ctx.dataDir);
+  const isUpload = folder === data || folder.startsWith(data + sep);
   return {
     id: p.id,
     name: p.name,
@@ -39,6 +42,8 @@ function summary(ctx: AppContext, p: Project): ProjectSummary {
     historyLength: entries.length,
     createdAt: p.createdAt,
     updatedAt: p.updatedAt,
+    folder: isUpload ? null : folder,
+    ...(open?.thumb ? { thumbBlobId: open.thumb } : {}),
   };
 }
 

@@ -88,6 +88,11 @@ let sessionCounter = 0;
  */
 export const STROKES_PER_KEYFRAME = 32;
 
+/** A small JPEG of the photo for the recent-projects list. */
+async function thumbnail(path: string): Promise<Buffer> {
+  return sharp(path, { limitInputPixels: false }).rotate().resize(112, 112, { fit: 'inside' }).flatten({ background: '#000' }).jpeg({ quality: 75 }).toBuffer();
+}
+
 /** The stored payload of a stroke entry: its command, plus the mask snapshot when it is a keyframe. */
 function strokeOf(e: HistoryEntry): StrokeCommand {
   const p = e.payload as StrokeCommand | (KeyframePayload & { stroke: StrokeCommand });
@@ -125,14 +130,16 @@ export class Session {
     this.mask = { width, height, data: new Uint8Array(width * height) };
   }
 
-  /** Opens a photo as a new project; the `open` entry is the first keyframe. */
+  /** Opens a photo as a new project; the `open` entry is the first keyframe (with a thumbnail blob for the project list). */
   static async open(lib: Library, path: string, sha256: string, displayName?: string): Promise<Session> {
     const decoded = await readImage(path);
     const name = displayName ?? basename(path);
     const project = lib.projects.create({ name: basename(name, extname(name)), sourcePath: path, sourceSha256: sha256 });
     const s = new Session(lib, project, decoded);
-    const payload: KeyframePayload = { mask: null, result: null, sourceName: name };
-    lib.history.append(project.id, { kind: 'open', label: `Open ${name}`, payload, keyframe: true });
+    const thumb = await thumbnail(path).then((b) => lib.blobs.put(b), () => null);
+    const { width, height } = decoded.raster;
+    const payload: KeyframePayload = { mask: null, result: null, sourceName: name, width, height, ...(thumb ? { thumb } : {}) };
+    lib.history.append(project.id, { kind: 'open', label: `Open ${name}`, payload, keyframe: true, ...(thumb ? { blobs: [thumb] } : {}) });
     await s.rebuild();
     return s;
   }

@@ -14,11 +14,14 @@ export const MAX_SCALE = 32;
 
 const clampScale = (s: number): number => Math.min(MAX_SCALE, Math.max(MIN_SCALE, s));
 
-/** The whole image centred in the viewport with a margin, never enlarged past 100 %. */
+/** How far Fit enlarges a small photo (a 256 px scan fills the window; a 16 px one is not blown up to a wall). */
+export const MAX_FIT_SCALE = 8;
+
+/** The whole image centred in the viewport with a margin: large photos shrink, small ones are enlarged to fit. */
 export function fitView(imgW: number, imgH: number, viewW: number, viewH: number, margin = 24): View {
   const availW = Math.max(1, viewW - 2 * margin);
   const availH = Math.max(1, viewH - 2 * margin);
-  const scale = clampScale(Math.min(1, availW / imgW, availH / imgH));
+  const scale = clampScale(Math.min(MAX_FIT_SCALE, availW / imgW, availH / imgH));
   return { scale, x: (viewW - imgW * scale) / 2, y: (viewH - imgH * scale) / 2 };
 }
 
@@ -48,4 +51,10 @@ export function screenToImage(view: View, sx: number, sy: number): [number, numb
 export function wheelFactor(deltaY: number, deltaMode: number): number {
   const px = deltaMode === 1 ? deltaY * 16 : deltaMode === 2 ? deltaY * 400 : deltaY;
   return Math.exp(-px * 0.0012);
+}
+
+/** Whether `view` is what Fit gives for this image in a `viewW` × `viewH` viewport (so a resize should re-fit). */
+export function isFitted(view: View, imgW: number, imgH: number, viewW: number, viewH: number): boolean {
+  const f = fitView(imgW, imgH, viewW, viewH);
+  return Math.abs(f.scale - view.scale) < 1e-6 && Math.abs(f.x - view.x) < 0.5 && Math.abs(f.y - view.y) < 0.5;
 }

@@ -38,7 +38,10 @@ export class EditorPage {
 
   /** Opens a photo through the file picker (the web host's upload path). */
   async openPhoto(file: string): Promise<void> {
+    const before = await this.page.evaluate(() => location.hash);
     await this.byTestId('file-input').setInputFiles(file);
+    // A new project (its id in the address) whose picture has loaded, not the photo that was open before.
+    await this.page.waitForFunction((h) => location.hash !== h && location.hash.includes('project='), before);
     await this.waitForPhoto();
   }
 
@@ -79,7 +82,7 @@ export class EditorPage {
   async waitForPhoto(): Promise<void> {
     await this.page.waitForFunction(() => {
       const img = document.querySelector<HTMLImageElement>('[data-testid="original-image"]');
-      return !!img && img.complete && img.naturalWidth > 0;
+      return !!img && img.complete && img.naturalWidth > 0 && !document.querySelector('[data-testid="opening-progress"]');
     });
     await this.history.waitForEntries(1);
   }

@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
-import { actualSize, fitView, panBy, screenToImage, wheelFactor, zoomAround, MAX_SCALE } from '../../../../src-renderer/lib/canvas/viewport.js';
+import { actualSize, fitView, isFitted, panBy, screenToImage, wheelFactor, zoomAround, MAX_SCALE } from '../../../../src-renderer/lib/canvas/viewport.js';
 
 describe('viewport math', () => {
-  it('fits a 12 MP photo inside the viewport, centred, never enlarging small photos', () => {
+  it('fits a 12 MP photo inside the viewport, centred, and enlarges small photos to fit (up to 8×)', () => {
     const v = fitView(4000, 3000, 1200, 800, 24);
     expect(v.scale).toBeCloseTo((800 - 48) / 3000);
     expect(v.x * 2 + 4000 * v.scale).toBeCloseTo(1200);
-    expect(fitView(200, 100, 1200, 800).scale).toBe(1);
+    expect(fitView(200, 100, 1200, 800).scale).toBeCloseTo((1200 - 48) / 200);
+    expect(fitView(256, 256, 1200, 800).scale).toBeCloseTo((800 - 48) / 256);
+    expect(fitView(16, 16, 1200, 800).scale).toBe(8);
+    expect(isFitted(fitView(256, 256, 1200, 800), 256, 256, 1200, 800)).toBe(true);
+    expect(isFitted(fitView(256, 256, 1200, 800), 256, 256, 1000, 800)).toBe(false);
   });
 
   it('keeps the image point under the cursor fixed while zooming', () => {
