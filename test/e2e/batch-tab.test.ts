@@ -76,18 +76,20 @@ describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('Batch tab at $width×$he
     for (const i of cancelled.filter((x) => x.state !== 'done')) expect([i.state, i.label]).toEqual(['cancelled', 'Cancelled']);
     expect(await layoutProblems(browser.page)).toEqual(NO_PROBLEMS);
 
-    // With subfolders: all 6; elapsed time in the header; the photo in hand shows its progress.
+    // With subfolders: all 6; elapsed time and ETA in the header; the photo in hand shows its progress.
     await batch.setOptions({ recursive: true });
     await batch.recordLabels();
     await batch.start();
     await batch.waitFor(['done']);
     const all = await batch.items();
-    expect(all.map((i) => i.name).sort()).toEqual(['photo-000.png', 'photo-001.jpg', 'photo-002.png', 'photo-003.jpg', 'photo-004.png', 'photo-005.jpg']);
+    expect(all.map((i) => i.name).sort()).toEqual(['photo-000.png', 'photo-001.jpg', 'photo-003.jpg', 'photo-004.png', 'sub/photo-002.png', 'sub/photo-005.jpg']);
     expect(all.every((i) => i.state === 'done')).toBe(true);
     expect((await batch.headerText()).elapsed).toMatch(/^\d+:\d\d elapsed$/);
     expect((await batch.headerText()).count).toBe('6/6 done');
     expect(await batch.byTestId('batch-state-label').innerText()).toBe('Done');
-    expect((await batch.recordedLabels()).some((l) => /^Restoring… \d+ %$/.test(l))).toBe(true);
+    const seen = await batch.recordedLabels();
+    expect(seen.some((l) => /^Restoring… \d+ %$/.test(l))).toBe(true);
+    expect(seen.some((l) => /^about \d+:\d\d left$/.test(l))).toBe(true);
 
     // Again on the same folders: every photo was finished by an earlier run — done, not red, no error.
     await batch.start();
@@ -109,7 +111,7 @@ describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('Batch tab at $width×$he
     expect(await layoutProblems(browser.page)).toEqual(NO_PROBLEMS);
 
     // Open in editor: the ORIGINAL photo, the batch's mask as a step, the restored copy as the result.
-    await batch.openInEditor('photo-002.png');
+    await batch.openInEditor('sub/photo-002.png');
     await editor.waitForPhoto();
     await editor.history.waitForEntries(3);
     expect((await editor.history.entries()).map((e) => e.kind)).toEqual(['open', 'mask-import', 'restore']);

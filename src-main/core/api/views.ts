@@ -203,6 +203,8 @@ export type ReviewState = 'proposed' | 'accepted' | 'skipped';
 /** One photo of a batch. */
 export interface BatchFileView {
   path: string;
+  /** Where it is inside the folder of photos (`sub/a.jpg`), for display. */
+  rel?: string;
   state: BatchFileState;
   outPath?: string;
   /** The restored copy as a photo id for `app:photo.open`, once it is done. */

@@ -22,7 +22,7 @@ export async function detectForReview(ctx: AppContext, b: BatchRun): Promise<voi
   try {
     const { scanInputs } = await import('../batch/scan.js');
     const scan = await scanInputs(b.inDir, { recursive: b.recursive, exclude: [b.outDir] });
-    for (const f of scan.files) status.files.push({ path: f.abs, state: 'pending', review: 'proposed' });
+    for (const f of scan.files) status.files.push({ path: f.abs, rel: f.rel, state: 'pending', review: 'proposed' });
     status.total = status.files.length;
     b.emit(true);
     const engine = await ctx.getEngine();

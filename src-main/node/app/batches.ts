@@ -111,6 +111,7 @@ export class BatchRunner {
           onQueue: (queue) => {
             for (const q of queue) {
               const f = fileOf(q.inPath);
+              f.rel = q.rel;
               if (f.review !== 'skipped') f.state = q.state;
               f.outPath = q.outPath;
               if (saveMasksDir !== undefined) mkdirSync(path.dirname(maskPathIn(saveMasksDir, q.rel)), { recursive: true });

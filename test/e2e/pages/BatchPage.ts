@@ -71,12 +71,12 @@ export class BatchPage {
     );
   }
 
-  /** Starts recording every label the queue's items show (to see the per-photo progress go by). */
+  /** Starts recording every label the queue's items and the ETA show (to see the progress go by). */
   async recordLabels(): Promise<void> {
     await this.page.evaluate(() => {
       const seen = new Set<string>();
       (window as unknown as { batchLabels: Set<string> }).batchLabels = seen;
-      const grab = () => document.querySelectorAll('[data-testid="batch-item-state"]').forEach((el) => seen.add(el.textContent?.trim() ?? ''));
+      const grab = () => document.querySelectorAll('[data-testid="batch-item-state"], [data-testid="batch-eta"]').forEach((el) => seen.add(el.textContent?.trim() ?? ''));
       new MutationObserver(grab).observe(document.body, { subtree: true, childList: true, characterData: true });
     });
   }
