@@ -4,7 +4,7 @@
  * per task (the damage detector on its own), non-empty charts, and each card as formatted text — at
  * 1440×900 and 1024×700, with the layout checked.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
@@ -85,4 +85,47 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasShippedScores).each(VIEWPORTS)('Mod
     await browser.page.screenshot({ path: path.join(repoRoot, 'test-artifacts/e2e', `models-tab-${viewport.width}x${viewport.height}.png`) });
     expect(browser.errors).toEqual([]);
   }, 240_000);
+});
+
+describe.skipIf(!existsSync(CHROMIUM))('a model card from a models folder is sanitised', () => {
+  let host: RunningHost;
+  let browser: BrowserSession;
+  const dir = path.join(repoRoot, 'test-artifacts', `hostile-card-models-${process.pid}`);
+
+  beforeAll(async () => {
+    // One shipped model, its card replaced by one that tries to run code (a folder a user filled from anywhere).
+    const entry = manifest.models.find((m) => m.id === manifest.defaults.inpaint)!;
+    mkdirSync(path.join(dir, 'cards'), { recursive: true });
+    copyFileSync(path.join(MODELS, entry.file), path.join(dir, entry.file));
+    writeFileSync(path.join(dir, 'cards', 'hostile.md'), [
+      '# Hostile card', '', '<script>window.__pwned = 1</script>', '', '<img src="x" onerror="window.__pwned = 2">', '',
+      '[a link](javascript:window.__pwned=3) and <a href="#" onclick="window.__pwned=4">another</a>', '',
+      '<iframe src="about:blank"></iframe>', '', 'See [the paper](https://example.org/paper).', '', '| band | PSNR |', '|---|---|', '| band0 | 33.8 |', '',
+    ].join('\n'));
+    writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ version: 1, defaults: { inpaint: entry.id }, models: [{ ...entry, card: 'cards/hostile.md' }] }));
+    host = await startHost({ modelsDir: dir });
+    browser = await launchBrowser(VIEWPORTS[1]);
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('renders its Markdown without scripts, event handlers, frames, pictures or javascript: links', async () => {
+    await new EditorPage(browser.page).goto(host.url);
+    const models = new ModelsPage(browser.page);
+    await models.open();
+    const card = await models.openCard(manifest.defaults.inpaint!);
+    expect(await card.locator('h1').innerText()).toBe('Hostile card');
+    expect(await card.locator('table td').allInnerTexts()).toEqual(['band0', '33.8']);
+    expect(await card.locator('script, img, iframe, [onclick], [onerror]').count()).toBe(0);
+    const hrefs = await card.locator('a').evaluateAll((as) => as.map((a) => a.getAttribute('href')));
+    for (const h of hrefs) expect(h ?? '').not.toMatch(/^javascript:/i);
+    // A real link opens outside the app, never in place of it.
+    expect(await card.locator('a[href="https://example.org/paper"]').evaluate((a) => [a.getAttribute('target'), a.getAttribute('rel')])).toEqual(['_blank', 'noopener noreferrer']);
+    await card.locator('a').first().click().catch(() => undefined);
+    expect(await browser.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
+    expect(browser.errors).toEqual([]);
+  }, 120_000);
 });

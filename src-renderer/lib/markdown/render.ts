@@ -1,8 +1,8 @@
 /**
  * Model cards as formatted text: Markdown parsed by marked (GitHub-flavoured: tables, lists, code), then
  * sanitised by DOMPurify before it reaches the page — a card is a file in a models folder, which a user may
- * have dropped there from anywhere. Pictures and links to elsewhere are not loaded: images become their alt
- * text (the card's own files are not served to the page), links open nothing inside the app.
+ * have dropped there from anywhere. Nothing is loaded from elsewhere: pictures are dropped (the card's
+ * own files are not served to the page), and links open in a new window, never in place of the app.
  */
 import DOMPurify from 'dompurify';
 import { marked } from 'marked';
@@ -13,8 +13,16 @@ const ALLOWED_TAGS = [
   'ul', 'ol', 'li', 'table', 'thead', 'tbody', 'tr', 'th', 'td', 'a', 'span',
 ];
 
+// A card's links open outside the app (a new window), never in place of the editor.
+DOMPurify.addHook('afterSanitizeAttributes', (node) => {
+  if (node.tagName === 'A' && node.hasAttribute('href')) {
+    node.setAttribute('target', '_blank');
+    node.setAttribute('rel', 'noopener noreferrer');
+  }
+});
+
 /** The sanitised HTML of a card's Markdown. */
 export function renderCard(markdown: string): string {
   const html = marked.parse(markdown, { async: false, gfm: true, breaks: false });
-  return DOMPurify.sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR: ['href', 'title', 'align'], ALLOW_DATA_ATTR: false });
+  return DOMPurify.sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR: ['href', 'title', 'align', 'target', 'rel'], ALLOW_DATA_ATTR: false });
 }
