@@ -39,8 +39,8 @@ export function manifestScores(scores: unknown): BandScore[] {
     !!v && typeof v === 'object' && ['psnr', 'ssim', 'f1', 'iou'].some((k) => num((v as Record<string, unknown>)[k]) !== undefined);
   const dev = s.dev;
   const bands = dev && typeof dev === 'object' && !isBand(dev) ? (dev as Record<string, unknown>) : s;
+  // (A `dev` that is itself one set of scores is read as a band named dev.)
   const out = Object.entries(bands).filter(([, v]) => isBand(v)).map(([band, v]) => bandScore(band, v as Record<string, unknown>));
-  if (isBand(dev)) out.push(bandScore('dev', dev));
   return out.sort((a, b) => a.band.localeCompare(b.band, undefined, { numeric: true }));
 }
 
