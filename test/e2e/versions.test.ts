@@ -56,6 +56,7 @@ describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('versions of a restore at
     // Flip back to version 1: its picture is shown (and the history cursor is on its restore), version 2 stays.
     await editor.versions.show(1);
     expect((await editor.shownImages()).result.equals(v1)).toBe(true);
+    expect(await editor.byTestId('versions-warning').innerText()).toBe('A new edit here drops version 2');
     expect((await editor.history.entries()).find((e) => e.isCurrent)?.kind).toBe('restore');
     await editor.versions.show(2);
     expect((await editor.shownImages()).result.equals(v2)).toBe(true);
