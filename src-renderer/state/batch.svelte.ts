@@ -29,6 +29,8 @@ export class BatchState {
   isBusy = $state(false);
   compareForms = $state<CompareForm[]>(['side-by-side']);
   compared = $state<BatchCompareResult | null>(null);
+  /** The photo of the review last opened in the editor to fix its mask ("Use editor's mask" is offered for it). */
+  fixing = $state<number | null>(null);
   /** Ticks every second while a batch runs, so the elapsed time moves between events. */
   now = $state(Date.now());
 
@@ -104,6 +106,7 @@ export class BatchState {
 
   start(): void {
     this.compared = null;
+    this.fixing = null;
     void this.call(async () => {
       const folders = await this.chooseFolders();
       if (!folders) return null;

@@ -154,6 +154,8 @@ describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('Batch tab at $width×$he
     await expect.poll(() => editor.maskPixels()).toBeGreaterThan(before);
     await batch.open();
     expect(await batch.reviewStates()).toEqual(['accepted', 'skipped', 'proposed']);
+    // "Use editor's mask" is offered for the photo that went to the editor, and only for it.
+    expect(await batch.byTestId('review-use-editor').count()).toBe(1);
     await batch.review(2, 'use-editor');
     await expect.poll(() => batch.reviewStates()).toEqual(['accepted', 'skipped', 'accepted']);
 

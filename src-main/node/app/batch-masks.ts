@@ -50,8 +50,8 @@ export async function batchMaskOf(folders: BatchFolders, file: BatchFileView): P
 }
 
 /**
- * A small JPEG of the photo with its mask in red over it, for the review grid (what will be filled, at a glance).
- * Null when either cannot be read.
+ * A small JPEG of the photo in grey with its mask in red over it, for the review grid: what will be filled, at a
+ * glance, and never confused with red in the photo itself. Null when either cannot be read.
  */
 export async function maskOverlayThumb(photoPath: string, maskPath: string, width = 320): Promise<Buffer | null> {
   try {
@@ -60,14 +60,15 @@ export async function maskOverlayThumb(photoPath: string, maskPath: string, widt
     const mask = await sharp(maskPath).resize(w, h, { fit: 'fill' }).greyscale().raw().toBuffer();
     const rgb = photo.data;
     const c = photo.info.channels;
+    const out = Buffer.alloc(w * h * 3);
     for (let i = 0; i < w * h; i++) {
-      const a = (mask[i]! / 255) * 0.75;
-      if (a === 0) continue;
-      rgb[i * c] = Math.round(rgb[i * c]! * (1 - a) + 255 * a);
-      rgb[i * c + 1] = Math.round(rgb[i * c + 1]! * (1 - a) + 40 * a);
-      rgb[i * c + 2] = Math.round(rgb[i * c + 2]! * (1 - a) + 40 * a);
+      const grey = c >= 3 ? 0.299 * rgb[i * c]! + 0.587 * rgb[i * c + 1]! + 0.114 * rgb[i * c + 2]! : rgb[i * c]!;
+      const a = (mask[i]! / 255) * 0.85;
+      out[i * 3] = Math.round(grey * (1 - a) + 255 * a);
+      out[i * 3 + 1] = Math.round(grey * (1 - a) + 30 * a);
+      out[i * 3 + 2] = Math.round(grey * (1 - a) + 30 * a);
     }
-    return await sharp(rgb, { raw: { width: w, height: h, channels: c } }).jpeg({ quality: 82 }).toBuffer();
+    return await sharp(out, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 82 }).toBuffer();
   } catch {
     return null;
   }
