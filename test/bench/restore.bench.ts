@@ -5,8 +5,12 @@
  * provider that is available. Each case runs in its own child process, so peak RSS is that case's alone
  * (it includes the inference worker thread). Ratios are against the first row (classical, 1 MP, CPU).
  *
+ * First, issue 17's case as a user runs it (restore-cli.ts): the 12 MP scratch scan through the CLI with wall,
+ * CPU and peak RSS as ratios against OpenCV Telea and the classical fill in the same run, and 40 MP's peak RSS.
+ *
  *   npx tsx test/bench/restore.bench.ts     (also run by `npm run bench`)
  *   KINTSUGI_BENCH_SIZES=1,12 npx tsx test/bench/restore.bench.ts
+ *   KINTSUGI_BENCH_SIZES=none (only the issue case)   KINTSUGI_BENCH_ISSUE=0 (only the size sweep)
  * Writes the table to ../notes/bench-restore.md when that folder exists.
  */
 import { spawn } from 'node:child_process';
@@ -17,11 +21,12 @@ import sharp from 'sharp';
 import type { Mask, Raster } from '../../src-main/core/image.js';
 import { countHoles, dilate } from '../../src-main/core/mask.js';
 import { Engine } from '../../src-main/node/engine.js';
+import { benchIssueCase } from './restore-cli.js';
 
 const self = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(self), '../..');
 const source = path.resolve(repoRoot, '../shared/data/real-damage/swinir-oldphoto6.png');
-const SIZES = (process.env['KINTSUGI_BENCH_SIZES'] ?? '1,12,40').split(',').map(Number);
+const SIZES = (process.env['KINTSUGI_BENCH_SIZES'] ?? '1,12,40').split(',').filter((v) => v !== 'none').map(Number);
 
 interface Case { model: string; mp: number; device: string }
 interface Result extends Case { modelId: string; provider: string; holePixels: number; seconds: number; peakRssMB: number; mpPerSec: number }
@@ -90,6 +95,9 @@ function child(c: Case): Promise<Result> {
 }
 
 async function main(): Promise<void> {
+  const issue = process.env['KINTSUGI_BENCH_ISSUE'] === '0' ? '' : await benchIssueCase(repoRoot, source);
+  if (issue) process.stdout.write(issue + '\n\n');
+  if (SIZES.length === 0) return writeNotes(issue);
   const engine = await Engine.create({ device: 'auto' });
   const models = await engine.listModels({ resolveProviders: true });
   await engine.close();
@@ -120,8 +128,12 @@ async function main(): Promise<void> {
   ];
   const table = lines.join('\n') + '\n';
   process.stdout.write(table);
+  writeNotes(issue ? `${issue}\n\n${table}` : table);
+}
+
+function writeNotes(text: string): void {
   const notes = path.resolve(repoRoot, '../notes');
-  if (existsSync(notes)) writeFileSync(path.join(notes, 'bench-restore.md'), table);
+  if (existsSync(notes)) writeFileSync(path.join(notes, 'bench-restore.md'), text);
 }
 
 if (process.argv[1] !== undefined && path.resolve(process.argv[1]) === self) {

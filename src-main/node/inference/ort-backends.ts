@@ -33,6 +33,17 @@ function tile(spec: ModelSpec): { tileSize: number; overlap: number } {
   return { tileSize: spec.tile.size, overlap: spec.tile.overlap };
 }
 
+/**
+ * Context around thin damage for the native families whose output at a pixel depends only on a
+ * neighbourhood of it (no attention, no wide dilations). The partial-conv U-Net reaches about 41 px in
+ * theory (to 1/8 with 3×3 convolutions) but its output barely moves beyond 24: on a 12 MP mosaic of dev
+ * photos with 12 scratches and 200 specks, damage-shaped tiles with 24 px of context gave the hole pixels
+ * within 0.08 grey levels (mean) of the whole-photo tiles, 23.280 vs 23.282 dB, for a sixth of the model
+ * pixels. Thicker holes get context as wide as they are, up to the full margin. Gated-conv (dilations to
+ * 16 at 1/4, contextual attention) and dual-path (self-attention) see the whole tile: not listed.
+ */
+const THIN_CONTEXT: Record<string, number> = { 'partial-conv': 24 };
+
 /** Our own contract: float image/mask in [0,1], 1 = hole, output in [0,1], dynamic size. */
 function nativeInpaint(session: ort.InferenceSession, spec: ModelSpec): InpaintBackend {
   const [imageName = 'image', maskName = 'mask'] = spec.inputNames;
@@ -42,6 +53,7 @@ function nativeInpaint(session: ort.InferenceSession, spec: ModelSpec): InpaintB
     padMultiple: spec.size.kind === 'dynamic' ? spec.size.padMultiple : 1,
     ...(fixed !== undefined ? { fixedSize: fixed } : {}),
     ...tile(spec),
+    ...(fixed === undefined && spec.family && THIN_CONTEXT[spec.family] ? { thinContext: THIN_CONTEXT[spec.family] } : {}),
     async run(rgb, hole, w, h) {
       const out = await runOne(session, spec, {
         [imageName]: new ort.Tensor('float32', rgb, [1, 3, h, w]),

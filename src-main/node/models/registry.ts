@@ -28,6 +28,8 @@ export interface ModelSpec {
   postprocess?: DetectPostprocess;
   inputNames: string[];
   outputNames: string[];
+  /** Architecture family from the manifest (e.g. partial-conv): says how far the network looks around a pixel. */
+  family?: string;
 }
 
 /** A model the registry knows, with the facts `kintsugi models` and the UI show. */
@@ -185,6 +187,7 @@ async function specFromEntry(entry: ManifestEntry, file: string): Promise<ModelS
     tile: entry.tile ?? seen?.tile ?? { size: 512, overlap: 32 },
     inputNames: wantIn,
     outputNames: wantOut,
+    ...(entry.family ? { family: entry.family } : {}),
   };
   if (entry.task === 'detect-damage') spec.postprocess = entry.postprocess ?? DEFAULT_DETECT_POSTPROCESS;
   return spec;
