@@ -31,9 +31,13 @@ export class Exports {
     await this.#run(() => this.api.export.save({}));
   }
 
-  /** Exports a before/after comparison; `position` is where the split wipe sits (the Compare slider's). */
-  async comparison(layout: CompareExportLayout, position = 0.5): Promise<void> {
-    await this.#run(() => this.api.compare.export({ layout, position: Math.min(1, Math.max(0, position)) }));
+  /**
+   * Exports a before/after comparison; `position` is where the split wipe sits (the Compare slider's); with
+   * `versusBlobId` (another version's picture) that version takes the original's place.
+   */
+  async comparison(layout: CompareExportLayout, position = 0.5, versusBlobId: string | null = null): Promise<void> {
+    const at = Math.min(1, Math.max(0, position));
+    await this.#run(() => this.api.compare.export({ layout, position: at, ...(versusBlobId ? { versusBlobId } : {}) }));
   }
 
   /** Forgets the last export (another photo opened, or back to the start screen). */

@@ -12,6 +12,7 @@ import { startHost, type RunningHost } from './support/host.js';
 import { layoutProblems, VIEWPORTS } from './support/layout.js';
 import { EditorPage } from './pages/EditorPage.js';
 import { repoRoot } from './support/build-renderer.js';
+import { tempDir } from '../support/temp-dir.js';
 
 const FLOW_TIMEOUT = 420_000;
 const PHOTO = path.resolve(repoRoot, '../shared/data/real-damage/bopbtl-scratched/a.png');
@@ -20,6 +21,7 @@ describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('versions of a restore at
   let host: RunningHost;
   let browser: BrowserSession;
   let editor: EditorPage;
+  const downloads = tempDir('kintsugi-e2e-versions-');
 
   beforeAll(async () => {
     host = await startHost();
@@ -72,6 +74,12 @@ describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('versions of a restore at
     });
     expect(Buffer.from(compared).equals(v1)).toBe(true);
     await editor.screenshot(`60-versions-compared-${viewport.width}`);
+    // The comparisons Export offers are now of the two versions.
+    await editor.byTestId('export-menu-button').click();
+    expect(await editor.byTestId('export-compare-side-by-side').innerText()).toMatch(/^Version 1\/Version 2 side by side/);
+    await editor.page.keyboard.press('Escape');
+    const file = await editor.exportComparison('side-by-side', downloads);
+    expect(path.basename(file)).toBe('a-versions-1-2-side-by-side.jpg');
     expect(await layoutProblems(editor.page)).toEqual({ horizontalScroll: 0, clipped: [], overlapping: [] });
     // And back to the original.
     await editor.versions.compareWith(null);

@@ -212,10 +212,13 @@ export const contract = {
   ),
   'app:compare.export': channel<ExportResult>()(
     'Exports a before/after comparison of the original and the result at the cursor, as `kintsugi compare` makes '
-      + 'them: a labelled picture side by side, stacked or split at `position`, or `slider`, the one-file HTML page.',
+      + 'them: a labelled picture side by side, stacked or split at `position`, or `slider`, the one-file HTML page. '
+      + 'With `versusBlobId`, that version of the restore takes the original\'s place (two versions compared).',
     z
       .object({
         layout: compareExportLayoutSchema.default('side-by-side'),
+        /** Compare with another version (a restore's picture in this project's history) instead of the original. */
+        versusBlobId: id.optional(),
         position: z.number().min(0).max(1).default(0.5),
         format: z.enum(['png', 'jpeg']).default('jpeg'),
       })

@@ -13,7 +13,7 @@ import { failure, toFailure } from '../../core/api/wire.js';
 import { badInput, isKintsugiError } from '../../core/errors.js';
 import type { Raster } from '../../core/image.js';
 import { writeFileAtomic } from '../atomic-write.js';
-import { encodeImage, type ImageFormat } from '../image-io.js';
+import { encodeImage, readImage, type ImageFormat } from '../image-io.js';
 import { relateFolders, WriteGuard, type ProtectedFile } from '../output-guard.js';
 import type { AppContext, HandlersFor } from './context.js';
 import type { HostContext } from './host-dispatch.js';
@@ -128,20 +128,38 @@ export function exportHandlers(ctx: AppContext): HandlersFor<'app:export.save' |
         const { data, info } = await sharp(png).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
         return { data, width: info.width, height: info.height };
       };
-      const before = await toRgb(s.decoded.raster);
+      const versus = a.versusBlobId ? versionsToCompare(ctx, a.versusBlobId) : null;
+      const before = await toRgb(versus ? (await readImage(ctx.lib.blobs.path(a.versusBlobId!))).raster : s.decoded.raster);
       const after = await toRgb(await s.resultImage());
       const stem = basename(s.sourceName, extname(s.sourceName));
       const isPage = a.layout === 'slider';
       const ext = isPage ? 'html' : a.format === 'png' ? 'png' : 'jpg';
+      const labels: [string, string] = versus ? [`Version ${versus[0]}`, `Version ${versus[1]}`] : ['Before', 'After'];
       const { bytes } = await renderComparison(before, after, {
         layout: a.layout,
-        labels: ['Before', 'After'],
+        labels,
         position: a.position,
         ext: `.${ext}`,
-        title: `${s.sourceName} — before / after`,
+        title: `${s.sourceName} — ${labels[0].toLowerCase()} / ${labels[1].toLowerCase()}`,
       });
-      const suffix = isPage ? 'before-after' : `before-after-${a.layout}`;
+      const what = versus ? `versions-${versus[0]}-${versus[1]}` : 'before-after';
+      const suffix = isPage ? what : `${what}-${a.layout}`;
       return ctx.exports.add(bytes, `${stem}-${suffix}.${ext}`, isPage ? 'html' : a.format, host);
     },
   };
+}
+
+/**
+ * The version numbers (1-based, among the restores in the history) of `blobId` and of the picture at the cursor;
+ * refuses a blob that is not a restore of the open project or a cursor before any restore.
+ */
+function versionsToCompare(ctx: AppContext, blobId: string): [number, number] {
+  const s = ctx.requireSession();
+  const { entries, cursor } = s.history();
+  const restores = entries.filter((e) => e.kind === 'restore' && e.resultBlobId);
+  const other = restores.findIndex((e) => e.resultBlobId === blobId);
+  if (other < 0) throw badInput(undefined, 'that version is not a restore of the open photo');
+  const shown = restores.filter((e) => e.index <= cursor).length;
+  if (shown === 0) throw badInput(undefined, 'there is no restore at the history cursor to compare with');
+  return [other + 1, shown];
 }

@@ -97,6 +97,23 @@ describe('editor round two (service)', () => {
     const html = blob.bytes.toString('utf8');
     expect(html.match(/data:image\/jpeg;base64,/g)).toHaveLength(2);
     expect(html).toMatch(/type="range"/);
+
+    // Two versions compared: the first restore takes the original's place.
+    const s = (await call<SessionView>('app:session.current'))!;
+    const [v1] = s.history.entries.filter((e) => e.kind === 'restore');
+    const vs = await call<ExportResult>('app:compare.export', { layout: 'split', position: 1, format: 'png', versusBlobId: v1!.resultBlobId! });
+    expect(vs.fileName).toBe('a-versions-1-2-split.png');
+    const raw = async (id: string) => sharp((await service.readBlob(id))!.bytes).removeAlpha().raw().toBuffer();
+    const [got, one, two] = [await raw(vs.blobId), await raw(v1!.resultBlobId!), await raw(s.resultBlobId!)];
+    // At position 1 the picture is the "before" side, version 1 (away from the labels at the top and the wipe at the right).
+    const differing = (x: Buffer) => {
+      let n = 0;
+      for (let y = 100; y < p.height; y++) for (let i = y * p.width * 3; i < (y * p.width + p.width - 10) * 3; i++) if (got[i] !== x[i]) n++;
+      return n;
+    };
+    expect(differing(one)).toBe(0);
+    expect(differing(two)).toBeGreaterThan(100);
+    await expect(call('app:compare.export', { versusBlobId: s.originalBlobId })).rejects.toThrow(/not a restore of the open photo/);
   });
 
   it('lists the project with a thumbnail and the folder it came from', async () => {
