@@ -132,11 +132,11 @@ export class Session {
 
   /** Opens a photo as a new project; the `open` entry is the first keyframe (with a thumbnail blob for the project list). */
   static async open(lib: Library, path: string, sha256: string, displayName?: string): Promise<Session> {
-    const decoded = await readImage(path);
+    const [decoded, thumbBytes] = await Promise.all([readImage(path), thumbnail(path).catch(() => null)]);
     const name = displayName ?? basename(path);
     const project = lib.projects.create({ name: basename(name, extname(name)), sourcePath: path, sourceSha256: sha256 });
     const s = new Session(lib, project, decoded);
-    const thumb = await thumbnail(path).then((b) => lib.blobs.put(b), () => null);
+    const thumb = thumbBytes ? lib.blobs.put(thumbBytes) : null;
     const { width, height } = decoded.raster;
     const payload: KeyframePayload = { mask: null, result: null, sourceName: name, width, height, ...(thumb ? { thumb } : {}) };
     lib.history.append(project.id, { kind: 'open', label: `Open ${name}`, payload, keyframe: true, ...(thumb ? { blobs: [thumb] } : {}) });
