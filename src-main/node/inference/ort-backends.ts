@@ -61,7 +61,26 @@ function nativeInpaint(session: ort.InferenceSession, spec: ModelSpec): InpaintB
       });
       return floatOutput(out, 3 * w * h, spec);
     },
+    async runBatch(rgbs, holes, w, h) {
+      const n = rgbs.length;
+      const out = await runOne(session, spec, {
+        [imageName]: new ort.Tensor('float32', concat(rgbs), [n, 3, h, w]),
+        [maskName]: new ort.Tensor('float32', concat(holes), [n, 1, h, w]),
+      });
+      const all = floatOutput(out, n * 3 * w * h, spec);
+      return rgbs.map((_, i) => all.subarray(i * 3 * w * h, (i + 1) * 3 * w * h));
+    },
   };
+}
+
+function concat(parts: Float32Array[]): Float32Array {
+  const out = new Float32Array(parts.reduce((n, p) => n + p.length, 0));
+  let o = 0;
+  for (const p of parts) {
+    out.set(p, o);
+    o += p.length;
+  }
+  return out;
 }
 
 /**

@@ -125,6 +125,29 @@ describe('inpaintRaster with damage-shaped tiles', () => {
     expect(differ).toBe(0);
   });
 
+  it('runs tiles of one size together when the backend takes batches, with the same result', async () => {
+    const w = 1500, h = 1000;
+    const image = gradient(w, h);
+    const specks: Array<{ x: number; y: number; len: number; width: number; vertical: boolean }> = [];
+    for (let i = 0; i < 40; i++) specks.push({ x: 60 + (i % 10) * 140, y: 80 + Math.floor(i / 10) * 220, len: 5, width: 5, vertical: true });
+    const mask = scratches(w, h, specks);
+    const single: Array<[number, number]> = [];
+    const one = await inpaintRaster(image, mask, pointwise(single));
+    const batched: number[] = [];
+    const backend = pointwise([]);
+    const many = await inpaintRaster(image, mask, {
+      ...backend,
+      runBatch: (rgbs, _holes, bw, bh) => {
+        batched.push(rgbs.length);
+        expect(rgbs.every((r) => r.length === 3 * bw * bh)).toBe(true);
+        return Promise.resolve(rgbs.map((r) => r.map((v) => 1 - v)));
+      },
+    });
+    expect(batched.reduce((a, b) => a + b, 0)).toBe(single.length);
+    expect(batched.length).toBeLessThan(single.length / 4);
+    expect(Buffer.from(many.data).equals(Buffer.from(one.data))).toBe(true);
+  });
+
   it('keeps the region plan when holes are large (shaped tiles would cost more)', async () => {
     const w = 300, h = 200;
     const mask = scratches(w, h, [10, 120, 230].map((x) => ({ x, y: 10, len: 180, width: 60, vertical: true })));
