@@ -106,6 +106,24 @@ describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('editor layout at $widthÃ
     expect((await fitsViewport(editor)).inside).toBe(true);
     expect(await layoutProblems(page)).toEqual(NO_PROBLEMS);
     await editor.screenshot(`70-layout-800x600-from-${viewport.width}`);
+    // A job's progress bar stays on the canvas it belongs to, and its Cancel button whole.
+    await editor.setBrushSize(40);
+    await editor.drawLine([400, 400], [2400, 3400]);
+    await editor.byTestId('restore-button').click();
+    await editor.byTestId('job-bar').waitFor();
+    const bar = (await editor.byTestId('job-bar').boundingBox())!;
+    const canvas = (await editor.byTestId('viewport').boundingBox())!;
+    expect(bar.x).toBeGreaterThanOrEqual(canvas.x);
+    expect(bar.x + bar.width).toBeLessThanOrEqual(canvas.x + canvas.width);
+    expect(await layoutProblems(page)).toEqual(NO_PROBLEMS);
+    await editor.screenshot(`72-job-800x600-from-${viewport.width}`);
+    // Cancel it (the restore may be quicker than this test; then there is nothing to cancel).
+    await page.waitForFunction(() => {
+      const b = document.querySelector<HTMLButtonElement>('[data-testid="job-cancel"]');
+      if (b && !b.disabled) b.click();
+      return !document.querySelector('[data-testid="job-bar"]');
+    }, null, { polling: 200 });
+    expect(await editor.byTestId('error-banner').count()).toBe(0);
     await page.setViewportSize(viewport);
     await expect.poll(async () => (await fitsViewport(editor)).fill, { timeout: 10_000 }).toBeCloseTo(1, 1);
 
