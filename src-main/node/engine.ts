@@ -177,6 +177,22 @@ export class Engine {
   }
 
   /**
+   * Starts the inference worker and creates the session of the model a job of `task` would use, without
+   * waiting: a caller overlaps it with decoding the photo (on a 12 MP restore, worker start-up and session
+   * creation are a few hundred milliseconds). Failures are left for the job itself to report.
+   */
+  warmUp(task: ModelTask, opts: { modelId?: string; device?: Device } = {}): void {
+    let model: RegisteredModel;
+    try {
+      model = this.pick(task, opts.modelId);
+    } catch {
+      return;
+    }
+    if (model.spec.format === 'classical') return;
+    this.client.call({ kind: 'prepare', model: model.spec, device: opts.device ?? this.device }).catch(() => undefined);
+  }
+
+  /**
    * Proposes a damage mask (thresholded, dilated probability map) at the image's resolution. `threshold`
    * overrides the model's operating threshold: lower marks more (fainter damage, more false marks).
    */

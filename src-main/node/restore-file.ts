@@ -94,6 +94,8 @@ export async function restoreFile(engine: Engine, inPath: string, outPath: strin
     inputs,
     opts.guard,
   );
+  // The worker and the first model's session start while the photo is decoded.
+  engine.warmUp(opts.maskPath ? 'inpaint' : 'detect-damage', { modelId: opts.maskPath ? opts.modelId : opts.detectModelId, device: opts.device });
   const decoded = await readImage(inPath, { pixelLimit: opts.pixelLimit });
   const { width, height } = decoded.raster;
   let mask: Mask;
