@@ -4,6 +4,7 @@
  * per-pixel label image.
  */
 import type { Mask } from './image.js';
+import { flood8 } from './flood.js';
 
 /** An axis-aligned rectangle in image pixels (x, y inclusive; width, height ≥ 1). */
 export interface Rect {
@@ -168,28 +169,10 @@ export function probToMask(
 
 /** Marks (255) every pixel above `low` that is 8-connected through such pixels to one at or above `high`. */
 function hysteresisInto(prob: Float32Array, w: number, h: number, low: number, high: number, out: Uint8Array): void {
-  const stack: number[] = [];
+  const above = (q: number): boolean => prob[q]! > low;
+  const members: number[] = [];
   for (let i = 0; i < out.length; i++) {
     if (out[i] || prob[i]! < high) continue;
-    out[i] = 255;
-    stack.push(i);
-    while (stack.length) {
-      const p = stack.pop()!;
-      const x = p % w;
-      const y = (p - x) / w;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= h) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= w) continue;
-          const q = yy * w + xx;
-          if (!out[q] && prob[q]! > low) {
-            out[q] = 255;
-            stack.push(q);
-          }
-        }
-      }
-    }
+    flood8(i, w, h, above, out, members);
   }
 }

@@ -7,6 +7,7 @@
 import { cancelled, KintsugiError } from './errors.js';
 import type { Mask, Progress, Raster } from './image.js';
 import { dilate, probToMask } from './mask.js';
+import { dropLights, type LightCue } from './lights.js';
 import { addSpecks, type SpeckCue } from './specks.js';
 import { downscaleArea, fitWithin, upsampleBilinear } from './resample.js';
 import { featherAlpha, holeRowStarts, pasteFill } from './compose.js';
@@ -370,6 +371,8 @@ export interface DetectPostprocess {
   unattended?: { threshold?: number; seed?: number; dilate?: number };
   /** Dust specks found as local outliers and confirmed by the network (specks.ts); absent: off. */
   specks?: SpeckCue;
+  /** Coloured scene lights (street lights, windows) dropped from the marks (lights.ts); absent: off. */
+  lights?: LightCue;
   /** Dilation radius in pixels of the detector's working resolution. */
   dilate: number;
   /**
@@ -407,11 +410,13 @@ export async function detectMask(
   if (!fit) {
     const prob = await detectRaster(image, backend, opts);
     if (pp.specks) addSpecks(image, prob, pp.specks);
+    if (pp.lights) dropLights(image, prob, pp.threshold, pp.lights);
     return probToMask(prob, width, height, pp.threshold, pp.dilate, pp.seed);
   }
   const small = downscaleArea(image, fit.width, fit.height);
   const smallProb = await detectRaster(small, backend, opts);
   if (pp.specks) addSpecks(small, smallProb, pp.specks);
+  if (pp.lights) dropLights(small, smallProb, pp.threshold, pp.lights);
   const prob = upsampleBilinear(smallProb, fit.width, fit.height, width, height);
   return probToMask(prob, width, height, pp.threshold, Math.round(pp.dilate / fit.scale), pp.seed);
 }

@@ -7,6 +7,7 @@
  * 7×7 median by more than `k` times the local residual level; the network's probability then has the last
  * word (`gate`), because a street light in a night city is an outlier too. Pure: no node or DOM imports.
  */
+import { flood8 } from './flood.js';
 import type { Raster } from './image.js';
 
 /** Manifest `postprocess.specks`: how the speck cue joins the detector's probability map. */
@@ -107,7 +108,6 @@ export function addSpecks(image: Raster, prob: Float32Array, cue: SpeckCue): num
   const noise = boxMean(abs, w, h, NOISE_R);
   const signs = cue.polarity === 'both' ? [-1, 1] : cue.polarity === 'dark' ? [-1] : [1];
   const seen = new Uint8Array(n);
-  const stack: number[] = [];
   const members: number[] = [];
   let added = 0;
   for (const sign of signs) {
@@ -115,29 +115,9 @@ export function addSpecks(image: Raster, prob: Float32Array, cue: SpeckCue): num
     const isCandidate = (i: number): boolean => sign * res[i]! > cue.k * (noise[i]! + NOISE_FLOOR);
     for (let i = 0; i < n; i++) {
       if (seen[i] || !isCandidate(i)) continue;
-      seen[i] = 1;
-      stack.push(i);
-      members.length = 0;
+      flood8(i, w, h, isCandidate, seen, members);
       let peak = 0;
-      while (stack.length) {
-        const p = stack.pop()!;
-        members.push(p);
-        peak = Math.max(peak, prob[p]!);
-        const x = p % w, y = (p - x) / w;
-        for (let dy = -1; dy <= 1; dy++) {
-          const yy = y + dy;
-          if (yy < 0 || yy >= h) continue;
-          for (let dx = -1; dx <= 1; dx++) {
-            const xx = x + dx;
-            if (xx < 0 || xx >= w) continue;
-            const j = yy * w + xx;
-            if (!seen[j] && isCandidate(j)) {
-              seen[j] = 1;
-              stack.push(j);
-            }
-          }
-        }
-      }
+      for (const p of members) peak = Math.max(peak, prob[p]!);
       if (members.length <= cue.maxArea && peak >= cue.gate) {
         for (const p of members) prob[p] = 1;
         added++;
