@@ -83,7 +83,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasShippedScores).each(VIEWPORTS)('Mod
     expect(wide).toEqual([]);
     await browser.page.getByTestId('models-view').evaluate((el) => el.scrollTo(0, 0));
     await browser.page.screenshot({ path: path.join(repoRoot, 'test-artifacts/e2e', `models-tab-${viewport.width}x${viewport.height}.png`) });
-    expect(browser.errors).toEqual([]);
+    expect(browser.errors, browser.errors.join('\n')).toEqual([]);
   }, 240_000);
 });
 
@@ -126,6 +126,6 @@ describe.skipIf(!existsSync(CHROMIUM))('a model card from a models folder is san
     expect(await card.locator('a[href="https://example.org/paper"]').evaluate((a) => [a.getAttribute('target'), a.getAttribute('rel')])).toEqual(['_blank', 'noopener noreferrer']);
     await card.locator('a').first().click().catch(() => undefined);
     expect(await browser.page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined();
-    expect(browser.errors).toEqual([]);
+    expect(browser.errors, browser.errors.join('\n')).toEqual([]);
   }, 120_000);
 });

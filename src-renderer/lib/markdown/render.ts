@@ -2,10 +2,15 @@
  * Model cards as formatted text: Markdown parsed by marked (GitHub-flavoured: tables, lists, code), then
  * sanitised by DOMPurify before it reaches the page — a card is a file in a models folder, which a user may
  * have dropped there from anywhere. Nothing is loaded from elsewhere: pictures are dropped (the card's
- * own files are not served to the page), and links open in a new window, never in place of the app.
+ * own files are not served to the page), and links open in a new window, never in place of the app. Raw HTML in
+ * a card is dropped by the Markdown step already (its text is kept), so a hostile tag never reaches even
+ * DOMPurify's inert parse, where Chromium still reports an inline handler to the page's CSP as a violation.
  */
 import DOMPurify from 'dompurify';
-import { marked } from 'marked';
+import { Marked } from 'marked';
+
+/** GitHub-flavoured Markdown without raw HTML: HTML blocks, inline tags and comments render as nothing. */
+const markdown = new Marked({ gfm: true, breaks: false, async: false, renderer: { html: () => '' } });
 
 /** Tags a card may use; everything else (scripts, iframes, forms, styles, images) is dropped. */
 const ALLOWED_TAGS = [
@@ -22,7 +27,7 @@ DOMPurify.addHook('afterSanitizeAttributes', (node) => {
 });
 
 /** The sanitised HTML of a card's Markdown. */
-export function renderCard(markdown: string): string {
-  const html = marked.parse(markdown, { async: false, gfm: true, breaks: false });
+export function renderCard(text: string): string {
+  const html = markdown.parse(text, { async: false });
   return DOMPurify.sanitize(html, { ALLOWED_TAGS, ALLOWED_ATTR: ['href', 'title', 'align', 'target', 'rel'], ALLOW_DATA_ATTR: false });
 }
