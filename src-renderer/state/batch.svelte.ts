@@ -48,7 +48,7 @@ export class BatchState {
 
   constructor(readonly api: KintsugiApi) {
     api.subscribe((e) => {
-      if (e.type === 'batch' && (this.status === null || e.batchId === this.status.batchId)) this.status = e.status;
+      if (e.type === 'batch') this.adopt(e.status, false);
     }, new AbortController().signal);
     setInterval(() => {
       if (this.isActive) this.now = Date.now();
@@ -63,12 +63,22 @@ export class BatchState {
     return s.elapsedMs ?? 0;
   }
 
+  /**
+   * Shows `next` unless it is older than what is shown: events and call answers race (a quick batch can send
+   * its whole run as events before the answer to its start arrives), so of one batch the highest revision
+   * wins. An event of another batch is taken only while nothing is shown; a call's answer always is.
+   */
+  private adopt(next: BatchStatus, isAnswer: boolean): void {
+    const cur = this.status;
+    if (cur === null || (cur.batchId === next.batchId ? next.rev > cur.rev : isAnswer)) this.status = next;
+  }
+
   async call(fn: () => Promise<BatchStatus | null>): Promise<void> {
     this.isBusy = true;
     this.error = null;
     try {
       const next = await fn();
-      if (next) this.status = next;
+      if (next) this.adopt(next, true);
     } catch (e) {
       this.error = errorMessage(e);
     } finally {

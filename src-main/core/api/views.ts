@@ -226,6 +226,11 @@ export interface BatchFileView {
 /** Snapshot of a batch run. */
 export interface BatchStatus {
   batchId: string;
+  /**
+   * Revision: grows with every copy of the status main sends (an event or a call's answer). A call's answer can
+   * arrive after events that are newer than it; a view keeps the highest revision it has seen of a batch.
+   */
+  rev: number;
   state: 'running' | 'paused' | 'cancelled' | 'done' | 'failed';
   /** `detect`: proposing masks for review; `review`: waiting for the person; `restore`: restoring (the default). */
   phase?: 'detect' | 'review' | 'restore';

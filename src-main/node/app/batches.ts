@@ -27,6 +27,14 @@ export interface BatchRun extends BatchFolders {
   choice: { modelId?: string; device?: Device };
   /** Sends the status to the views; `force` skips the ~10 Hz throttle (state changes always go out). */
   emit(force?: boolean): void;
+  /** The phase now running (detection for review, or restore); settles when it has let go of its folders. */
+  running?: Promise<void>;
+}
+
+/** A copy of the status for the views, with the next revision (see BatchStatus.rev). */
+function snapshot(status: BatchStatus): BatchStatus {
+  status.rev += 1;
+  return structuredClone(status);
 }
 
 /** Photos settled for the header's count: restored (now or by an earlier run) or left out on purpose. */
@@ -60,7 +68,7 @@ export class BatchRunner {
     const batchId = `b${randomUUID().replace(/-/g, '').slice(0, 16)}`;
     const isReview = args.review && masksDir === undefined;
     const status: BatchStatus = {
-      batchId, state: 'running', phase: isReview ? 'detect' : 'restore', total: 0, done: 0, failed: 0, outputDir: outDir, startedAt: Date.now(), elapsedMs: 0, etaSec: null, files: [],
+      batchId, rev: 0, state: 'running', phase: isReview ? 'detect' : 'restore', total: 0, done: 0, failed: 0, outputDir: outDir, startedAt: Date.now(), elapsedMs: 0, etaSec: null, files: [],
     };
     let last = 0;
     const b: BatchRun = {
@@ -73,13 +81,23 @@ export class BatchRunner {
         last = now;
         if (status.state === 'running' || status.state === 'paused') status.elapsedMs = now - (status.startedAt ?? now);
         const f = status.files.find((x) => x.state === 'running') ?? status.files.at(-1);
-        ctx.events.emit({ type: 'batch', batchId, path: f?.path ?? inDir, state: f?.state ?? 'pending', status: structuredClone(status) });
+        ctx.events.emit({ type: 'batch', batchId, path: f?.path ?? inDir, state: f?.state ?? 'pending', status: snapshot(status) });
       },
     };
+    // A batch cancelled a moment ago shows Cancelled at once but may still be finishing its photo in hand, and
+    // holds its output folder's batch lock until then: a new run there waits for it instead of failing on the lock.
+    const windingDown = [...this.batches.values()]
+      .filter((o) => o.outDir === outDir && o.controller.signal.aborted && o.running !== undefined)
+      .map((o) => o.running);
     this.batches.set(batchId, b);
-    if (isReview) void detectForReview(ctx, b);
-    else void this.restore(b, masksDir);
-    return structuredClone(status);
+    b.running = Promise.all(windingDown)
+      .then(() => (isReview ? detectForReview(ctx, b) : this.restore(b, masksDir)))
+      .catch((e: unknown) => {
+        status.state = 'failed';
+        status.error = toFailure(e).error.message;
+        b.emit(true);
+      });
+    return snapshot(status);
   }
 
   /** Runs the restore phase: every photo, or (after a review) those with an accepted mask. */
@@ -179,8 +197,8 @@ export class BatchRunner {
     b.controller = new AbortController();
     Object.assign(b.status, { state: 'running', phase: 'restore', startedAt: Date.now(), elapsedMs: 0, etaSec: null });
     for (const f of b.status.files) if (f.review === 'skipped') f.state = 'skipped';
-    void this.restore(b, path.join(b.maskStore, 'accepted'));
-    return structuredClone(b.status);
+    b.running = this.restore(b, path.join(b.maskStore, 'accepted'));
+    return snapshot(b.status);
   }
 
   /** Pause / resume / cancel: acts and changes state only from the states it applies to; returns a copy. */
@@ -191,13 +209,13 @@ export class BatchRunner {
       b.status.state = to;
       if (to === 'cancelled') markCancelled(b.status);
     }
-    return structuredClone(b.status);
+    return snapshot(b.status);
   }
 
   status(batchId: string): BatchStatus {
     const b = this.get(batchId);
     if (b.status.state === 'running' || b.status.state === 'paused') b.status.elapsedMs = Date.now() - (b.status.startedAt ?? Date.now());
-    return structuredClone(b.status);
+    return snapshot(b.status);
   }
 
   /** Cancels every batch (their runs end at the next file). */

@@ -36,8 +36,18 @@ export class BatchPage {
     if (o.reviewFirst !== undefined) await this.byTestId('batch-review-first').setChecked(o.reviewFirst);
   }
 
-  async start(): Promise<void> {
+  /**
+   * Clicks Start. With `expectNew` (the default) it also waits until the header shows a new batch, so a wait
+   * for `done` that follows cannot be met by the run before; a start that is refused shows an error instead.
+   */
+  async start(expectNew = true): Promise<void> {
+    const before = await this.page.evaluate(() => document.querySelector<HTMLElement>('[data-testid="batch-status"]')?.dataset.batchId ?? null);
     await this.byTestId('batch-start').click();
+    if (!expectNew) return;
+    await this.page.waitForFunction((before) => {
+      const id = document.querySelector<HTMLElement>('[data-testid="batch-status"]')?.dataset.batchId ?? null;
+      return (id !== null && id !== before) || document.querySelector('[data-testid="batch-error"]') !== null;
+    }, before, { timeout: 60_000 });
   }
 
   /** The batch's state and phase as the header shows them. */

@@ -117,6 +117,24 @@ describe('batch from the app, round two', () => {
     expect(end.files).toEqual([]);
   });
 
+  it('starts again at once after Cancel: the new run waits for the cancelled one to let go of the output folder', async () => {
+    const inDir = path.join(root, 'again');
+    await makePhotos(inDir, 4, { scale: 0.5 });
+    const ids = { photosFolderId: await folderId(call, inDir), outputFolderId: await folderId(call, path.join(root, 'again-out')), modelId: 'classical' };
+    const first = await call('app:batch.start', ids);
+    await until(first.batchId, (s) => s.files.some((f) => f.state === 'running'));
+    // Cancel shows Cancelled at once, while the photo in hand is still being finished and the lock is held.
+    expect((await call('app:batch.cancel', { batchId: first.batchId })).state).toBe('cancelled');
+    const second = await call('app:batch.start', ids);
+    const end = await batchEnded(events, second.batchId);
+    expect([end.state, end.error]).toEqual(['done', undefined]);
+    expect(end.files.map((f) => f.state)).toEqual(['done', 'done', 'done', 'done']);
+    // Every copy of a status carries a higher revision than the ones before (views keep the highest).
+    const revs = events.filter((e) => e.type === 'batch' && e.batchId === second.batchId).map((e) => (e.type === 'batch' ? e.status.rev : 0));
+    expect(revs.every((r, i) => r > (i === 0 ? second.rev - 1 : revs[i - 1]!))).toBe(true);
+    expect(end.rev).toBeGreaterThan(second.rev);
+  }, 240_000);
+
   it('expands ~ in a typed folder', async () => {
     const g = await call('app:path.grant', { path: '~', kind: 'folder' });
     expect(g.path).toBe(path.resolve(homedir()));
