@@ -31,9 +31,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kintsugi_train.detector import DATA, read_rgb, split_train  # noqa: E402
-from kintsugi_train.tone import (  # noqa: E402
-    BASELINES, ToneNet, age_heldout, apply_tone, predict_params, scores, to_u8,
-)
+from kintsugi_train.tone import ToneNet, age_heldout, apply_tone, predict_params  # noqa: E402
+from kintsugi_train.tone_metrics import BASELINES, scores, to_u8  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
 REPO = HERE.parents[1]

@@ -31,6 +31,13 @@ MODELS = HERE.parent
 CHECK_PHOTO = DATA / "real-damage" / "bopbtl-old" / "c.png"
 
 
+OBJECTIVES = {
+    "l1": "L1 of the transformed photo + L1 of the kept-sepia projection + 0.05 BCE(mono) + 0.02 TV(grid)",
+    "psnr": "minus the mean per-photo PSNR (0.1 log10 MSE) of the transformed photo + L1 of the kept-sepia projection "
+            "+ 0.05 BCE(mono) + 0.02 TV(grid)",
+}
+
+
 def export_onnx(net: ToneNet, out: Path) -> None:
     """torch.onnx.export into a temp file beside `out`, fsync, rename."""
     model = ToneGraph(net).eval()
@@ -87,6 +94,8 @@ def main() -> None:
     ap.add_argument("--manifest", type=Path, default=manifest.MANIFEST)
     ap.add_argument("--photo", type=Path, default=CHECK_PHOTO)
     ap.add_argument("--tol", type=float, default=1e-4)
+    ap.add_argument("--objective", choices=sorted(OBJECTIVES), default="psnr",
+                    help="the objective the checkpoint was trained with (when its state does not say)")
     ap.add_argument("--note", default="", help="what this export is (e.g. an early checkpoint), kept in the manifest")
     args = ap.parse_args()
     torch.set_num_threads(1)
@@ -141,8 +150,7 @@ def main() -> None:
                     "version for toned prints",
             "steps": state.get("step"),
             "wallTimeMinutes": round(float(state.get("minutes", 0.0)), 1),
-            "losses": {"objective": "L1 of the transformed photo + L1 of the kept-sepia projection + 0.05 BCE(mono) "
-                                    "+ 0.02 TV(grid)",
+            "losses": {"objective": OBJECTIVES.get(state.get("objective", args.objective), args.objective),
                        "final": losses[-1][1] if losses else None,
                        "curve": losses[:: max(1, len(losses) // 20)]},
             **({"note": args.note} if args.note else {}),

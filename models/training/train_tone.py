@@ -28,8 +28,9 @@ import torch.nn.functional as F
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kintsugi_train.detector import read_rgb, split_train  # noqa: E402
 from kintsugi_train.tone import (  # noqa: E402
-    SIZE, ToneNet, age_train, count_params, loss_fn, random_pair, restore_tone, to_u8,
+    SIZE, ToneNet, age_train, count_params, loss_fn, random_pair, restore_tone, weights_from_onnx,
 )
+from kintsugi_train.tone_metrics import to_u8  # noqa: E402
 
 RUN_DIR = Path(__file__).resolve().parent / "runs" / "tone"
 
@@ -97,6 +98,12 @@ def main() -> None:
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps in total (tests)")
     ap.add_argument("--train-limit", type=int, default=0, help="use only the first N training photos (tests)")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--objective", choices=["l1", "psnr"], default="l1",
+                    help="l1: mean absolute error; psnr: the mean per-photo PSNR itself (see loss_fn)")
+    ap.add_argument("--init-onnx", type=Path, default=None,
+                    help="without a last.pt to resume: start from the weights inside an exported restore-tone.onnx")
+    ap.add_argument("--init-step", type=int, default=0, help="the training step --init-onnx was exported at")
+    ap.add_argument("--init-minutes", type=float, default=0.0, help="the training minutes behind --init-onnx")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -121,6 +128,10 @@ def main() -> None:
             opt.load_state_dict(ck["opt"])
         state = ck["state"]
         log(f"resumed from {last} at step {state['step']} ({state['minutes']:.1f} min)")
+    elif args.init_onnx is not None:
+        n = weights_from_onnx(net, str(args.init_onnx))
+        state.update(step=args.init_step, minutes=args.init_minutes)
+        log(f"started from the {n} weight tensors of {args.init_onnx} (step {args.init_step})")
 
     train_paths, _ = split_train()
     if args.train_limit:
@@ -132,6 +143,7 @@ def main() -> None:
 
     rng = np.random.default_rng([state["seed"], state["step"]])  # a fresh stream per invocation
     state["seed"] += 1
+    state["objective"] = args.objective  # export_tone.py describes the objective from this
     t0 = t_ck = start = time.time()
 
     def set_lr() -> float:
@@ -165,7 +177,7 @@ def main() -> None:
         lr = set_lr()
         x, aged, target, keep, mono = batch(rng, photos, args.batch, args.work, args.loss_size)
         p = net(x)
-        loss, parts = loss_fn(p, aged, target, keep, mono)
+        loss, parts = loss_fn(p, aged, target, keep, mono, args.objective)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

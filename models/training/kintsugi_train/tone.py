@@ -150,6 +150,30 @@ class ToneGraph(nn.Module):
 OUTPUT_NAMES = ["grid", "curves", "matrix", "mono", "tint"]
 
 
+def weights_from_onnx(net: ToneNet, path: str) -> int:
+    """Loads a ToneNet's weights back out of an exported restore-tone.onnx (its initializers keep the module names;
+    Linear weights may come out transposed as MatMul operands). For resuming when only the shipped model is left.
+    Returns the number of tensors loaded; raises if any parameter is missing."""
+    import onnx
+    from onnx import numpy_helper
+    inits = {i.name: numpy_helper.to_array(i) for i in onnx.load(path).graph.initializer}
+    sd = net.state_dict()
+    unused = dict(inits)
+    for key, ref in sd.items():
+        arr = inits.get("net." + key)
+        if arr is None:
+            arr = next((a for n, a in unused.items() if a.shape == tuple(ref.shape) or
+                        (a.ndim == 2 and a.T.shape == tuple(ref.shape))), None)
+            if arr is None:
+                raise KeyError(f"{path}: no initializer for {key} {tuple(ref.shape)}")
+        if arr.shape != tuple(ref.shape):
+            arr = arr.T
+        unused = {n: a for n, a in unused.items() if a is not arr}
+        sd[key] = torch.from_numpy(arr.copy())
+    net.load_state_dict(sd)
+    return len(sd)
+
+
 def count_params(m: nn.Module) -> int:
     return sum(q.numel() for q in m.parameters())
 
@@ -389,11 +413,17 @@ def tv(grid: torch.Tensor) -> torch.Tensor:
 
 
 def loss_fn(p: dict[str, torch.Tensor], aged: torch.Tensor, target: torch.Tensor, keep: torch.Tensor,
-            mono: torch.Tensor) -> tuple[torch.Tensor, dict]:
-    """L1 of the transformed photo against the target, L1 of the kept-sepia projection on mono photos, BCE of the
-    mono flag, and a small total-variation prior on the grid (smooth changes only)."""
+            mono: torch.Tensor, objective: str = "l1") -> tuple[torch.Tensor, dict]:
+    """L1 of the transformed photo against the target (objective "psnr": minus the mean per-photo PSNR in units
+    of 100 dB, floored at 40 dB, which weighs a nearly clean photo as much as a badly faded one, as the measure
+    does), L1 of the kept-sepia projection on mono photos, BCE of the mono flag, and a small total-variation prior
+    on the grid (smooth changes only)."""
     d = transform(aged, p)
-    l1 = (d - target).abs().mean()
+    if objective == "psnr":
+        mse = ((d.clamp(0, 1) - target) ** 2).mean((1, 2, 3))
+        l1 = 0.1 * torch.log10(mse + 1e-4).mean()
+    else:
+        l1 = (d - target).abs().mean()
     m = mono.view(-1, 1, 1, 1)
     sep = mono_project(d, p["tint"])
     l_sep = ((sep - keep).abs() * m).mean() / max(float(mono.mean()), 1e-3) * 0.25
@@ -402,57 +432,3 @@ def loss_fn(p: dict[str, torch.Tensor], aged: torch.Tensor, target: torch.Tensor
     l_tv = tv(torch.log(g[:, :3])) + tv(g[:, 3:])
     total = l1 + l_sep + 0.05 * bce + 0.02 * l_tv
     return total, {"l1": float(l1), "sepia": float(l_sep), "bce": float(bce), "tv": float(l_tv)}
-
-
-# ------------------------------------------------------------------------------------------------ metrics
-
-def to_u8(img: np.ndarray) -> np.ndarray:
-    return (np.clip(img, 0, 1) * 255 + 0.5).astype(np.uint8)
-
-
-def scores(ref_u8: np.ndarray, out_u8: np.ndarray) -> dict[str, float]:
-    """PSNR and SSIM (kintsugi_train.devset conventions, 8-bit RGB) and mean CIEDE2000 in CIELAB (D65)."""
-    from skimage.color import deltaE_ciede2000, rgb2lab
-    from skimage.metrics import structural_similarity
-    r, o = ref_u8.astype(np.float64), out_u8.astype(np.float64)
-    mse = ((r - o) ** 2).mean()
-    psnr = 10 * np.log10(255.0 ** 2 / mse) if mse > 0 else 100.0
-    ssim = structural_similarity(ref_u8, out_u8, gaussian_weights=True, sigma=1.5, use_sample_covariance=False,
-                                 data_range=255, channel_axis=2)
-    de = deltaE_ciede2000(rgb2lab(r / 255.0), rgb2lab(o / 255.0)).mean()
-    return {"psnr": float(psnr), "ssim": float(ssim), "ciede2000": float(de)}
-
-
-# --------------------------------------------------------------------------------------- classical baselines
-
-def auto_levels(img: np.ndarray, lo: float = 0.5, hi: float = 99.5) -> np.ndarray:
-    """Per-channel percentile stretch (Photoshop-style auto levels)."""
-    out = np.empty_like(img)
-    for c in range(3):
-        a, b = np.percentile(img[..., c], [lo, hi])
-        out[..., c] = (img[..., c] - a) / max(b - a, 1e-3)
-    return np.clip(out, 0, 1)
-
-
-def grey_world(img: np.ndarray) -> np.ndarray:
-    m = img.reshape(-1, 3).mean(0)
-    return np.clip(img * (m.mean() / np.maximum(m, 1e-3)), 0, 1)
-
-
-def grey_world_levels(img: np.ndarray, lo: float = 0.5, hi: float = 99.5) -> np.ndarray:
-    """Grey-world white balance, then one luminance percentile stretch for all channels."""
-    g = grey_world(img)
-    y = g @ np.array(LUMA, np.float32)
-    a, b = np.percentile(y, [lo, hi])
-    return np.clip((g - a) / max(b - a, 1e-3), 0, 1)
-
-
-def grey_world_clahe(img: np.ndarray) -> np.ndarray:
-    """Grey-world white balance, then CLAHE (clip 2, 8x8 tiles) on CIELAB lightness."""
-    g = to_u8(grey_world(img))
-    lab = cv2.cvtColor(g, cv2.COLOR_RGB2LAB)
-    lab[..., 0] = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(8, 8)).apply(lab[..., 0])
-    return cv2.cvtColor(lab, cv2.COLOR_LAB2RGB).astype(np.float32) / 255.0
-
-
-BASELINES = {"auto-levels": auto_levels, "grey-world+levels": grey_world_levels, "grey-world+CLAHE": grey_world_clahe}

@@ -18,9 +18,10 @@ from export_tone import CHECK_PHOTO, export_onnx, ort_max_abs_diff
 from kintsugi_train import manifest
 from kintsugi_train.detector import read_rgb, split_train
 from kintsugi_train.tone import (
-    BASELINES, SIZE, ToneNet, age_heldout, age_train, apply_tone, loss_fn, predict_params, random_pair,
-    restore_tone, scores, small_copy, to_u8,
+    SIZE, ToneNet, age_heldout, age_train, apply_tone, loss_fn, predict_params, random_pair, restore_tone, small_copy,
+    weights_from_onnx,
 )
+from kintsugi_train.tone_metrics import BASELINES, scores, to_u8
 
 HERE = Path(__file__).resolve().parents[1]
 torch.set_num_threads(1)
@@ -179,6 +180,11 @@ class Training(unittest.TestCase):
             onnx_path = d / "tone.onnx"
             export_onnx(net, onnx_path)
             self.assertLess(ort_max_abs_diff(net, onnx_path, read_rgb(CHECK_PHOTO)), 1e-4)
+            # Only the exported model left: its weights come back out of the ONNX file exactly.
+            back = ToneNet()
+            self.assertEqual(weights_from_onnx(back, str(onnx_path)), len(net.state_dict()))
+            for k, v in net.state_dict().items():
+                self.assertTrue(torch.equal(v, back.state_dict()[k]), k)
 
 
 class Shipped(unittest.TestCase):
