@@ -348,6 +348,11 @@ describe.runIf(shippedModels.length > 0)('shipped models in models/', () => {
           const r = await restoreFile(real, input, out, { maskPath, modelId: m.id });
           expect(r.modelId).toBe(m.id);
           expect(r.holePixels).toBeGreaterThan(0);
+        } else if (m.task === 'restore-tone') {
+          const photo = await readImage(input);
+          const r = await real.tone(photo.raster, { modelId: m.id });
+          expect(r.modelId).toBe(m.id);
+          expect([r.image.width, r.image.height, r.image.channels]).toEqual([photo.raster.width, photo.raster.height, photo.raster.channels]);
         } else {
           const r = await detectFile(real, input, out, { modelId: m.id });
           expect(r.modelId).toBe(m.id);
