@@ -257,6 +257,14 @@ export class Engine {
     return this.client.threadId;
   }
 
+  /**
+   * Lets the inference worker go when no job is running (its sessions and their memory arenas with it); the
+   * engine stays usable and starts a fresh worker for the next job.
+   */
+  async release(): Promise<void> {
+    await this.client.release();
+  }
+
   /** Ends the worker; the engine cannot be used afterwards. */
   async close(): Promise<void> {
     await this.client.close();

@@ -52,6 +52,11 @@ export interface RestoreFileOptions extends RestoreOptions, ReadOptions {
   guard?: WriteGuard;
   /** Also restore the tone after the damage is filled (the detector and inpainter see the photo before it). */
   tone?: ToneStepOptions;
+  /**
+   * Let the engine's inference worker go once the pixels are done, before the output is encoded (the CLI's
+   * one-photo restore: onnxruntime's memory arenas are not held through a 40 MP encode). Batches keep it.
+   */
+  releaseBeforeWrite?: boolean;
 }
 
 /** One file a command is about to write, what to call it in messages, and its format when it has no extension. */
@@ -137,6 +142,8 @@ export async function restoreFile(engine: Engine, inPath: string, outPath: strin
     result = toned.image;
     tone = { modelId: toned.modelId, provider: toned.provider, strength, isMono: toned.isMono };
   }
+  // A one-photo run has no further use for the worker: its memory goes before the (large) encode.
+  if (opts.releaseBeforeWrite) await engine.release();
   await writeImage(outPath, result, { format: outputFormatFor(outPath, decoded.format), like: decoded, quality: opts.quality });
   return {
     outPath, modelId, provider, holePixels, width, height,

@@ -266,6 +266,22 @@ describe('restoreFile / detectFile', () => {
     expect(meta.icc?.equals((await sharp(input).metadata()).icc!)).toBe(true);
   });
 
+  it('releaseBeforeWrite lets the worker go before encoding, with the same output, and the engine goes on', async () => {
+    const input = join(fixtures, 'iopaint-icc_profile_test.png');
+    const { width, height } = (await readImage(input)).raster;
+    const maskPath = join(work, 'release-mask.png');
+    await sharp(boxes(width, height, [[60, 60, 100, 90]]).data, { raw: { width, height, channels: 1 } }).png().toFile(maskPath);
+    const kept = join(work, 'release-kept.png');
+    const released = join(work, 'release-released.png');
+    await restoreFile(engine, input, kept, { maskPath });
+    expect(engine.workerThreadId).toBeDefined();
+    await restoreFile(engine, input, released, { maskPath, releaseBeforeWrite: true });
+    expect(engine.workerThreadId).toBeUndefined();
+    expect(sha(released)).toBe(sha(kept));
+    await restoreFile(engine, input, join(work, 'release-again.png'), { maskPath });
+    expect(engine.workerThreadId).toBeDefined();
+  });
+
   it('a 16-bit grayscale TIFF stays 16-bit grayscale, untouched outside the dilated hole', async () => {
     const w = 96;
     const h = 64;

@@ -66,6 +66,7 @@ export function register(program: Command): void {
           ...(flags.device ? { device: flags.device } : {}),
           signal: controller.signal,
           onProgress: progress.onProgress,
+          releaseBeforeWrite: true, // one photo: onnxruntime's memory is not held through the encode
         });
         progress.stop();
         await warnDeviceFallback(flags.device, [

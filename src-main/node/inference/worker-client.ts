@@ -193,6 +193,19 @@ export class InferenceClient {
     return gone;
   }
 
+  /**
+   * Lets an idle worker go, and with it its onnxruntime sessions and their memory; the next job starts a
+   * fresh one. Does nothing while a job runs.
+   */
+  async release(graceMs = 5000): Promise<void> {
+    if (this.pending.size > 0) return;
+    // The timer also keeps the event loop alive: the retired worker is unref'd, and its exit alone would not.
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+    await Promise.race([this.hardStop(), late]);
+    clearTimeout(timer);
+  }
+
   /** Whether a worker thread is currently alive (tests and diagnostics). */
   get threadId(): number | undefined {
     return this.worker?.threadId;
