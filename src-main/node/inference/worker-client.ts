@@ -198,12 +198,7 @@ export class InferenceClient {
    * fresh one. Does nothing while a job runs.
    */
   async release(graceMs = 5000): Promise<void> {
-    if (this.pending.size > 0) return;
-    // The timer also keeps the event loop alive: the retired worker is unref'd, and its exit alone would not.
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
-    await Promise.race([this.hardStop(), late]);
-    clearTimeout(timer);
+    if (this.pending.size === 0) await this.stopWithin(graceMs);
   }
 
   /** Whether a worker thread is currently alive (tests and diagnostics). */
@@ -214,6 +209,14 @@ export class InferenceClient {
   /** Stops the worker for good; waits up to `graceMs` for it to leave a native call and exit. */
   async close(graceMs = 5000): Promise<void> {
     this.closed = true;
+    await this.stopWithin(graceMs);
+  }
+
+  /**
+   * Hard stop, waiting up to `graceMs` for the worker to exit. The timer also keeps the event loop alive: the
+   * retired worker is unref'd, and its exit alone would not.
+   */
+  private async stopWithin(graceMs: number): Promise<void> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
     await Promise.race([this.hardStop(), late]);
