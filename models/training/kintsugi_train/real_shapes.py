@@ -269,7 +269,75 @@ def _frame_corner(rng, img):
     return out * (1 - a) + a * colour
 
 
-_NEGATIVES = [(_frame_corner, 0.15), (_bright_garment, 0.35), (_sign, 0.25), (_highlights, 0.3), (_natural_lines, 0.55)]
+def _rigging(rng, img):
+    """A ship's rigging or a fence of wires: several thin straight lines fanning out from one point (a masthead),
+    with a thicker vertical mast, dark or lit -- bopbtl-old/f, where the shipped detector marked every rope."""
+    h, w = img.shape[:2]
+    out = img.copy()
+    top = np.array([rng.uniform(0.1, 0.9) * w, rng.uniform(-0.2, 0.5) * h])
+    local = cv2.GaussianBlur(out, (0, 0), 6)
+    lit = rng.random() < 0.5
+    for k in range(int(rng.integers(3, 10))):
+        canvas = np.zeros((h, w), np.uint8)
+        if k == 0:  # the mast
+            end = top + np.array([rng.normal(0, 0.05) * w, h * rng.uniform(0.6, 1.2)])
+            thick = int(rng.integers(3, 7))
+        else:
+            end = np.array([top[0] + rng.uniform(-0.8, 0.8) * w, top[1] + h * rng.uniform(0.3, 1.2)])
+            thick = int(rng.choice([1, 1, 1, 2]))
+        cv2.line(canvas, tuple(np.round(top * 16).astype(int)), tuple(np.round(end * 16).astype(int)), 255, thick,
+                 cv2.LINE_AA, shift=4)
+        a = cv2.GaussianBlur(canvas.astype(np.float32) / 255, (0, 0), rng.uniform(0.4, 0.9))[..., None]
+        a = a * rng.uniform(0.5, 1.0)
+        # lit ropes keep the picture's hue (a near-white straight line is what a film scratch looks like)
+        colour = np.clip(local * rng.uniform(1.2, 1.6), 0, 0.9) if lit and k else local * rng.uniform(0.1, 0.5)
+        out = out * (1 - a) + a * colour
+    return out
+
+
+def _grass(rng, img):
+    """A clump of grass or reeds: many short thin blades, lighter or darker than the ground, rising from a band."""
+    h, w = img.shape[:2]
+    out = img.copy()
+    canvas = np.zeros((h, w), np.uint8)
+    y0 = rng.uniform(0.3, 1.0) * h
+    x0, x1 = sorted(rng.uniform(0, w, 2))
+    x1 = max(x1, x0 + 0.2 * w)
+    for _ in range(int(rng.integers(15, 80))):
+        base = np.array([rng.uniform(x0, x1), y0 + rng.normal(0, 0.05 * h)])
+        length = rng.uniform(0.03, 0.2) * h
+        ang = -math.pi / 2 + rng.normal(0, 0.35)
+        tip = base + length * np.array([math.cos(ang), math.sin(ang)])
+        mid = (base + tip) / 2 + rng.normal(0, length * 0.1, 2)
+        pts = np.array([_bez_pt(base, mid, tip, t) for t in np.linspace(0, 1, 12)])
+        cv2.polylines(canvas, [np.round(pts * 16).astype(np.int32)], False, 255, int(rng.choice([1, 1, 2])),
+                      cv2.LINE_AA, shift=4)
+    a = cv2.GaussianBlur(canvas.astype(np.float32) / 255, (0, 0), rng.uniform(0.4, 0.8))[..., None]
+    a = a * rng.uniform(0.4, 0.9)
+    local = cv2.GaussianBlur(out, (0, 0), 5)
+    colour = np.clip(local * rng.uniform(1.3, 1.9), 0, 0.95) if rng.random() < 0.6 else local * rng.uniform(0.2, 0.6)
+    return out * (1 - a) + a * colour
+
+
+def _bez_pt(p0, p1, p2, t):
+    return (1 - t) ** 2 * p0 + 2 * (1 - t) * t * p1 + t ** 2 * p2
+
+
+def _colour_grain(rng, img):
+    """The coloured starch grains of an autochrome (bopbtl-old/e): dense 1-2 px dots of saturated red, green
+    and blue-violet over the whole picture -- picture structure, not dust."""
+    h, w = img.shape[:2]
+    n = int(h * w * rng.uniform(0.002, 0.02))
+    canvas = np.zeros((h, w, 3), np.float32)
+    ys, xs = rng.integers(0, h, n), rng.integers(0, w, n)
+    palette = np.array([[0.9, 0.25, 0.2], [0.3, 0.8, 0.3], [0.45, 0.35, 0.95]], np.float32)
+    canvas[ys, xs] = palette[rng.integers(0, 3, n)] - 0.5
+    canvas = cv2.GaussianBlur(canvas, (0, 0), rng.uniform(0.5, 1.0)) * rng.uniform(0.6, 1.5)
+    return img + canvas * (0.3 + 0.7 * img.mean(axis=2, keepdims=True))
+
+
+_NEGATIVES = [(_frame_corner, 0.15), (_bright_garment, 0.35), (_sign, 0.25), (_highlights, 0.3), (_natural_lines, 0.55),
+              (_rigging, 0.25), (_grass, 0.25), (_colour_grain, 0.1)]
 
 
 def hard_negatives(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:
