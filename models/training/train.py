@@ -48,6 +48,8 @@ def parse(argv=None):
     p.add_argument("--dev-minutes", type=float, default=15.0, help="quick dev scores every N minutes (0 = off)")
     p.add_argument("--dev-images", type=int, default=8, help="images per band in the quick dev score")
     p.add_argument("--out", type=Path, default=None)
+    p.add_argument("--aged-frac", type=float, default=0.0,
+                   help="share of training crops made to look like old prints/scans first (sepia, fading, grain)")
     p.add_argument("--train-limit", type=int, default=None, help="use only the first N training photos (tests)")
     a = p.parse_args(argv)
     a.out = a.out or HERE / "runs" / a.family
@@ -189,7 +191,7 @@ def main(argv=None) -> None:
             break
         if a.minutes and time.time() - start >= a.minutes * 60:
             break
-        image, mask = data.batch(t.rng, photos, a.batch, a.crop)
+        image, mask = data.batch(t.rng, photos, a.batch, a.crop, aged=a.aged_frac)
         vals = t.train_step(image, mask)
         t.step += 1
         now = time.time()

@@ -20,8 +20,12 @@ def load_train(folder: Path = TRAIN, limit: int | None = None) -> list[np.ndarra
     return [read_rgb(p) for p in paths[:limit]]
 
 
-def batch(rng: np.random.Generator, photos: list[np.ndarray], n: int, crop: int) -> tuple[torch.Tensor, torch.Tensor]:
-    """(image [n,3,crop,crop] in [0,1], mask [n,1,crop,crop], 1 = hole)."""
+def batch(rng: np.random.Generator, photos: list[np.ndarray], n: int, crop: int,
+          aged: float = 0.0) -> tuple[torch.Tensor, torch.Tensor]:
+    """(image [n,3,crop,crop] in [0,1], mask [n,1,crop,crop], 1 = hole). With probability `aged` a crop is
+    first made to look like an old print or scan (damage.age_photo and its scan grain/JPEG: sepia and grey
+    toning, fading, softness) and that aged photo is the target: the fills real users ask for are in old
+    photos, which BSDS500 alone never shows the network."""
     imgs = np.empty((n, crop, crop, 3), np.uint8)
     masks = np.empty((n, crop, crop), np.uint8)
     for i in range(n):
@@ -37,6 +41,9 @@ def batch(rng: np.random.Generator, photos: list[np.ndarray], n: int, crop: int)
             c = c[::-1]
         if rng.random() < 0.1:  # old photos are often grayscale: the engine feeds 3 equal channels
             c = np.repeat(c.mean(axis=2, keepdims=True).astype(np.uint8), 3, axis=2)
+        if aged and rng.random() < aged:
+            from .damage import _post, age_photo  # noqa: PLC0415 (cv2-heavy, only when asked)
+            c = np.clip(_post(rng, age_photo(rng, c.astype(np.float32) / 255)) * 255 + 0.5, 0, 255).astype(np.uint8)
         imgs[i] = c
         masks[i] = random_mask(rng, crop, crop)
     image = torch.from_numpy(imgs).permute(0, 3, 1, 2).float().div_(255)
