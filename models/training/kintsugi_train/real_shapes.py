@@ -242,8 +242,9 @@ def _natural_lines(rng, img):
         r = rng.random()
         if r < 0.4:
             colour = np.clip(local * rng.uniform(1.3, 1.8), 0, 0.95)
-        elif r < 0.6:  # a light rope or a lit mast: near white, like a scratch, but continuous and shaded
-            colour = np.clip(rng.uniform(0.7, 0.92) * (0.85 + 0.15 * local / max(float(local.max()), 1e-3)), 0, 1)
+        elif r < 0.6:  # a lit rope or mast: much lighter, but in the picture's own hue (a near-white line is
+            # what a crack or a scratch looks like: teaching those as clean cost the cream cracks of a sepia print)
+            colour = np.clip(local * rng.uniform(1.8, 2.4), 0, 0.85)
         else:
             colour = local * rng.uniform(0.1, 0.5)
         out = out * (1 - a) + a * colour
