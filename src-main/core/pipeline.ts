@@ -7,6 +7,7 @@
 import { cancelled, KintsugiError } from './errors.js';
 import type { Mask, Progress, Raster } from './image.js';
 import { dilate, probToMask } from './mask.js';
+import { dropAreas } from './areas.js';
 import { dropLights, type LightCue } from './lights.js';
 import { addSpecks, type SpeckCue } from './specks.js';
 import { downscaleArea, fitWithin, upsampleBilinear } from './resample.js';
@@ -368,11 +369,16 @@ export interface DetectPostprocess {
    * Where nobody reviews the mask (CLI restore and batch without masks): stricter values that replace the
    * ones above. A false mark there is a ruined photo; a missed speck is only a speck.
    */
-  unattended?: { threshold?: number; seed?: number; dilate?: number };
+  unattended?: { threshold?: number; seed?: number; dilate?: number; maxRadius?: number };
   /** Dust specks found as local outliers and confirmed by the network (specks.ts); absent: off. */
   specks?: SpeckCue;
   /** Coloured scene lights (street lights, windows) dropped from the marks (lights.ts); absent: off. */
   lights?: LightCue;
+  /**
+   * Marks thicker than this (the radius of the largest disk inside them, as a fraction of the working image's
+   * longer side) are dropped: areas, not lines (areas.ts). Set under `unattended` only: a person reviews areas.
+   */
+  maxRadius?: number;
   /** Dilation radius in pixels of the detector's working resolution. */
   dilate: number;
   /**
@@ -411,12 +417,14 @@ export async function detectMask(
     const prob = await detectRaster(image, backend, opts);
     if (pp.specks) addSpecks(image, prob, pp.specks);
     if (pp.lights) dropLights(image, prob, pp.threshold, pp.lights);
+    if (pp.maxRadius !== undefined) dropAreas(prob, width, height, pp.threshold, pp.maxRadius);
     return probToMask(prob, width, height, pp.threshold, pp.dilate, pp.seed);
   }
   const small = downscaleArea(image, fit.width, fit.height);
   const smallProb = await detectRaster(small, backend, opts);
   if (pp.specks) addSpecks(small, smallProb, pp.specks);
   if (pp.lights) dropLights(small, smallProb, pp.threshold, pp.lights);
+  if (pp.maxRadius !== undefined) dropAreas(smallProb, fit.width, fit.height, pp.threshold, pp.maxRadius);
   const prob = upsampleBilinear(smallProb, fit.width, fit.height, width, height);
   return probToMask(prob, width, height, pp.threshold, Math.round(pp.dilate / fit.scale), pp.seed);
 }

@@ -1,0 +1,83 @@
+/**
+ * Lines and specks, not areas, where nobody reviews the mask.
+ *
+ * At the size the detector works, a torn-off corner or a flake of lost emulsion looks like a white collar, a
+ * sleeve or a bright sky: a large pale region with an edge. The network cannot tell them apart (on
+ * bopbtl-scratched/b the collar and sleeve are marked as surely as iopaint-old_photo's torn patch), and a
+ * wrong guess costs very differently: a missed tear leaves the photo as it was, a filled collar ruins it. So
+ * a restore without a mask (CLI restore, batch) fills only marks that are thin somewhere everywhere — scratches,
+ * cracks, hairs, dust — and leaves every mark thicker than `maxRadius` for a person to review in the app,
+ * which still proposes it. Thickness is the radius of the largest disk that fits inside the mark (a chamfer
+ * distance transform), relative to the working image's longer side, so the rule does not depend on scan
+ * resolution. Pure: no node or DOM imports.
+ */
+import { flood8 } from './flood.js';
+
+const DIAGONAL = Math.SQRT2;
+
+/**
+ * Distance of every marked pixel to the nearest unmarked one (two-pass chamfer, steps 1 and √2; 0 on unmarked
+ * pixels). Beyond the image edge counts as neither: a mark running off the photo is as thick as it is inside it.
+ */
+export function insideDistance(marked: Uint8Array, width: number, height: number): Float32Array {
+  const d = new Float32Array(width * height);
+  const far = width + height;
+  for (let i = 0; i < d.length; i++) d[i] = marked[i] ? far : 0;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      if (!d[i]) continue;
+      let v = d[i]!;
+      if (x > 0) v = Math.min(v, d[i - 1]! + 1);
+      if (y > 0) {
+        v = Math.min(v, d[i - width]! + 1);
+        if (x > 0) v = Math.min(v, d[i - width - 1]! + DIAGONAL);
+        if (x < width - 1) v = Math.min(v, d[i - width + 1]! + DIAGONAL);
+      }
+      d[i] = v;
+    }
+  }
+  for (let y = height - 1; y >= 0; y--) {
+    for (let x = width - 1; x >= 0; x--) {
+      const i = y * width + x;
+      if (!d[i]) continue;
+      let v = d[i]!;
+      if (x < width - 1) v = Math.min(v, d[i + 1]! + 1);
+      if (y < height - 1) {
+        v = Math.min(v, d[i + width]! + 1);
+        if (x < width - 1) v = Math.min(v, d[i + width + 1]! + DIAGONAL);
+        if (x > 0) v = Math.min(v, d[i + width - 1]! + DIAGONAL);
+      }
+      d[i] = v;
+    }
+  }
+  // A mark that fills the whole image never met an unmarked pixel: it is as thick as the image.
+  for (let i = 0; i < d.length; i++) if (d[i]! >= far) d[i] = Math.max(width, height);
+  return d;
+}
+
+/**
+ * Sets `prob` to 0 over every connected mark (probability above `threshold`) whose thickest point is more than
+ * `maxRadius` × the longer side from its edge (radius 1 = a one-pixel-wide line). Returns how many marks were
+ * left for review.
+ */
+export function dropAreas(prob: Float32Array, width: number, height: number, threshold: number, maxRadius: number): number {
+  const n = width * height;
+  const marked = new Uint8Array(n);
+  for (let i = 0; i < n; i++) marked[i] = prob[i]! > threshold ? 1 : 0;
+  const dist = insideDistance(marked, width, height);
+  const limit = Math.max(1, maxRadius * Math.max(width, height));
+  const seen = new Uint8Array(n);
+  const members: number[] = [];
+  let dropped = 0;
+  for (let i = 0; i < n; i++) {
+    if (!marked[i] || seen[i]) continue;
+    flood8(i, width, height, (q) => marked[q] === 1, seen, members);
+    let thickest = 0;
+    for (const q of members) thickest = Math.max(thickest, dist[q]!);
+    if (thickest <= limit) continue;
+    for (const q of members) prob[q] = 0;
+    dropped++;
+  }
+  return dropped;
+}

@@ -1,0 +1,47 @@
+/**
+ * What a person gets from `kintsugi restore PHOTO` without a mask (nobody reviews it), with the shipped models,
+ * on a real cracked print (../shared/data/real-damage/bopbtl-scratched/b.png, 256 × 256): the cracks are filled,
+ * the boy's white collar and sleeve are left alone (issue 11). The detector marks collar and sleeve as surely as
+ * it marks a torn patch; the unattended post-processing fills lines and specks only (core/areas.ts).
+ */
+import { join, resolve } from 'node:path';
+import sharp from 'sharp';
+import { describe, expect, it } from 'vitest';
+import { runKintsugi } from '../support/cli.js';
+import { tempDir } from '../support/temp-dir.js';
+
+const repoRoot = resolve(__dirname, '../..');
+const photo = join(resolve(repoRoot, '../shared/data'), 'real-damage/bopbtl-scratched/b.png');
+
+async function rgb(file: string): Promise<Buffer> {
+  return (await sharp(file).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true })).data;
+}
+
+/** Share of pixels in [x0, x1) × [y0, y1) where some channel moved more than 8 levels. */
+function changed(a: Buffer, b: Buffer, width: number, [x0, y0, x1, y1]: number[]): number {
+  let n = 0;
+  let moved = 0;
+  for (let y = y0!; y < y1!; y++) {
+    for (let x = x0!; x < x1!; x++) {
+      const o = (y * width + x) * 3;
+      n++;
+      if (Math.max(Math.abs(a[o]! - b[o]!), Math.abs(a[o + 1]! - b[o + 1]!), Math.abs(a[o + 2]! - b[o + 2]!)) > 8) moved++;
+    }
+  }
+  return moved / n;
+}
+
+describe('unattended restore of a real cracked print (shipped models)', () => {
+  it('fills the cracks and leaves the white collar and sleeve as they are', async () => {
+    const work = tempDir('kintsugi-unattended-');
+    const out = join(work, 'b-restored.png');
+    const r = await runKintsugi(['restore', photo, '--out', out, '--models-dir', join(repoRoot, 'models'), '--json'], {
+      cwd: work, env: { ...process.env },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const [before, after] = await Promise.all([rgb(photo), rgb(out)]);
+    expect(changed(before, after, 256, [0, 0, 256, 256])).toBeGreaterThan(0.02); // the cracks were filled
+    expect(changed(before, after, 256, [80, 160, 180, 220])).toBeLessThan(0.05); // the collar
+    expect(changed(before, after, 256, [215, 190, 256, 250])).toBeLessThan(0.05); // the right sleeve
+  }, 120_000);
+});
