@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { effectivePostprocess, type DetectPostprocess } from '../../../src-main/core/pipeline.js';
 
-const pp: DetectPostprocess = { threshold: 0.5, seed: 0.9, dilate: 2, maxSide: 1024, unattended: { seed: 0.97, dilate: 1, maxRadius: 0.015 } };
+const pp: DetectPostprocess = { threshold: 0.5, seed: 0.9, dilate: 2, maxSide: 1024, unattended: { seed: 0.97, dilate: 1, maxRadius: 0.03 } };
 
 describe('effectivePostprocess', () => {
   it('uses the review operating point unless the mask goes unreviewed', () => {
     expect(effectivePostprocess(pp, {})).toEqual({ threshold: 0.5, seed: 0.9, dilate: 2, maxSide: 1024 });
-    expect(effectivePostprocess(pp, { unattended: true })).toEqual({ threshold: 0.5, seed: 0.97, dilate: 1, maxSide: 1024, maxRadius: 0.015 });
+    expect(effectivePostprocess(pp, { unattended: true })).toEqual({ threshold: 0.5, seed: 0.97, dilate: 1, maxSide: 1024, maxRadius: 0.03 });
   });
 
   it('moves the seed with a user threshold, never to 1', () => {
