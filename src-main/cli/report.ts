@@ -75,3 +75,13 @@ export function progressBar(enabled: boolean): ProgressReporter {
 export function wantsProgress(json: boolean | undefined): boolean {
   return !json && process.stderr.isTTY === true;
 }
+
+/**
+ * The line a restore without a mask prints when the detector marked areas (not lines or specks) that were left
+ * unfilled: nobody reviewed the mask, and a filled collar is a ruined photo while an unfilled tear is not.
+ */
+export function areasLeftNote(n: number): string {
+  const what = n === 1 ? '1 large marked area was left as it is' : `${n} large marked areas were left as they are`;
+  const it = n === 1 ? 'it' : 'them';
+  return `  ${what} (torn paper or bright picture content? Review ${it} in the app, or pass --mask to fill ${it})`;
+}

@@ -404,27 +404,36 @@ export function effectivePostprocess(pp: DetectPostprocess, opts: { threshold?: 
 /** What a detector without a manifest `postprocess` gets. */
 export const DEFAULT_DETECT_POSTPROCESS: DetectPostprocess = { threshold: 0.5, dilate: 2 };
 
+/** A detected mask; `areasLeft` counts the marks `maxRadius` left for review (set only when it applies). */
+export interface DetectedMask extends Mask {
+  areasLeft?: number;
+}
+
 /** The damage mask proposal at the photo's full resolution. */
 export async function detectMask(
   image: Raster,
   backend: DetectBackend,
   pp: DetectPostprocess,
   opts: Pick<PipelineOptions, 'signal' | 'onProgress'> = {},
-): Promise<Mask> {
+): Promise<DetectedMask> {
   const { width, height } = image;
   const fit = pp.maxSide !== undefined ? fitWithin(width, height, pp.maxSide) : null;
   if (!fit) {
     const prob = await detectRaster(image, backend, opts);
     if (pp.specks) addSpecks(image, prob, pp.specks);
     if (pp.lights) dropLights(image, prob, pp.threshold, pp.lights);
-    if (pp.maxRadius !== undefined) dropAreas(prob, width, height, pp.threshold, pp.maxRadius);
-    return probToMask(prob, width, height, pp.threshold, pp.dilate, pp.seed);
+    const areasLeft = pp.maxRadius !== undefined ? dropAreas(prob, width, height, pp.threshold, pp.maxRadius) : undefined;
+    return withAreas(probToMask(prob, width, height, pp.threshold, pp.dilate, pp.seed), areasLeft);
   }
   const small = downscaleArea(image, fit.width, fit.height);
   const smallProb = await detectRaster(small, backend, opts);
   if (pp.specks) addSpecks(small, smallProb, pp.specks);
   if (pp.lights) dropLights(small, smallProb, pp.threshold, pp.lights);
-  if (pp.maxRadius !== undefined) dropAreas(smallProb, fit.width, fit.height, pp.threshold, pp.maxRadius);
+  const areasLeft = pp.maxRadius !== undefined ? dropAreas(smallProb, fit.width, fit.height, pp.threshold, pp.maxRadius) : undefined;
   const prob = upsampleBilinear(smallProb, fit.width, fit.height, width, height);
-  return probToMask(prob, width, height, pp.threshold, Math.round(pp.dilate / fit.scale), pp.seed);
+  return withAreas(probToMask(prob, width, height, pp.threshold, Math.round(pp.dilate / fit.scale), pp.seed), areasLeft);
+}
+
+function withAreas(mask: Mask, areasLeft: number | undefined): DetectedMask {
+  return areasLeft === undefined ? mask : { ...mask, areasLeft };
 }

@@ -196,7 +196,7 @@ export class Engine {
    * Proposes a damage mask (thresholded, dilated probability map) at the image's resolution. `threshold`
    * overrides the model's operating threshold: lower marks more (fainter damage, more false marks).
    */
-  async detect(image: Raster, opts: DetectOptions = {}): Promise<{ mask: Mask; modelId: string; provider: string }> {
+  async detect(image: Raster, opts: DetectOptions = {}): Promise<{ mask: Mask; modelId: string; provider: string; areasLeft?: number }> {
     checkRaster(image);
     const { threshold } = opts;
     if (threshold !== undefined) checkThreshold(threshold);
@@ -208,7 +208,7 @@ export class Engine {
       },
       opts,
     );
-    return { mask: r.mask, modelId: model.spec.id, provider: r.provider };
+    return { mask: r.mask, modelId: model.spec.id, provider: r.provider, ...(r.areasLeft !== undefined ? { areasLeft: r.areasLeft } : {}) };
   }
 
   /** Fills the mask's holes (grown only when `grow` asks); every other pixel comes back bit-identical. */

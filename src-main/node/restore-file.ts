@@ -21,6 +21,8 @@ export interface RestoreFileResult {
   detectModelId?: string;
   /** Provider the detector ran on. */
   detectProvider?: string;
+  /** Marked areas (not lines or specks) the detector proposed but a restore without a mask leaves for review. */
+  areasLeft?: number;
   /** When the tone was restored: the model, its provider, and whether the photo was treated as black-and-white. */
   tone?: { modelId: string; provider: string; strength: number; isMono: boolean };
 }
@@ -106,6 +108,7 @@ export async function restoreFile(engine: Engine, inPath: string, outPath: strin
   let mask: Mask;
   let detectModelId: string | undefined;
   let detectProvider: string | undefined;
+  let areasLeft: number | undefined;
   if (opts.maskPath) mask = await readMask(opts.maskPath, { width, height });
   else {
     const found = await engine.detect(decoded.raster, {
@@ -115,6 +118,7 @@ export async function restoreFile(engine: Engine, inPath: string, outPath: strin
     mask = found.mask;
     detectModelId = found.modelId;
     detectProvider = found.provider;
+    areasLeft = found.areasLeft;
   }
   // What gets filled: the mask as given, or grown when --grow asked (the saved mask shows that area).
   const filled = opts.grow ? dilate(mask, opts.grow) : mask;
@@ -148,6 +152,7 @@ export async function restoreFile(engine: Engine, inPath: string, outPath: strin
   return {
     outPath, modelId, provider, holePixels, width, height,
     ...(detectModelId ? { detectModelId } : {}), ...(detectProvider ? { detectProvider } : {}), ...(tone ? { tone } : {}),
+    ...(areasLeft ? { areasLeft } : {}),
   };
 }
 

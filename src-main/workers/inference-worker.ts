@@ -83,7 +83,8 @@ async function handle(req: Exclude<WorkerRequest, { kind: 'cancel' } | { kind: '
       });
       const mask = await detectMask(req.image, detectBackend(s.session, req.model), pp, opts);
       const buf = ownBuffer(mask.data);
-      send({ kind: 'done', id: req.id, value: { mask, provider: s.provider } }, buf ? [buf] : []);
+      const left = mask.areasLeft !== undefined ? { areasLeft: mask.areasLeft } : {};
+      send({ kind: 'done', id: req.id, value: { mask: { width: mask.width, height: mask.height, data: mask.data }, provider: s.provider, ...left } }, buf ? [buf] : []);
     }
   } catch (e) {
     // Internal errors carry their stack only on request (KINTSUGI_DEBUG=1): messages reach people.

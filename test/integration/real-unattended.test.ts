@@ -4,7 +4,8 @@
  * the boy's white collar and sleeve are left alone (issue 11). The detector marks collar and sleeve as surely as
  * it marks a torn patch; the unattended post-processing fills lines and specks only (core/areas.ts).
  */
-import { join, resolve } from 'node:path';
+import { copyFileSync, mkdirSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { runKintsugi } from '../support/cli.js';
@@ -39,9 +40,25 @@ describe('unattended restore of a real cracked print (shipped models)', () => {
       cwd: work, env: { ...process.env },
     });
     expect(r.code, r.stderr).toBe(0);
+    expect(JSON.parse(r.stdout).areasLeft).toBeGreaterThanOrEqual(2); // collar and sleeve, said to the user
     const [before, after] = await Promise.all([rgb(photo), rgb(out)]);
     expect(changed(before, after, 256, [0, 0, 256, 256])).toBeGreaterThan(0.02); // the cracks were filled
     expect(changed(before, after, 256, [80, 160, 180, 220])).toBeLessThan(0.05); // the collar
     expect(changed(before, after, 256, [215, 190, 256, 250])).toBeLessThan(0.05); // the right sleeve
   }, 120_000);
+
+  it('batch names the photos whose marked areas were left for review, and only those', async () => {
+    const work = tempDir('kintsugi-unattended-batch-');
+    const inDir = join(work, 'in');
+    mkdirSync(inDir);
+    copyFileSync(photo, join(inDir, 'boy.png'));
+    copyFileSync(join(dirname(photo), 'c.png'), join(inDir, 'girl.png')); // fine scratches only
+    const r = await runKintsugi(['batch', inDir, '--out', join(work, 'out'), '--json'], {
+      cwd: work, env: { ...process.env, KINTSUGI_MODELS_DIR: join(repoRoot, 'models') },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.restored.sort()).toEqual(['boy.png', 'girl.png']);
+    expect(summary.toReview).toEqual(['boy.png']);
+  }, 180_000);
 });

@@ -49,6 +49,12 @@ export function formatSummary(s: BatchSummary): string {
     for (const x of s.failed) lines.push(`  ${x.rel}: ${x.reason.startsWith(path.join(s.inDir, x.rel)) ? x.reason.slice(path.join(s.inDir, x.rel).length + 2) : x.reason}`);
   }
   if (s.ignored.length > 0) lines.push(`Ignored ${s.ignored.length} file(s) that are not images: ${s.ignored.slice(0, 5).join(', ')}${s.ignored.length > 5 ? ', …' : ''}`);
+  if (s.toReview.length > 0) {
+    lines.push(`Large marked areas were left unfilled in ${s.toReview.length} photo(s) (torn patches or bright picture content? ` +
+      'review them in the app, or give masks with --masks):');
+    for (const rel of s.toReview.slice(0, 20)) lines.push(`  ${rel}`);
+    if (s.toReview.length > 20) lines.push(`  … and ${s.toReview.length - 20} more`);
+  }
   if (s.compare !== undefined) lines.push(`Comparisons: ${s.compare.index}`);
   if (s.cancelled) lines.push('Run the same command again to resume where it stopped.');
   return lines.join('\n') + '\n';

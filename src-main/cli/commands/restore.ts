@@ -9,7 +9,7 @@ import {
   addEngineOptions, addToneOptions, checkRequestedModel, parseGrow, parseThreshold, parseToneFlags, warnRejected, withEngine,
   type EngineFlags, type ToneFlags,
 } from '../engine-options.js';
-import { progressBar, reportFailure, wantsProgress } from '../report.js';
+import { areasLeftNote, progressBar, reportFailure, wantsProgress } from '../report.js';
 
 interface RestoreFlags extends EngineFlags, ToneFlags {
   out: string;
@@ -86,6 +86,7 @@ export function register(program: Command): void {
           : `filled ${result.holePixels} px with ${result.modelId} on ${result.provider}`;
         const toned = t ? `, tone restored with ${t.modelId} on ${t.provider}${t.strength < 1 ? ` at strength ${t.strength}` : ''}${t.isMono ? ' (black-and-white)' : ''}` : '';
         process.stdout.write(`${result.outPath}: ${result.width}×${result.height}, ${how}${result.detectModelId ? ` (mask by ${result.detectModelId})` : ''}${toned}, ${(elapsedMs / 1000).toFixed(1)} s\n`);
+        if (result.areasLeft) process.stdout.write(`${areasLeftNote(result.areasLeft)}\n`);
       }
     } catch (e) {
       progress.stop();

@@ -221,6 +221,8 @@ export interface BatchFileView {
   progress?: { stage: string; fraction: number };
   /** How long the photo took, ms. */
   durationMs?: number;
+  /** Marked areas (not lines or specks) left unfilled because nobody reviewed the proposed mask. */
+  areasLeft?: number;
 }
 
 /** Snapshot of a batch run. */

@@ -144,6 +144,7 @@ export class BatchRunner {
             f.outPath = e.outPath;
             delete f.progress;
             if (e.durationMs !== undefined) f.durationMs = e.durationMs;
+            if (e.areasLeft) f.areasLeft = e.areasLeft;
             if (e.resumed) f.isResumed = true; // finished by an earlier run: done, not an error
             else if (f.review === 'skipped') f.error = 'skipped in the mask review';
             else if (e.reason) f.error = e.reason;

@@ -57,6 +57,8 @@ export interface FileEvent {
   modelId?: string;
   /** Execution provider the photo was restored on (a requested device that was not available shows here). */
   provider?: string;
+  /** Marked areas (not lines or specks) left unfilled for review: no mask was given (core/areas.ts). */
+  areasLeft?: number;
 }
 
 export interface BatchEvents {
@@ -90,6 +92,8 @@ export interface BatchSummary {
   cancelled: boolean;
   elapsedMs: number;
   compare?: BatchComparisonResult;
+  /** Restored photos whose proposed mask had areas left unfilled for review (see FileEvent.areasLeft). */
+  toReview: string[];
 }
 
 const ALREADY_DONE = 'already restored by an earlier run';
@@ -228,7 +232,7 @@ async function runLocked(
     // Folder links leading back to a folder already scanned are said once and never followed.
     skipped: scan.revisits.map((r) => ({ ...r })),
     failed: scan.problems.map((p) => ({ ...p, code: 'bad-input' })),
-
+    toReview: [],
     ignored: scan.ignored,
     cancelled: false,
     elapsedMs: 0,
@@ -241,9 +245,7 @@ async function runLocked(
     lastProgress = now;
     events.onProgress?.(tracker.snapshot());
   };
-  const emitFile = (e: FileEvent): void => {
-    events.onFile?.(e);
-  };
+  const emitFile = (e: FileEvent): void => events.onFile?.(e);
 
   const ownEngines: Engine[] = [];
   try {
@@ -335,16 +337,12 @@ async function runLocked(
             emitProgress(false);
           },
         });
-        ledger.markDone(file.rel, {
-          modelId: result.modelId,
-          provider: result.provider,
-          holePixels: result.holePixels,
-          width: result.width,
-          height: result.height,
-        });
+        const { modelId, provider, holePixels, width, height, areasLeft } = result;
+        ledger.markDone(file.rel, { modelId, provider, holePixels, width, height });
         summary.restored.push(file.rel);
+        if (areasLeft) summary.toReview.push(file.rel);
         tracker.settle('restored', true);
-        emitFile({ ...base, state: 'done', durationMs: Date.now() - t0, modelId: result.modelId, provider: result.provider });
+        emitFile({ ...base, state: 'done', durationMs: Date.now() - t0, modelId, provider, ...(areasLeft ? { areasLeft } : {}) });
       } catch (e) {
         if (isOutOfSpace(e)) {
           // Not this photo's fault: it goes back to the queue and the batch stops; a rerun resumes here.

@@ -79,7 +79,8 @@ export interface ProviderChoice {
 export interface WorkerResults {
   prepare: ProviderChoice;
   restore: { image: Raster; provider: string };
-  detect: { mask: Mask; provider: string };
+  /** `areasLeft`: marks too thick to fill unreviewed (unattended only; core/areas.ts). */
+  detect: { mask: Mask; provider: string; areasLeft?: number };
   /** The toned photo, the transform the model predicted, and whether it was treated as black-and-white. */
   tone: { image: Raster; provider: string; params: ToneParams; isMono: boolean };
 }
