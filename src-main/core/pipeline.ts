@@ -8,6 +8,7 @@ import { cancelled, KintsugiError } from './errors.js';
 import type { Mask, Progress, Raster } from './image.js';
 import { dilate, probToMask } from './mask.js';
 import { dropAreas } from './areas.js';
+import { restoreOutside, withHalo } from './halo.js';
 import { dropLights, type LightCue } from './lights.js';
 import { addSpecks, type SpeckCue } from './specks.js';
 import { downscaleArea, fitWithin, upsampleBilinear } from './resample.js';
@@ -64,6 +65,12 @@ export interface PipelineOptions {
    */
   grain?: boolean;
   grainSeed?: number;
+  /**
+   * Hides the damage's own soft edge just outside a tight mask from the network (core/halo.ts); the pixels
+   * outside the mask are still never changed. Only when the mask is not grown. Off unless asked here; the
+   * engine decides the product default (DEFAULT_HALO_GUARD).
+   */
+  haloGuard?: boolean;
 }
 
 /** Context margin (pixels) around holes when the backend does not choose one. */
@@ -308,22 +315,25 @@ export async function inpaintRaster(image: Raster, mask: Mask, backend: InpaintB
   const hole = grow > 0 ? dilate(mask, grow) : mask;
   // The feather stays inside the ring the growth added, so the mask itself is filled fully.
   const feather = Math.min(opts.feather ?? DEFAULT_FEATHER, grow);
-  const regions = planRegions(hole, {
+  // What the network is told is unknown: the hole, and with the halo guard the damage's edge around it.
+  const hidden = opts.haloGuard && grow === 0 ? withHalo(image, hole) : hole;
+  const regions = planRegions(hidden, {
     margin: backend.margin ?? DEFAULT_MARGIN,
     padMultiple: backend.padMultiple,
     tileSize: backend.tileSize,
     overlap: backend.overlap,
     ...(backend.fixedSize !== undefined ? { fixedSize: backend.fixedSize } : {}),
   });
-  const work = regions.map((r) => r.tiles.filter((t) => tileHasHole(hole, t)));
-  const shaped = shapedPlan(hole, backend, work);
+  const work = regions.map((r) => r.tiles.filter((t) => tileHasHole(hidden, t)));
+  const shaped = shapedPlan(hidden, backend, work);
   const total = shaped ? shaped.length : work.reduce((n, ts) => n + ts.length, 0);
   const out: Raster = { ...image, data: image.data.slice() };
   const step = { done: 0, total, onProgress: opts.onProgress, signal: opts.signal };
   opts.onProgress?.({ stage: 'inpaint', done: 0, total });
-  if (shaped) await fillShaped(image, hole, backend, shaped, out, feather, step);
-  else await fillRegions(image, hole, backend, regions, work, out, feather, step);
+  if (shaped) await fillShaped(image, hidden, backend, shaped, out, feather, step);
+  else await fillRegions(image, hidden, backend, regions, work, out, feather, step);
   if (opts.signal?.aborted) throw cancelled('Restore');
+  if (hidden !== hole) restoreOutside(out, image, hole, hidden);
   if (opts.grain && total > 0) {
     addGrain(out, image, hole, {
       seed: opts.grainSeed ?? 0,

@@ -18,6 +18,7 @@ interface EvalFlags {
   baseline: string;
   grow?: string;
   grain: boolean;
+  haloGuard: boolean;
   db?: string;
   seed: string;
   limit?: string;
@@ -56,6 +57,7 @@ export function register(program: Command): void {
     .option('--baseline <ids>', `reference methods scored alongside, comma-separated: ${OPENCV_TELEA_ID} (OpenCV's Telea, r=3), classical (the built-in fill) or any model id; none for none`, OPENCV_TELEA_ID)
     .option('--grow <px>', 'restore with the mask grown by this many pixels (default 0, the product default: masks filled as given)')
     .option('--no-grain', 'restore without the grain the product adds to fills by default')
+    .option('--no-halo-guard', 'let the network see the soft edge of the damage just outside each mask (default: hidden)')
     .option('--db <file>', 'SQLite file to record the run in (default: the library database)')
     .option('--seed <n>', 'seed of the synthetic damage', '1')
     .option('--limit <n>', 'only the first N photos')
@@ -110,6 +112,7 @@ export function register(program: Command): void {
           references,
           ...(grow > 0 ? { grow } : {}),
           ...(flags.grain ? {} : { grain: false }),
+          ...(flags.haloGuard ? {} : { haloGuard: false }),
           seed: positiveInt('--seed', flags.seed),
           ...(flags.limit !== undefined ? { limit: positiveInt('--limit', flags.limit) } : {}),
           signal: controller.signal,

@@ -14,7 +14,7 @@ import { BAND_RANGES, bandOf, holeRatio, seedFor, syntheticMask, type SyntheticK
  */
 export interface EvalEngine {
   listModels(): Promise<{ id: string; name: string; task: string; sha256?: string; isDefault: boolean; provider?: string }[]>;
-  restore(image: Raster, mask: Mask, opts: { modelId?: string; signal?: AbortSignal; grow?: number; grain?: boolean }): Promise<{ image: Raster; modelId: string; provider: string }>;
+  restore(image: Raster, mask: Mask, opts: { modelId?: string; signal?: AbortSignal; grow?: number; grain?: boolean; haloGuard?: boolean }): Promise<{ image: Raster; modelId: string; provider: string }>;
 }
 
 /** What to measure. Exactly one of `masksDir` / `synthetic`. */
@@ -38,6 +38,8 @@ export interface EvalOptions {
   grow?: number;
   /** Whether the engine adds grain to fills (default: the product's default, on). */
   grain?: boolean;
+  /** Whether the engine hides the damage's edge around a tight mask (default: the product's, on). */
+  haloGuard?: boolean;
   /** Seed of the synthetic damage. */
   seed?: number;
   /** Only the first N images (quick looks). */
@@ -103,6 +105,7 @@ export async function runEval(engine: EvalEngine, repo: EvalRepo, opts: EvalOpti
       references: references.map((r) => r.id),
       grow: opts.grow ?? 0,
       grain: opts.grain ?? 'default',
+      haloGuard: opts.haloGuard ?? 'default',
       limit: opts.limit ?? null,
     },
   });
@@ -142,6 +145,7 @@ export async function runEval(engine: EvalEngine, repo: EvalRepo, opts: EvalOpti
           modelId: m.id,
           ...(opts.grow ? { grow: opts.grow } : {}),
           ...(opts.grain !== undefined ? { grain: opts.grain } : {}),
+          ...(opts.haloGuard !== undefined ? { haloGuard: opts.haloGuard } : {}),
           ...(opts.signal ? { signal: opts.signal } : {}),
         });
         const ms = performance.now() - t0;

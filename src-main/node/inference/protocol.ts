@@ -27,6 +27,8 @@ export interface RestoreRequest {
   grow: number;
   /** Whether to add grain matched to the surroundings to the fill. */
   grain: boolean;
+  /** Whether the damage's edge around a tight mask is hidden from the network (core/halo.ts). */
+  haloGuard: boolean;
 }
 
 /** Proposes a damage mask for an image. */
