@@ -92,15 +92,32 @@ export function withHalo(image: Raster, hole: Mask, opts: HaloOptions = DEFAULT_
         }
       }
       if (ref[0]!.length < MIN_REFERENCE) continue;
+      // The damage next to it (mean of the hole pixels within `r`): a halo is a blend of the damage and the
+      // picture, so it departs from the picture towards the damage's colour, never away from it.
+      const dmg = new Array<number>(colours).fill(0);
+      let nd = 0;
+      for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) {
+        for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
+          const j = yy * w + xx;
+          if (!hole.data[j]) continue;
+          for (let c = 0; c < colours; c++) dmg[c] = dmg[c]! + image.data[j * C + c]!;
+          nd++;
+        }
+      }
       let spread = 0;
       let off = 0;
+      let towards = false;
       for (let c = 0; c < colours; c++) {
         const v = ref[c]!;
         const med = median(v);
         spread += median(v.map((s) => Math.abs(s - med)));
-        off = Math.max(off, Math.abs(image.data[i * C + c]! - med));
+        const d = image.data[i * C + c]! - med;
+        if (Math.abs(d) > off) {
+          off = Math.abs(d);
+          towards = nd > 0 && d * (dmg[c]! / nd - med) > 0;
+        }
       }
-      if (off > opts.k * 1.4826 * (spread / colours) + delta) {
+      if (towards && off > opts.k * 1.4826 * (spread / colours) + delta) {
         out ??= hole.data.slice();
         out[i] = 255;
       }
