@@ -19,7 +19,8 @@ export interface HaloOptions {
   rings: number;
   /** Half-side of the window the reference pixels come from. */
   window: number;
-  /** A pixel is halo when it is farther than k × 1.4826 × MAD (+ delta) from the reference median. */
+  /** A pixel is halo when it is farther than k robust deviations (1.2533 × the mean absolute deviation, σ for
+   * Gaussian noise) plus `delta` from the mean of the reference pixels. */
   k: number;
   /** Absolute margin in 8-bit levels (scaled for 16-bit). */
   delta: number;
@@ -61,12 +62,6 @@ function distanceToHole(hole: Mask, cap: number): Uint8Array {
   return d;
 }
 
-function median(v: number[]): number {
-  v.sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m]! : 0.5 * (v[m - 1]! + v[m]!);
-}
-
 /**
  * The hole plus the halo pixels around it (see above), as a new mask (255 = hidden from the network). Returns
  * `hole` itself when nothing stands out. Alpha and channels beyond the third are ignored.
@@ -76,48 +71,63 @@ export function withHalo(image: Raster, hole: Mask, opts: HaloOptions = DEFAULT_
   const colours = Math.min(3, C);
   const delta = opts.delta * (depth === 16 ? 257 : 1);
   const dist = distanceToHole(hole, opts.rings + opts.window + 1);
+  const d = image.data;
   let out: Uint8Array | null = null;
-  const ref: number[][] = Array.from({ length: colours }, () => []);
+  const mean = new Float64Array(3);
+  const dmg = new Float64Array(3);
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const i = y * w + x;
       const r = dist[i]!;
       if (r === 0 || r > opts.rings) continue;
-      for (const v of ref) v.length = 0;
-      for (let yy = Math.max(0, y - opts.window); yy <= Math.min(h - 1, y + opts.window); yy++) {
-        for (let xx = Math.max(0, x - opts.window); xx <= Math.min(w - 1, x + opts.window); xx++) {
+      const y0 = Math.max(0, y - opts.window), y1 = Math.min(h - 1, y + opts.window);
+      const x0 = Math.max(0, x - opts.window), x1 = Math.min(w - 1, x + opts.window);
+      // The picture here: the mean of the known pixels farther from the hole than this one.
+      mean.fill(0);
+      let n = 0;
+      for (let yy = y0; yy <= y1; yy++) {
+        for (let xx = x0; xx <= x1; xx++) {
           const j = yy * w + xx;
-          if (dist[j]! <= r) continue; // only known pixels farther from the hole than this one
-          for (let c = 0; c < colours; c++) ref[c]!.push(image.data[j * C + c]!);
+          if (dist[j]! <= r) continue;
+          for (let c = 0; c < colours; c++) mean[c] = mean[c]! + d[j * C + c]!;
+          n++;
         }
       }
-      if (ref[0]!.length < MIN_REFERENCE) continue;
+      if (n < MIN_REFERENCE) continue;
       // The damage next to it (mean of the hole pixels within `r`): a halo is a blend of the damage and the
       // picture, so it departs from the picture towards the damage's colour, never away from it.
-      const dmg = new Array<number>(colours).fill(0);
+      dmg.fill(0);
       let nd = 0;
       for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) {
         for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
           const j = yy * w + xx;
           if (!hole.data[j]) continue;
-          for (let c = 0; c < colours; c++) dmg[c] = dmg[c]! + image.data[j * C + c]!;
+          for (let c = 0; c < colours; c++) dmg[c] = dmg[c]! + d[j * C + c]!;
           nd++;
         }
       }
-      let spread = 0;
+      if (nd === 0) continue;
       let off = 0;
       let towards = false;
       for (let c = 0; c < colours; c++) {
-        const v = ref[c]!;
-        const med = median(v);
-        spread += median(v.map((s) => Math.abs(s - med)));
-        const d = image.data[i * C + c]! - med;
-        if (Math.abs(d) > off) {
-          off = Math.abs(d);
-          towards = nd > 0 && d * (dmg[c]! / nd - med) > 0;
+        mean[c] = mean[c]! / n;
+        const dev = d[i * C + c]! - mean[c]!;
+        if (Math.abs(dev) > off) {
+          off = Math.abs(dev);
+          towards = dev * (dmg[c]! / nd - mean[c]!) > 0;
         }
       }
-      if (towards && off > opts.k * 1.4826 * (spread / colours) + delta) {
+      if (!towards || off <= delta) continue;
+      // How much the picture itself varies there (mean absolute deviation): texture and edges are not halo.
+      let spread = 0;
+      for (let yy = y0; yy <= y1; yy++) {
+        for (let xx = x0; xx <= x1; xx++) {
+          const j = yy * w + xx;
+          if (dist[j]! <= r) continue;
+          for (let c = 0; c < colours; c++) spread += Math.abs(d[j * C + c]! - mean[c]!);
+        }
+      }
+      if (off > opts.k * 1.2533 * (spread / (n * colours)) + delta) {
         out ??= hole.data.slice();
         out[i] = 255;
       }
