@@ -1,7 +1,7 @@
 """Crops of fills at 100 % for a model card: what the product gives (the CLI's restore with a given mask and
 default settings, grain included) next to OpenCV Telea (r=3) and the real photo (issue 12, item 2).
 
-  /usr/bin/python3 models/training/fill_crops.py --out models/cards/inpaint-partial-conv-crops.png \
+  /usr/bin/python3 models/training/fill_crops.py --out models/cards/inpaint-partial-conv-crops.jpg \
       [--models-dir DIR] [--model inpaint-partial-conv] [--per-band 2]
 
 For each hole band, --per-band dev pairs (devset.pairs; different photos for each band), damaged with the band's mask: a 160 px
@@ -88,7 +88,7 @@ def main() -> None:
                 rows.append(np.concatenate([np.pad(c, ((2, 2), (2, 2), (0, 0)), constant_values=255) for c in cells], 1))
     sheet = np.concatenate(rows, 0)
     args.out.parent.mkdir(parents=True, exist_ok=True)
-    cv2.imwrite(str(args.out), cv2.cvtColor(sheet, cv2.COLOR_RGB2BGR))
+    cv2.imwrite(str(args.out), cv2.cvtColor(sheet, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, 90])
     print(f"{args.out}: {len(rows)} crops, {sheet.shape[1]}x{sheet.shape[0]}")
 
 
