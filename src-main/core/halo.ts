@@ -29,37 +29,39 @@ export interface HaloOptions {
 export const DEFAULT_HALO: HaloOptions = { rings: 2, window: 3, k: 5, delta: 25 };
 const MIN_REFERENCE = 6;
 
-/** Chessboard distance to the nearest hole pixel, capped at `cap` (0 on the hole). */
-function distanceToHole(hole: Mask, cap: number): Uint8Array {
+/**
+ * Chessboard distance to the nearest hole pixel, capped at `cap` (0 on the hole), by a breadth-first search from
+ * the hole that stops at the cap: the work is proportional to the hole and the band around it, not the photo.
+ * Also returns the pixels at distance 1..rings, in the order they were reached.
+ */
+function distanceToHole(hole: Mask, cap: number, rings: number): { dist: Uint8Array; ring: Int32Array } {
   const { width: w, height: h } = hole;
-  const d = new Uint8Array(w * h).fill(cap);
-  for (let i = 0; i < d.length; i++) if (hole.data[i]) d[i] = 0;
-  const relax = (i: number, j: number): void => {
-    if (d[j]! + 1 < d[i]!) d[i] = d[j]! + 1;
-  };
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      if (x > 0) relax(i, i - 1);
-      if (y > 0) {
-        relax(i, i - w);
-        if (x > 0) relax(i, i - w - 1);
-        if (x < w - 1) relax(i, i - w + 1);
+  const dist = new Uint8Array(w * h).fill(cap);
+  let frontier: number[] = [];
+  for (let i = 0; i < dist.length; i++) {
+    if (!hole.data[i]) continue;
+    dist[i] = 0;
+    frontier.push(i);
+  }
+  const ring: number[] = [];
+  for (let r = 1; r < cap && frontier.length > 0; r++) {
+    const next: number[] = [];
+    for (const p of frontier) {
+      const x = p % w;
+      const y = (p - x) / w;
+      for (let yy = Math.max(0, y - 1); yy <= Math.min(h - 1, y + 1); yy++) {
+        for (let xx = Math.max(0, x - 1); xx <= Math.min(w - 1, x + 1); xx++) {
+          const q = yy * w + xx;
+          if (dist[q]! <= r) continue;
+          dist[q] = r;
+          next.push(q);
+          if (r <= rings) ring.push(q);
+        }
       }
     }
+    frontier = next;
   }
-  for (let y = h - 1; y >= 0; y--) {
-    for (let x = w - 1; x >= 0; x--) {
-      const i = y * w + x;
-      if (x < w - 1) relax(i, i + 1);
-      if (y < h - 1) {
-        relax(i, i + w);
-        if (x < w - 1) relax(i, i + w + 1);
-        if (x > 0) relax(i, i + w - 1);
-      }
-    }
-  }
-  return d;
+  return { dist, ring: Int32Array.from(ring) };
 }
 
 /**
@@ -70,67 +72,65 @@ export function withHalo(image: Raster, hole: Mask, opts: HaloOptions = DEFAULT_
   const { width: w, height: h, channels: C, depth } = image;
   const colours = Math.min(3, C);
   const delta = opts.delta * (depth === 16 ? 257 : 1);
-  const dist = distanceToHole(hole, opts.rings + opts.window + 1);
+  const { dist, ring } = distanceToHole(hole, opts.rings + opts.window + 1, opts.rings);
   const d = image.data;
   let out: Uint8Array | null = null;
   const mean = new Float64Array(3);
   const dmg = new Float64Array(3);
-  for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      const i = y * w + x;
-      const r = dist[i]!;
-      if (r === 0 || r > opts.rings) continue;
-      const y0 = Math.max(0, y - opts.window), y1 = Math.min(h - 1, y + opts.window);
-      const x0 = Math.max(0, x - opts.window), x1 = Math.min(w - 1, x + opts.window);
-      // The picture here: the mean of the known pixels farther from the hole than this one.
-      mean.fill(0);
-      let n = 0;
-      for (let yy = y0; yy <= y1; yy++) {
-        for (let xx = x0; xx <= x1; xx++) {
-          const j = yy * w + xx;
-          if (dist[j]! <= r) continue;
-          for (let c = 0; c < colours; c++) mean[c] = mean[c]! + d[j * C + c]!;
-          n++;
-        }
+  for (const i of ring) {
+    const x = i % w;
+    const y = (i - x) / w;
+    const r = dist[i]!;
+    const y0 = Math.max(0, y - opts.window), y1 = Math.min(h - 1, y + opts.window);
+    const x0 = Math.max(0, x - opts.window), x1 = Math.min(w - 1, x + opts.window);
+    // The picture here: the mean of the known pixels farther from the hole than this one.
+    mean.fill(0);
+    let n = 0;
+    for (let yy = y0; yy <= y1; yy++) {
+      for (let xx = x0; xx <= x1; xx++) {
+        const j = yy * w + xx;
+        if (dist[j]! <= r) continue;
+        for (let c = 0; c < colours; c++) mean[c] = mean[c]! + d[j * C + c]!;
+        n++;
       }
-      if (n < MIN_REFERENCE) continue;
-      // The damage next to it (mean of the hole pixels within `r`): a halo is a blend of the damage and the
-      // picture, so it departs from the picture towards the damage's colour, never away from it.
-      dmg.fill(0);
-      let nd = 0;
-      for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) {
-        for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
-          const j = yy * w + xx;
-          if (!hole.data[j]) continue;
-          for (let c = 0; c < colours; c++) dmg[c] = dmg[c]! + d[j * C + c]!;
-          nd++;
-        }
+    }
+    if (n < MIN_REFERENCE) continue;
+    // The damage next to it (mean of the hole pixels within `r`): a halo is a blend of the damage and the
+    // picture, so it departs from the picture towards the damage's colour, never away from it.
+    dmg.fill(0);
+    let nd = 0;
+    for (let yy = Math.max(0, y - r); yy <= Math.min(h - 1, y + r); yy++) {
+      for (let xx = Math.max(0, x - r); xx <= Math.min(w - 1, x + r); xx++) {
+        const j = yy * w + xx;
+        if (!hole.data[j]) continue;
+        for (let c = 0; c < colours; c++) dmg[c] = dmg[c]! + d[j * C + c]!;
+        nd++;
       }
-      if (nd === 0) continue;
-      let off = 0;
-      let towards = false;
-      for (let c = 0; c < colours; c++) {
-        mean[c] = mean[c]! / n;
-        const dev = d[i * C + c]! - mean[c]!;
-        if (Math.abs(dev) > off) {
-          off = Math.abs(dev);
-          towards = dev * (dmg[c]! / nd - mean[c]!) > 0;
-        }
+    }
+    if (nd === 0) continue;
+    let off = 0;
+    let towards = false;
+    for (let c = 0; c < colours; c++) {
+      mean[c] = mean[c]! / n;
+      const dev = d[i * C + c]! - mean[c]!;
+      if (Math.abs(dev) > off) {
+        off = Math.abs(dev);
+        towards = dev * (dmg[c]! / nd - mean[c]!) > 0;
       }
-      if (!towards || off <= delta) continue;
-      // How much the picture itself varies there (mean absolute deviation): texture and edges are not halo.
-      let spread = 0;
-      for (let yy = y0; yy <= y1; yy++) {
-        for (let xx = x0; xx <= x1; xx++) {
-          const j = yy * w + xx;
-          if (dist[j]! <= r) continue;
-          for (let c = 0; c < colours; c++) spread += Math.abs(d[j * C + c]! - mean[c]!);
-        }
+    }
+    if (!towards || off <= delta) continue;
+    // How much the picture itself varies there (mean absolute deviation): texture and edges are not halo.
+    let spread = 0;
+    for (let yy = y0; yy <= y1; yy++) {
+      for (let xx = x0; xx <= x1; xx++) {
+        const j = yy * w + xx;
+        if (dist[j]! <= r) continue;
+        for (let c = 0; c < colours; c++) spread += Math.abs(d[j * C + c]! - mean[c]!);
       }
-      if (off > opts.k * 1.2533 * (spread / (n * colours)) + delta) {
-        out ??= hole.data.slice();
-        out[i] = 255;
-      }
+    }
+    if (off > opts.k * 1.2533 * (spread / (n * colours)) + delta) {
+      out ??= hole.data.slice();
+      out[i] = 255;
     }
   }
   return out ? { width: w, height: h, data: out } : hole;
