@@ -12,7 +12,7 @@ import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.
 import { startHost, type RunningHost } from './support/host.js';
 import { e2eModels } from './support/models.js';
 import { layoutProblems, VIEWPORTS } from './support/layout.js';
-import { EditorPage } from './pages/EditorPage.js';
+import { ARTIFACTS, EditorPage } from './pages/EditorPage.js';
 import { BatchPage } from './pages/BatchPage.js';
 import { repoRoot } from './support/build-renderer.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -20,7 +20,7 @@ import { tempDir } from '../support/temp-dir.js';
 const scans = path.join(path.resolve(repoRoot, '../shared/data'), 'real-damage/bopbtl-scratched');
 const models = e2eModels();
 
-describe.skipIf(!existsSync(CHROMIUM) || !models.isShipped)('Batch tab, restore without masks', () => {
+describe.skipIf(!existsSync(CHROMIUM) || !models.isShipped).each(VIEWPORTS)('Batch tab, restore without masks, at $width×$height', (viewport) => {
   let host: RunningHost;
   let browser: BrowserSession;
   let home: string;
@@ -32,7 +32,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !models.isShipped)('Batch tab, restore 
     copyFileSync(path.join(scans, 'b.png'), path.join(home, 'boy.png'));
     copyFileSync(path.join(scans, 'c.png'), path.join(home, 'girl.png'));
     host = await startHost({ modelsDir: models.dir });
-    browser = await launchBrowser(VIEWPORTS[1]!);
+    browser = await launchBrowser(viewport);
   });
   afterAll(async () => {
     await browser?.close();
@@ -59,5 +59,6 @@ describe.skipIf(!existsSync(CHROMIUM) || !models.isShipped)('Batch tab, restore 
       'girl.png': null,
     });
     expect(await layoutProblems(browser.page)).toEqual({ horizontalScroll: 0, clipped: [], overlapping: [] });
+    await browser.page.screenshot({ path: path.join(ARTIFACTS, `batch-areas-${viewport.width}x${viewport.height}.png`) });
   }, 300_000);
 });
