@@ -81,7 +81,11 @@ export function wantsProgress(json: boolean | undefined): boolean {
  * unfilled: nobody reviewed the mask, and a filled collar is a ruined photo while an unfilled tear is not.
  */
 export function areasLeftNote(n: number): string {
-  const what = n === 1 ? '1 large marked area was left as it is' : `${n} large marked areas were left as they are`;
+  return `  ${n === 1 ? '1 large marked area was left as it is' : `${n} large marked areas were left as they are`} ${areasLeftAdvice(n, '--mask')}`;
+}
+
+/** Why marked areas are left and what to do about them, for one restore (`--mask`) or a batch (`--masks`). */
+export function areasLeftAdvice(n: number, flag: '--mask' | '--masks'): string {
   const it = n === 1 ? 'it' : 'them';
-  return `  ${what} (torn paper or bright picture content? Review ${it} in the app, or pass --mask to fill ${it})`;
+  return `(torn paper or bright picture content? Review ${it} in the app, or pass ${flag} to fill ${it})`;
 }

@@ -36,6 +36,11 @@ export interface GrainOptions {
    * (default DEFAULT_QUIET_SHARE).
    */
   quietShare?: number;
+  /**
+   * Pixels that are not the picture as it is (default: `hole`): the hole plus, with the halo guard, the
+   * damage's soft edge around it, which must not be measured as the surroundings' grain.
+   */
+  unknown?: Mask;
   /** Multiplies the measured grain level (1 = fully matched; default DEFAULT_STRENGTH). */
   strength?: number;
 }
@@ -70,7 +75,7 @@ interface BlockGrain {
  * Measures one block: high-pass of the known ring in the window around it (from `original`) and of the
  * fill in the block (from `filled`). Undefined when the surroundings are too few to say anything.
  */
-function measureBlock(original: Raster, filled: Raster, hole: Mask, bx0: number, by0: number, colours: number, share: number): BlockGrain | undefined {
+function measureBlock(original: Raster, filled: Raster, hole: Mask, unknown: Mask, bx0: number, by0: number, colours: number, share: number): BlockGrain | undefined {
   const { width: W, height: H, channels: C } = original;
   const x0 = Math.max(0, bx0 - CONTEXT);
   const y0 = Math.max(0, by0 - CONTEXT);
@@ -79,7 +84,7 @@ function measureBlock(original: Raster, filled: Raster, hole: Mask, bx0: number,
   const w = x1 - x0 + 1;
   const h = y1 - y0 + 1;
   const bits = new Uint8Array(w * h);
-  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) bits[y * w + x] = hole.data[(y0 + y) * W + x0 + x] ? 1 : 0;
+  for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) bits[y * w + x] = unknown.data[(y0 + y) * W + x0 + x] ? 1 : 0;
   const sum = integral(bits, w, h);
   const od = original.data;
   const fd = filled.data;
@@ -104,7 +109,7 @@ function measureBlock(original: Raster, filled: Raster, hole: Mask, bx0: number,
       if (gx < 1 || gx >= W - 1) continue;
       const o = (gy * W + gx) * C;
       if (bits[y * w + x]) {
-        if (gx >= bx0 && gx < bx1 && gy >= by0 && gy < by1) for (let c = 0; c < colours; c++) fill[c]!.push(hp(fd, o + c));
+        if (hole.data[gy * W + gx] && gx >= bx0 && gx < bx1 && gy >= by0 && gy < by1) for (let c = 0; c < colours; c++) fill[c]!.push(hp(fd, o + c));
         continue;
       }
       if (boxSum(sum, w, h, x - 1, y - 1, x + 1, y + 1) > 0) continue; // 3×3 not all known
@@ -229,7 +234,7 @@ export function addGrain(out: Raster, original: Raster, hole: Mask, opts: GrainO
       let has = false;
       for (let y = by0; y < by0 + bh && !has; y++) for (let x = bx0; x < bx0 + bw; x++) if (hole.data[y * W + x]) { has = true; break; }
       if (!has) continue;
-      const g = measureBlock(original, out, hole, bx0, by0, colours, opts.quietShare ?? DEFAULT_QUIET_SHARE);
+      const g = measureBlock(original, out, hole, opts.unknown ?? hole, bx0, by0, colours, opts.quietShare ?? DEFAULT_QUIET_SHARE);
       if (!g || g.missing.every((m) => m < 0.05 * (max / 255))) continue;
       let best = prof[0]!;
       for (const p of prof) if (Math.abs(p.lag1 - g.lag1) < Math.abs(best.lag1 - g.lag1)) best = p;

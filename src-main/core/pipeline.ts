@@ -6,15 +6,11 @@
  */
 import { cancelled, KintsugiError } from './errors.js';
 import type { Mask, Progress, Raster } from './image.js';
-import { dilate, probToMask } from './mask.js';
-import { dropAreas } from './areas.js';
+import { dilate } from './mask.js';
 import { restoreOutside, withHalo } from './halo.js';
-import { dropLights, type LightCue } from './lights.js';
-import { addSpecks, type SpeckCue } from './specks.js';
-import { downscaleArea, fitWithin, upsampleBilinear } from './resample.js';
 import { featherAlpha, holeRowStarts, pasteFill } from './compose.js';
 import { addGrain } from './grain.js';
-import { planRegions, tileRect, type Region, type Tile } from './regions.js';
+import { planRegions, type Region, type Tile } from './regions.js';
 import { planCost, planShapedTiles, SHAPED_DEFAULTS, type ShapedTile } from './damage-tiles.js';
 
 /** A model that fills holes in one tile. Inputs are CHW RGB in [0,1] and a 1 = hole map, both w×h. */
@@ -38,15 +34,6 @@ export interface InpaintBackend {
    * a fifth more per pixel one by one, and a batch gives its threads more to share.
    */
   runBatch?(rgb: Float32Array[], hole: Float32Array[], w: number, h: number): Promise<Float32Array[]>;
-}
-
-/** A model that maps one tile (CHW RGB in [0,1]) to a w×h damage probability map. */
-export interface DetectBackend {
-  id: string;
-  padMultiple: number;
-  tileSize: number;
-  overlap: number;
-  run(rgb: Float32Array, w: number, h: number): Promise<Float32Array>;
 }
 
 /**
@@ -151,7 +138,7 @@ function columnRanks(hole: Mask, region: Region, rowStarts: Int32Array): { ranks
   return { ranks, cols };
 }
 
-function checkOutput(out: Float32Array, expected: number, backend: string): void {
+export function checkOutput(out: Float32Array, expected: number, backend: string): void {
   if (!(out instanceof Float32Array) || out.length !== expected) {
     throw new KintsugiError('internal', `backend "${backend}" returned ${out?.length ?? 0} values, expected ${expected}`);
   }
@@ -337,113 +324,9 @@ export async function inpaintRaster(image: Raster, mask: Mask, backend: InpaintB
   if (opts.grain && total > 0) {
     addGrain(out, image, hole, {
       seed: opts.grainSeed ?? 0,
+      ...(hidden !== hole ? { unknown: hidden } : {}),
       ...(feather > 0 ? { weight: (x: number, y: number) => featherAlpha(hole, x, y, feather) } : {}),
     });
   }
   return out;
-}
-
-/** Damage probability for every pixel, from overlapping tiles over the whole image blended smoothly. */
-export async function detectRaster(image: Raster, backend: DetectBackend, opts: Pick<PipelineOptions, 'signal' | 'onProgress'> = {}): Promise<Float32Array> {
-  const { width, height } = image;
-  const region = tileRect({ x: 0, y: 0, width, height }, backend);
-  const prob = new Float32Array(width * height);
-  const total = region.tiles.length;
-  let done = 0;
-  opts.onProgress?.({ stage: 'detect', done, total });
-  for (const t of region.tiles) {
-    if (opts.signal?.aborted) throw cancelled('Detection');
-    const rgb = readWindow(image, t.x, t.y, t.padWidth, t.padHeight);
-    const p = await backend.run(rgb, t.padWidth, t.padHeight);
-    checkOutput(p, t.padWidth * t.padHeight, backend.id);
-    const wx = region.weightsX[t.col]!;
-    const wy = region.weightsY[t.row]!;
-    for (let y = 0; y < t.height; y++) {
-      const row = (t.y + y) * width + t.x;
-      for (let x = 0; x < t.width; x++) prob[row + x] = prob[row + x]! + wx[x]! * wy[y]! * p[y * t.padWidth + x]!;
-    }
-    opts.onProgress?.({ stage: 'detect', done: ++done, total });
-  }
-  return prob;
-}
-
-/** How a detector's probability map becomes a mask (models/manifest.json `postprocess`). */
-export interface DetectPostprocess {
-  threshold: number;
-  /**
-   * Hysteresis: a mark is kept only when some pixel of it reaches this probability (absent: `threshold`).
-   * The threshold then sets how far a sure mark extends, the seed whether it is sure at all.
-   */
-  seed?: number;
-  /**
-   * Where nobody reviews the mask (CLI restore and batch without masks): stricter values that replace the
-   * ones above. A false mark there is a ruined photo; a missed speck is only a speck.
-   */
-  unattended?: { threshold?: number; seed?: number; dilate?: number; maxRadius?: number };
-  /** Dust specks found as local outliers and confirmed by the network (specks.ts); absent: off. */
-  specks?: SpeckCue;
-  /** Coloured scene lights (street lights, windows) dropped from the marks (lights.ts); absent: off. */
-  lights?: LightCue;
-  /**
-   * Marks thicker than this (the radius of the largest disk inside them, as a fraction of the working image's
-   * longer side) are dropped: areas, not lines (areas.ts). Set under `unattended` only: a person reviews areas.
-   */
-  maxRadius?: number;
-  /** Dilation radius in pixels of the detector's working resolution. */
-  dilate: number;
-  /**
-   * Working resolution: photos whose longer side exceeds this are detected on an area-averaged copy of
-   * that size and the probability map is scaled back up (the detector was trained on photos of a few
-   * hundred pixels, so damage on a large scan looks to it like damage at that scale). Absent: full size.
-   */
-  maxSide?: number;
-}
-
-/**
- * The post-processing a detection runs with: the manifest's own, its `unattended` values when nobody will
- * review the mask, and a user's threshold on top (the seed moves with it, so "more sensitive" lowers both).
- */
-export function effectivePostprocess(pp: DetectPostprocess, opts: { threshold?: number; unattended?: boolean }): DetectPostprocess {
-  const base: DetectPostprocess = opts.unattended && pp.unattended ? { ...pp, ...pp.unattended } : { ...pp };
-  delete base.unattended;
-  if (opts.threshold === undefined) return base;
-  const lift = base.seed !== undefined ? base.seed - base.threshold : 0;
-  return { ...base, threshold: opts.threshold, ...(base.seed !== undefined ? { seed: Math.min(0.995, opts.threshold + lift) } : {}) };
-}
-
-/** What a detector without a manifest `postprocess` gets. */
-export const DEFAULT_DETECT_POSTPROCESS: DetectPostprocess = { threshold: 0.5, dilate: 2 };
-
-/** A detected mask; `areasLeft` counts the marks `maxRadius` left for review (set only when it applies). */
-export interface DetectedMask extends Mask {
-  areasLeft?: number;
-}
-
-/** The damage mask proposal at the photo's full resolution. */
-export async function detectMask(
-  image: Raster,
-  backend: DetectBackend,
-  pp: DetectPostprocess,
-  opts: Pick<PipelineOptions, 'signal' | 'onProgress'> = {},
-): Promise<DetectedMask> {
-  const { width, height } = image;
-  const fit = pp.maxSide !== undefined ? fitWithin(width, height, pp.maxSide) : null;
-  if (!fit) {
-    const prob = await detectRaster(image, backend, opts);
-    if (pp.specks) addSpecks(image, prob, pp.specks);
-    if (pp.lights) dropLights(image, prob, pp.threshold, pp.lights);
-    const areasLeft = pp.maxRadius !== undefined ? dropAreas(prob, width, height, pp.threshold, pp.maxRadius) : undefined;
-    return withAreas(probToMask(prob, width, height, pp.threshold, pp.dilate, pp.seed), areasLeft);
-  }
-  const small = downscaleArea(image, fit.width, fit.height);
-  const smallProb = await detectRaster(small, backend, opts);
-  if (pp.specks) addSpecks(small, smallProb, pp.specks);
-  if (pp.lights) dropLights(small, smallProb, pp.threshold, pp.lights);
-  const areasLeft = pp.maxRadius !== undefined ? dropAreas(smallProb, fit.width, fit.height, pp.threshold, pp.maxRadius) : undefined;
-  const prob = upsampleBilinear(smallProb, fit.width, fit.height, width, height);
-  return withAreas(probToMask(prob, width, height, pp.threshold, Math.round(pp.dilate / fit.scale), pp.seed), areasLeft);
-}
-
-function withAreas(mask: Mask, areasLeft: number | undefined): DetectedMask {
-  return areasLeft === undefined ? mask : { ...mask, areasLeft };
 }

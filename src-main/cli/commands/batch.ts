@@ -7,7 +7,7 @@ import { runBatch, type BatchSummary } from '../../node/batch/index.js';
 import { addToneOptions, parseGrow, parseToneFlags, type ToneFlags } from '../engine-options.js';
 import { Engine } from '../../node/engine.js';
 import { fellBack, warnDeviceFallback, type ProviderUse } from '../device-warning.js';
-import { reportFailure, wantsProgress } from '../report.js';
+import { areasLeftAdvice, reportFailure, wantsProgress } from '../report.js';
 
 interface BatchFlags extends ToneFlags {
   out: string;
@@ -50,8 +50,7 @@ export function formatSummary(s: BatchSummary): string {
   }
   if (s.ignored.length > 0) lines.push(`Ignored ${s.ignored.length} file(s) that are not images: ${s.ignored.slice(0, 5).join(', ')}${s.ignored.length > 5 ? ', …' : ''}`);
   if (s.toReview.length > 0) {
-    lines.push(`Large marked areas were left unfilled in ${s.toReview.length} photo(s) (torn patches or bright picture content? ` +
-      'review them in the app, or give masks with --masks):');
+    lines.push(`Large marked areas were left unfilled in ${s.toReview.length} photo(s) ${areasLeftAdvice(2, '--masks')}:`);
     for (const rel of s.toReview.slice(0, 20)) lines.push(`  ${rel}`);
     if (s.toReview.length > 20) lines.push(`  … and ${s.toReview.length - 20} more`);
   }

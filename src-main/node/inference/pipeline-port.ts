@@ -3,4 +3,5 @@
  * the classical fallback), all from the pure core in src-main/core.
  */
 export { classicalBackend } from '../../core/classical.js';
-export { DEFAULT_DETECT_POSTPROCESS, detectMask, detectRaster, effectivePostprocess, inpaintRaster, type DetectPostprocess, type DetectBackend, type InpaintBackend } from '../../core/pipeline.js';
+export { inpaintRaster, type InpaintBackend } from '../../core/pipeline.js';
+export { DEFAULT_DETECT_POSTPROCESS, detectMask, detectRaster, effectivePostprocess, type DetectPostprocess, type DetectBackend } from '../../core/detect.js';

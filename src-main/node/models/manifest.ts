@@ -2,7 +2,7 @@
  * Types of models/manifest.json, the contract between the training toolkit (which writes it) and the
  * engine (which reads it). Field meanings: ../shared/DESIGN.md, "Model contract".
  */
-import type { DetectPostprocess } from '../../core/pipeline.js';
+import type { DetectPostprocess } from '../../core/detect.js';
 
 /** What a model does (`restore-tone`: fading and colour casts, a smooth transform; see core/tone.ts). */
 export type ModelTask = 'inpaint' | 'detect-damage' | 'restore-tone';

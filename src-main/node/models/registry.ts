@@ -9,7 +9,7 @@ import { homedir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { badInput, isKintsugiError, KintsugiError } from '../../core/errors.js';
-import { DEFAULT_DETECT_POSTPROCESS, type DetectPostprocess } from '../../core/pipeline.js';
+import { DEFAULT_DETECT_POSTPROCESS, type DetectPostprocess } from '../../core/detect.js';
 import type { Manifest, ManifestEntry, ModelTask, SizeRule } from './manifest.js';
 import { describeSignature, type OnnxSignature, readOnnxSignature, type TensorSignature } from './onnx-signature.js';
 

@@ -67,6 +67,11 @@ export class BatchPage {
       { states, phase },
       { timeout: 300_000 },
     );
+    // The batch bar slides to its new width (a short CSS transition): let it arrive before anyone looks.
+    await this.page.waitForFunction(() => {
+      const fill = document.querySelector('[aria-label="Batch progress"] .fill');
+      return !fill || fill.getAnimations().length === 0;
+    });
   }
 
   async items(): Promise<QueueItem[]> {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { dropAreas, insideDistance } from '../../../src-main/core/areas.js';
 import type { Raster } from '../../../src-main/core/image.js';
-import { detectMask } from '../../../src-main/core/pipeline.js';
+import { detectMask } from '../../../src-main/core/detect.js';
 
 const W = 200, H = 100;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { effectivePostprocess, type DetectPostprocess } from '../../../src-main/core/pipeline.js';
+import { effectivePostprocess, type DetectPostprocess } from '../../../src-main/core/detect.js';
 
 const pp: DetectPostprocess = { threshold: 0.5, seed: 0.9, dilate: 2, maxSide: 1024, unattended: { seed: 0.97, dilate: 1, maxRadius: 0.03 } };
 

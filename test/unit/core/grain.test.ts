@@ -122,4 +122,26 @@ describe('addGrain', () => {
     addGrain(out, image, hole, { seed: 1, strength: 1 });
     expect(Buffer.from(out.data as Uint8Array).equals(Buffer.from(image.data as Uint8Array))).toBe(true);
   });
+
+  it('does not measure the damage\'s soft edge (the halo guard\'s unknown ring) as the surroundings\' grain', () => {
+    // A grainless photo whose hole is framed by a 10 px band of noisy damage edge.
+    const { image, hole } = scene([90, 140, 60], 0);
+    const rand = normal(7);
+    const unknown = new Uint8Array(W * H);
+    for (let y = 35; y < 85; y++) {
+      for (let x = 50; x < 110; x++) {
+        const p = y * W + x;
+        unknown[p] = 255;
+        if (hole.data[p]) continue;
+        for (let c = 0; c < 3; c++) image.data[p * 3 + c] = Math.round(Math.min(255, Math.max(0, image.data[p * 3 + c]! + 25 * rand())));
+      }
+    }
+    const grained = (opts: { unknown?: Mask }): number => {
+      const out = { ...image, data: Uint8Array.from(image.data as Uint8Array) };
+      addGrain(out, image, hole, { seed: 1, strength: 1, ...opts });
+      return holeStats(out, hole).std[1]!;
+    };
+    expect(grained({})).toBeGreaterThan(3); // measured on the band: grain the photo does not have
+    expect(grained({ unknown: { width: W, height: H, data: unknown } })).toBe(0);
+  });
 });

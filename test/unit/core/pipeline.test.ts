@@ -3,7 +3,8 @@ import { describe, expect, it } from 'vitest';
 import { classicalBackend } from '../../../src-main/core/classical.js';
 import type { Mask, Raster } from '../../../src-main/core/image.js';
 import { dilate } from '../../../src-main/core/mask.js';
-import { detectRaster, inpaintRaster, reflectIndex, type InpaintBackend } from '../../../src-main/core/pipeline.js';
+import { inpaintRaster, reflectIndex, type InpaintBackend } from '../../../src-main/core/pipeline.js';
+import { detectRaster } from '../../../src-main/core/detect.js';
 
 function randomRaster(w: number, h: number, channels: 1 | 2 | 3 | 4, depth: 8 | 16, seed: number): Raster {
   const n = w * h * channels;

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { Raster } from '../../../src-main/core/image.js';
-import { detectMask } from '../../../src-main/core/pipeline.js';
+import { detectMask } from '../../../src-main/core/detect.js';
 import { cropPlanar, downscaleArea, fitWithin, padPlanar, resizeHoles, resizePlanar, upsampleBilinear } from '../../../src-main/core/resample.js';
 
 describe('fitWithin', () => {
