@@ -184,6 +184,28 @@ def _tagged_layers(rng, h, w, boost):
     return out
 
 
+# Realistic synthesis: the share of photos whose light damage shows the print's own aged paper (cream, yellowed)
+# rather than fresh white. On an old print the paper base under a crack or flake has yellowed with the print:
+# bopbtl-scratched/d's cream crack network went unmarked while its darker cracks were found.
+AGED_PAPER_P = 0.5
+
+
+def _aged_paper(rng, base, layers):
+    """With probability AGED_PAPER_P, every light layer colour moves towards the paper tone of this print: its
+    highlights' colour (99th percentile per channel) brought to a paper's brightness. Dark layers keep theirs."""
+    if rng.random() >= AGED_PAPER_P:
+        return layers
+    hi = np.percentile(base.reshape(-1, 3), 99, axis=0).astype(np.float32)
+    paper = hi / max(float(hi.max()), 1e-3) * rng.uniform(0.72, 0.95)
+    paper[2] = paper[2] * rng.uniform(0.8, 1.0)  # paper yellows further than the image's highlights show
+    out = []
+    for a, colour, is_area in layers:
+        if float(np.mean(colour)) > 0.6:
+            colour = (colour + rng.uniform(0.6, 1.0) * (paper - colour)).astype(np.float32)
+        out.append((a, colour, is_area))
+    return out
+
+
 def paint_damage(rng: np.random.Generator, img: np.ndarray, *, age: bool = True,
                  clean: bool = False, boost: dict | None = None,
                  realistic: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -207,6 +229,8 @@ def paint_damage(rng: np.random.Generator, img: np.ndarray, *, age: bool = True,
     area = np.zeros((h, w), bool)
     layers = [] if clean else (_realistic_layers(rng, h, w, boost) if realistic else _layers(rng, h, w, boost))
     whole = np.zeros((h, w), bool)
+    if realistic and layers:
+        layers = _aged_paper(rng, base, layers)
     for a, colour, is_area in layers:
         a3 = a[..., None]
         new = out * (1 - a3) + a3 * colour
