@@ -4,12 +4,13 @@
  * for review) and turned into a mask by the model's post-processing. Pure: no node or DOM imports.
  */
 import { cancelled } from './errors.js';
-import type { Mask, Raster } from './image.js';
+import type { Mask, Progress, Raster } from './image.js';
 import { probToMask } from './mask.js';
 import { dropAreas } from './areas.js';
 import { dropLights, type LightCue } from './lights.js';
 import { addSpecks, type SpeckCue } from './specks.js';
-import { downscaleArea, fitWithin, upsampleBilinear } from './resample.js';
+import { downscaleArea, fitWithin, resizeRaster, upsampleBilinear } from './resample.js';
+import { confirmThin, type ConfirmCue } from './confirm.js';
 import { tileRect } from './regions.js';
 import { checkOutput, readWindow, type PipelineOptions } from './pipeline.js';
 
@@ -58,11 +59,13 @@ export interface DetectPostprocess {
    * Where nobody reviews the mask (CLI restore and batch without masks): stricter values that replace the
    * ones above. A false mark there is a ruined photo; a missed speck is only a speck.
    */
-  unattended?: { threshold?: number; seed?: number; dilate?: number; maxRadius?: number };
+  unattended?: { threshold?: number; seed?: number; dilate?: number; maxRadius?: number; confirm?: ConfirmCue };
   /** Dust specks found as local outliers and confirmed by the network (specks.ts); absent: off. */
   specks?: SpeckCue;
   /** Coloured scene lights (street lights, windows) dropped from the marks (lights.ts); absent: off. */
   lights?: LightCue;
+  /** Thin marks confirmed by a second, larger look (confirm.ts); absent: one look. */
+  confirm?: ConfirmCue;
   /**
    * Marks thicker than this (the radius of the largest disk inside them, as a fraction of the working image's
    * longer side) are dropped: areas, not lines (areas.ts). Set under `unattended` only: a person reviews areas.
@@ -107,25 +110,37 @@ export async function detectMask(
 ): Promise<DetectedMask> {
   const { width, height } = image;
   const fit = pp.maxSide !== undefined ? fitWithin(width, height, pp.maxSide) : null;
-  if (!fit) {
-    const prob = await detectRaster(image, backend, opts);
-    const areasLeft = applyCues(image, prob, pp);
-    return withAreas(probToMask(prob, width, height, pp.threshold, pp.dilate, pp.seed), areasLeft);
+  const work = fit ? downscaleArea(image, fit.width, fit.height) : image;
+  const second = pp.confirm ? secondLookSize(work, pp.confirm) : null;
+  const looks = [work, ...(second ? [second] : [])].map((r) => tileRect({ x: 0, y: 0, width: r.width, height: r.height }, backend).tiles.length);
+  const total = looks.reduce((a, b) => a + b, 0);
+  const stage = (offset: number) => (p: Progress): void => opts.onProgress?.({ stage: 'detect', done: offset + p.done, total });
+  const workProb = await detectRaster(work, backend, { signal: opts.signal, onProgress: stage(0) });
+  let secondProb: Float32Array | undefined;
+  if (second) {
+    const big = resizeRaster(image, second.width, second.height);
+    secondProb = upsampleBilinear(await detectRaster(big, backend, { signal: opts.signal, onProgress: stage(looks[0]!) }), big.width, big.height, work.width, work.height);
   }
-  const small = downscaleArea(image, fit.width, fit.height);
-  const smallProb = await detectRaster(small, backend, opts);
-  const areasLeft = applyCues(small, smallProb, pp);
-  const prob = upsampleBilinear(smallProb, fit.width, fit.height, width, height);
+  const areasLeft = applyCues(work, workProb, pp, secondProb);
+  if (!fit) return withAreas(probToMask(workProb, width, height, pp.threshold, pp.dilate, pp.seed), areasLeft);
+  const prob = upsampleBilinear(workProb, fit.width, fit.height, width, height);
   return withAreas(probToMask(prob, width, height, pp.threshold, Math.round(pp.dilate / fit.scale), pp.seed), areasLeft);
+}
+
+/** The second look's size: `scale` × the working image's. */
+function secondLookSize(work: Raster, cue: ConfirmCue): { width: number; height: number } {
+  return { width: Math.max(1, Math.round(work.width * cue.scale)), height: Math.max(1, Math.round(work.height * cue.scale)) };
 }
 
 /**
  * The cues that refine the network's probabilities, in order, on the raster the network saw: specks added,
- * scene lights and (unattended) areas dropped. Returns how many areas were dropped, when that rule applies.
+ * scene lights dropped, thin marks confirmed by the second look, and (unattended) areas dropped. Returns how
+ * many areas were dropped, when that rule applies.
  */
-function applyCues(image: Raster, prob: Float32Array, pp: DetectPostprocess): number | undefined {
+function applyCues(image: Raster, prob: Float32Array, pp: DetectPostprocess, second: Float32Array | undefined): number | undefined {
   if (pp.specks) addSpecks(image, prob, pp.specks);
   if (pp.lights) dropLights(image, prob, pp.threshold, pp.lights);
+  if (pp.confirm && second) confirmThin(prob, second, image.width, image.height, pp.threshold, pp.confirm);
   return pp.maxRadius !== undefined ? dropAreas(prob, image.width, image.height, pp.threshold, pp.maxRadius) : undefined;
 }
 

@@ -165,3 +165,21 @@ export function cropPlanar(src: Float32Array, c: number, pw: number, ph: number,
   for (let k = 0; k < c; k++) for (let y = 0; y < h; y++) out.set(src.subarray(k * pw * ph + y * pw, k * pw * ph + y * pw + w), k * w * h + y * w);
   return out;
 }
+
+/**
+ * Resize a raster to exactly width × height: area average when shrinking (both sides), bilinear per channel
+ * otherwise (same channels and depth).
+ */
+export function resizeRaster(image: Raster, width: number, height: number): Raster {
+  if (width <= image.width && height <= image.height) return downscaleArea(image, width, height);
+  const { channels: c, data } = image;
+  const n = image.width * image.height;
+  const out = image.depth === 16 ? new Uint16Array(width * height * c) : new Uint8Array(width * height * c);
+  const plane = new Float32Array(n);
+  for (let ch = 0; ch < c; ch++) {
+    for (let i = 0; i < n; i++) plane[i] = data[i * c + ch]!;
+    const up = upsampleBilinear(plane, image.width, image.height, width, height);
+    for (let i = 0; i < up.length; i++) out[i * c + ch] = Math.round(up[i]!);
+  }
+  return { width, height, channels: c, depth: image.depth, data: out };
+}

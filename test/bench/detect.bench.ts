@@ -1,0 +1,90 @@
+/**
+ * Damage detection speed at 1 and 12 MP with the shipped detector, as the CLI and the app run it: the review
+ * proposal (`kintsugi detect`, the app's Detect) and the unattended mask (restore / batch without a mask), each
+ * with the manifest's post-processing as shipped and with its second look (`confirm`) switched off, in the same
+ * run. Ratios are against the one-look review detection at the same size. Real photo: bopbtl-old/f (a harbour
+ * with rigging) upscaled with Lanczos; every case is a fresh engine and the first call warms it up.
+ *
+ *   npx tsx test/bench/detect.bench.ts      (also run by `npm run bench`)
+ *   KINTSUGI_BENCH_SIZES=1 npx tsx test/bench/detect.bench.ts
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import sharp from 'sharp';
+import type { Raster } from '../../src-main/core/image.js';
+import { Engine } from '../../src-main/node/engine.js';
+
+const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const modelsDir = path.join(repoRoot, 'models');
+const source = path.resolve(repoRoot, '../shared/data/real-damage/bopbtl-old/f.png');
+const SIZES = (process.env['KINTSUGI_BENCH_SIZES'] ?? '1,12').split(',').map(Number);
+const ROUNDS = 2;
+
+interface Manifest { models: Array<{ id: string; task: string; postprocess?: Record<string, unknown> & { unattended?: Record<string, unknown> } }> }
+
+/** A models folder like the shipped one whose detector looks once (no `confirm`, anywhere). */
+function oneLookModels(): string {
+  const dir = mkdtempSync(path.join(tmpdir(), 'kintsugi-bench-detect-'));
+  for (const f of readdirSync(modelsDir)) if (f.endsWith('.onnx')) symlinkSync(path.join(modelsDir, f), path.join(dir, f));
+  const manifest = JSON.parse(readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8')) as Manifest;
+  for (const m of manifest.models) {
+    if (m.task !== 'detect-damage' || !m.postprocess) continue;
+    delete m.postprocess['confirm'];
+    if (m.postprocess.unattended) delete m.postprocess.unattended['confirm'];
+  }
+  writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
+  return dir;
+}
+
+async function photo(mp: number): Promise<Raster> {
+  const meta = await sharp(source).metadata();
+  const k = Math.sqrt((mp * 1e6) / (meta.width! * meta.height!));
+  const width = Math.round(meta.width! * k), height = Math.round(meta.height! * k);
+  const { data } = await sharp(source).removeAlpha().resize(width, height, { kernel: 'lanczos3' }).raw().toBuffer({ resolveWithObject: true });
+  return { width, height, channels: 3, depth: 8, data: new Uint8Array(data) };
+}
+
+async function seconds(dir: string, image: Raster, unattended: boolean): Promise<{ s: number; marked: number }> {
+  const engine = await Engine.create({ modelsDir: dir });
+  try {
+    await engine.detect(image, { unattended }); // warm-up: session creation, first run
+    let best = Infinity;
+    let marked = 0;
+    for (let r = 0; r < ROUNDS; r++) {
+      const t = performance.now();
+      const { mask } = await engine.detect(image, { unattended });
+      best = Math.min(best, (performance.now() - t) / 1000);
+      marked = mask.data.reduce((n, v) => n + (v ? 1 : 0), 0) / mask.data.length;
+    }
+    return { s: best, marked };
+  } finally {
+    await engine.close();
+  }
+}
+
+const oneLook = oneLookModels();
+try {
+  const rows: string[] = [];
+  for (const mp of SIZES) {
+    const image = await photo(mp);
+    const base = await seconds(oneLook, image, false);
+    const cases: Array<[string, string, boolean]> = [
+      ['review, one look', oneLook, false],
+      ['review, as shipped', modelsDir, false],
+      ['unattended, one look', oneLook, true],
+      ['unattended, as shipped', modelsDir, true],
+    ];
+    for (const [name, dir, unattended] of cases) {
+      const r = name === 'review, one look' ? base : await seconds(dir, image, unattended);
+      rows.push(`| ${mp} MP | ${name} | ${r.s.toFixed(2)} | ${(r.s / base.s).toFixed(2)}× | ${(100 * r.marked).toFixed(2)} % |`);
+    }
+  }
+  console.log(`Detection on ${path.basename(path.dirname(source))}/${path.basename(source)} (a clean scan) upscaled; best of ${ROUNDS} after a warm-up; ratios against the one-look review detection at the same size.\n`);
+  console.log('| size | detection | seconds | ratio | marked |');
+  console.log('|---|---|---|---|---|');
+  for (const r of rows) console.log(r);
+} finally {
+  rmSync(oneLook, { recursive: true, force: true });
+}

@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { confirmThin, type ConfirmCue } from '../../../src-main/core/confirm.js';
+import { detectMask } from '../../../src-main/core/detect.js';
+import type { Progress, Raster } from '../../../src-main/core/image.js';
+import { resizeRaster } from '../../../src-main/core/resample.js';
+
+const W = 200, H = 100;
+const STRICT: ConfirmCue = { scale: 2, thinRadius: 0.05, combine: 'min' };
+
+function fill(p: Float32Array, w: number, rects: Array<[number, number, number, number]>, v: number): Float32Array {
+  for (const [x0, y0, x1, y1] of rects) for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) p[y * w + x] = v;
+  return p;
+}
+
+describe('confirmThin', () => {
+  it('keeps a thin mark only as sure as the second look, and leaves thick marks and unmarked pixels alone', () => {
+    const first = fill(new Float32Array(W * H).fill(0.05), W, [[10, 10, 190, 12], [20, 30, 22, 90], [100, 40, 160, 90]], 0.95);
+    const second = fill(new Float32Array(W * H), W, [[10, 10, 190, 12]], 0.9); // sees the scratch, not the crack or the area
+    const judged = confirmThin(first, second, W, H, 0.5, STRICT); // thin: radius <= 0.05 × 200 = 10 px
+    expect(judged).toBe(2);
+    expect(first[11 * W + 50]).toBeCloseTo(0.9); // the scratch: the lower of the two
+    expect(first[50 * W + 21]).toBe(0); // the crack: not damage at the second size
+    expect(first[60 * W + 130]).toBeCloseTo(0.95); // the 60 × 50 area (radius 25 px) is not judged
+    expect(first[0]).toBeCloseTo(0.05);
+  });
+
+  it('leaves marks shorter than minLength (specks) to the first look', () => {
+    const first = fill(new Float32Array(W * H), W, [[10, 10, 190, 12], [50, 50, 54, 54]], 0.95);
+    const second = new Float32Array(W * H); // the second look sees nothing
+    expect(confirmThin(first, second, W, H, 0.5, { ...STRICT, minLength: 0.05 })).toBe(1); // shorter than 10 px: not judged
+    expect(first[11 * W + 50]).toBe(0); // the 180-px line is judged
+    expect(first[52 * W + 52]).toBeCloseTo(0.95); // the 4-px speck is not
+  });
+
+  it('with the geometric mean, softens a doubtful second look and never raises a probability', () => {
+    const first = fill(new Float32Array(W * H), W, [[10, 10, 190, 12], [10, 50, 190, 52]], 0.81);
+    const second = fill(fill(new Float32Array(W * H), W, [[10, 10, 190, 12]], 0.49), W, [[10, 50, 190, 52]], 1);
+    confirmThin(first, second, W, H, 0.5, { ...STRICT, combine: 'geometric' });
+    expect(first[11 * W + 50]).toBeCloseTo(Math.sqrt(0.81 * 0.49)); // 0.63: still a mark at 0.5
+    expect(first[51 * W + 50]).toBeCloseTo(0.81); // a surer second look does not raise it
+  });
+});
+
+describe('resizeRaster', () => {
+  it('doubles a photo bilinearly and shrinks it by area, keeping channels and depth', () => {
+    const img: Raster = { width: 4, height: 2, channels: 3, depth: 16, data: new Uint16Array(24).map((_, i) => (i % 3 === 0 ? 60000 : 1000 * (i % 3))) };
+    const big = resizeRaster(img, 8, 4);
+    expect([big.width, big.height, big.channels, big.depth]).toEqual([8, 4, 3, 16]);
+    expect(big.data).toBeInstanceOf(Uint16Array);
+    expect(Array.from(big.data.slice(0, 3))).toEqual([60000, 1000, 2000]); // a flat photo stays flat
+    const small = resizeRaster(big, 4, 2);
+    expect(Array.from(small.data.slice(0, 3))).toEqual([60000, 1000, 2000]);
+  });
+});
+
+describe('detectMask with a second look', () => {
+  // A bright photo with a dark 4-px scratch across it.
+  const data = new Uint8Array(W * H * 3).fill(200);
+  for (let y = 20; y < 24; y++) for (let x = 0; x < W; x++) data.fill(0, (y * W + x) * 3, (y * W + x) * 3 + 3);
+  const image: Raster = { width: W, height: H, channels: 3, depth: 8, data };
+  // The network marks what is dark (the scratch, at any size), plus a 1-px line and a block at fixed tile
+  // coordinates: picture content that is there at one size and not at the other.
+  const calls: number[] = [];
+  const backend = {
+    id: 'scales', padMultiple: 16, tileSize: 512, overlap: 16,
+    run: (rgb: Float32Array, w: number, h: number) => {
+      calls.push(w);
+      const p = new Float32Array(w * h);
+      for (let i = 0; i < w * h; i++) if (rgb[i]! < 0.5) p[i] = 0.97;
+      fill(p, w, [[10, 60, 190, 61], [120, 70, 170, 100]], 0.97);
+      return Promise.resolve(p);
+    },
+  };
+
+  it('drops thin marks the larger look does not see, keeps the ones it does and every area, and counts both looks in its progress', async () => {
+    const one = await detectMask(image, backend, { threshold: 0.5, dilate: 0 });
+    expect([one.data[22 * W + 100], one.data[60 * W + 100], one.data[85 * W + 140]]).toEqual([255, 255, 255]);
+    calls.length = 0;
+    const progress: Progress[] = [];
+    const two = await detectMask(image, backend, { threshold: 0.5, dilate: 0, confirm: STRICT }, { onProgress: (p) => progress.push(p) });
+    expect(calls.length).toBe(2); // one tile at 200 × 100, one at 400 × 200
+    expect(two.data[22 * W + 100]).toBe(255); // the scratch, dark at both sizes
+    expect(two.data[60 * W + 100]).toBe(0); // the thin line seen at one size only
+    expect(two.data[85 * W + 140]).toBe(255); // a 50 × 30 block is an area (radius 15 > 10 px): kept
+    const last = progress.at(-1)!;
+    expect([last.done, last.total]).toEqual([2, 2]);
+    expect(progress.every((p) => p.total === 2 && p.stage === 'detect')).toBe(true);
+  });
+});
