@@ -9,6 +9,8 @@
  * network learned as damage, and so do marks shorter than `minLength` (specks: dust blown up by upsampling
  * stops looking like dust to it, and a speck is not what ruins a photo; a painted-out rope is).
  *
+ * The second look runs only around the judged marks (detect.ts), so its cost follows them.
+ *
  * It costs recall, so the shipped manifest sets it under `unattended` only (CLI restore and batch without a
  * mask, where a false mark is a ruined photo); the app's review proposal looks once. On the real benchmark
  * (models/cards/detect-damage-unet.md) it brought the unattended marks on the clean scans bopbtl-old/f (a
@@ -18,6 +20,7 @@
  */
 import { flood8 } from './flood.js';
 import { insideDistance } from './areas.js';
+import type { Mask } from './image.js';
 
 /** Manifest `postprocess.confirm`: the second look's size and which marks it judges. */
 export interface ConfirmCue {
@@ -42,22 +45,21 @@ export interface ConfirmCue {
 }
 
 /**
- * Combines `prob` with `second` (the second look's probabilities at the same size) over every thin connected
- * mark (probability above `threshold`); both combinations only ever lower a probability. Returns how many
- * marks were judged.
+ * The marks the second look judges: every connected mark (probability above `threshold`) whose thickest point is
+ * at most `thinRadius` and whose bounding box's longer side is at least `minLength` (both × the image's longer
+ * side). 1 = judged. Returns null when there is none (then the second look is skipped).
  */
-export function confirmThin(prob: Float32Array, second: Float32Array, width: number, height: number, threshold: number, cue: ConfirmCue): number {
+export function judgedMarks(prob: Float32Array, width: number, height: number, threshold: number, cue: ConfirmCue): Mask | null {
   const n = width * height;
-  if (second.length !== n) throw new Error(`second look has ${second.length} values, expected ${width}×${height}`);
   const marked = new Uint8Array(n);
   for (let i = 0; i < n; i++) marked[i] = prob[i]! > threshold ? 1 : 0;
   const dist = insideDistance(marked, width, height);
   const limit = cue.thinRadius * Math.max(width, height);
   const shortest = (cue.minLength ?? 0) * Math.max(width, height);
-  const both = cue.combine === 'min' ? Math.min : (a: number, b: number): number => Math.min(a, Math.sqrt(a * b));
   const seen = new Uint8Array(n);
+  const judged = new Uint8Array(n);
   const members: number[] = [];
-  let judged = 0;
+  let any = false;
   for (let i = 0; i < n; i++) {
     if (!marked[i] || seen[i]) continue;
     flood8(i, width, height, (q) => marked[q] === 1, seen, members);
@@ -69,8 +71,26 @@ export function confirmThin(prob: Float32Array, second: Float32Array, width: num
       x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
     }
     if (thickest > limit || Math.max(x1 - x0, y1 - y0) + 1 < shortest) continue;
-    for (const q of members) prob[q] = both(prob[q]!, Math.max(0, second[q]!));
-    judged++;
+    for (const q of members) judged[q] = 255;
+    any = true;
   }
-  return judged;
+  return any ? { width, height, data: judged } : null;
+}
+
+/**
+ * Combines `prob` with `second` (the second look's probabilities at the same size) over the judged pixels;
+ * both combinations only ever lower a probability.
+ */
+export function combineLooks(prob: Float32Array, second: Float32Array, judged: Mask, cue: ConfirmCue): void {
+  if (second.length !== prob.length) throw new Error(`second look has ${second.length} values, expected ${prob.length}`);
+  const both = cue.combine === 'min' ? Math.min : (a: number, b: number): number => Math.min(a, Math.sqrt(a * b));
+  for (let i = 0; i < prob.length; i++) if (judged.data[i]) prob[i] = both(prob[i]!, Math.max(0, second[i]!));
+}
+
+/** judgedMarks then combineLooks, with the second look given for the whole image. Returns how many pixels were judged. */
+export function confirmThin(prob: Float32Array, second: Float32Array, width: number, height: number, threshold: number, cue: ConfirmCue): number {
+  const judged = judgedMarks(prob, width, height, threshold, cue);
+  if (!judged) return 0;
+  combineLooks(prob, second, judged, cue);
+  return judged.data.reduce((n, v) => n + (v ? 1 : 0), 0);
 }

@@ -10,8 +10,8 @@ import { dropAreas } from './areas.js';
 import { dropLights, type LightCue } from './lights.js';
 import { addSpecks, type SpeckCue } from './specks.js';
 import { downscaleArea, fitWithin, resizeRaster, upsampleBilinear } from './resample.js';
-import { confirmThin, type ConfirmCue } from './confirm.js';
-import { tileRect } from './regions.js';
+import { combineLooks, judgedMarks, type ConfirmCue } from './confirm.js';
+import { planRegions, tileRect, type Rect } from './regions.js';
 import { checkOutput, readWindow, type PipelineOptions } from './pipeline.js';
 
 /** A model that maps one tile (CHW RGB in [0,1]) to a w×h damage probability map. */
@@ -23,11 +23,18 @@ export interface DetectBackend {
   run(rgb: Float32Array, w: number, h: number): Promise<Float32Array>;
 }
 
-/** Damage probability for every pixel, from overlapping tiles over the whole image blended smoothly. */
-export async function detectRaster(image: Raster, backend: DetectBackend, opts: Pick<PipelineOptions, 'signal' | 'onProgress'> = {}): Promise<Float32Array> {
-  const { width, height } = image;
-  const region = tileRect({ x: 0, y: 0, width, height }, backend);
-  const prob = new Float32Array(width * height);
+/**
+ * Damage probability for every pixel, from overlapping tiles blended smoothly: over the whole image, or over
+ * `rect` only (then the map is rect-sized; the network sees nothing beyond the rect but what tiles pad with).
+ */
+export async function detectRaster(
+  image: Raster,
+  backend: DetectBackend,
+  opts: Pick<PipelineOptions, 'signal' | 'onProgress'> = {},
+  rect: Rect = { x: 0, y: 0, width: image.width, height: image.height },
+): Promise<Float32Array> {
+  const region = tileRect(rect, backend);
+  const prob = new Float32Array(rect.width * rect.height);
   const total = region.tiles.length;
   let done = 0;
   opts.onProgress?.({ stage: 'detect', done, total });
@@ -39,7 +46,7 @@ export async function detectRaster(image: Raster, backend: DetectBackend, opts: 
     const wx = region.weightsX[t.col]!;
     const wy = region.weightsY[t.row]!;
     for (let y = 0; y < t.height; y++) {
-      const row = (t.y + y) * width + t.x;
+      const row = (t.y - rect.y + y) * rect.width + (t.x - rect.x);
       for (let x = 0; x < t.width; x++) prob[row + x] = prob[row + x]! + wx[x]! * wy[y]! * p[y * t.padWidth + x]!;
     }
     opts.onProgress?.({ stage: 'detect', done: ++done, total });
@@ -111,37 +118,66 @@ export async function detectMask(
   const { width, height } = image;
   const fit = pp.maxSide !== undefined ? fitWithin(width, height, pp.maxSide) : null;
   const work = fit ? downscaleArea(image, fit.width, fit.height) : image;
-  const second = pp.confirm ? secondLookSize(work, pp.confirm) : null;
-  const looks = [work, ...(second ? [second] : [])].map((r) => tileRect({ x: 0, y: 0, width: r.width, height: r.height }, backend).tiles.length);
-  const total = looks.reduce((a, b) => a + b, 0);
+  const firstTiles = tileRect({ x: 0, y: 0, width: work.width, height: work.height }, backend).tiles.length;
+  // Progress counts tiles of both looks; the second look's share is known once the first has found its marks.
+  let total = firstTiles * (pp.confirm ? 1 + pp.confirm.scale ** 2 : 1);
   const stage = (offset: number) => (p: Progress): void => opts.onProgress?.({ stage: 'detect', done: offset + p.done, total });
-  const workProb = await detectRaster(work, backend, { signal: opts.signal, onProgress: stage(0) });
-  let secondProb: Float32Array | undefined;
-  if (second) {
-    const big = resizeRaster(image, second.width, second.height);
-    secondProb = upsampleBilinear(await detectRaster(big, backend, { signal: opts.signal, onProgress: stage(looks[0]!) }), big.width, big.height, work.width, work.height);
+  const prob = await detectRaster(work, backend, { signal: opts.signal, onProgress: stage(0) });
+  if (pp.specks) addSpecks(work, prob, pp.specks);
+  if (pp.lights) dropLights(work, prob, pp.threshold, pp.lights);
+  if (pp.confirm) {
+    await secondLook(image, work, prob, backend, pp.threshold, pp.confirm, (tiles) => {
+      total = firstTiles + tiles;
+      return { signal: opts.signal, onProgress: stage(firstTiles) };
+    });
+    if (total !== firstTiles) opts.onProgress?.({ stage: 'detect', done: total, total });
   }
-  const areasLeft = applyCues(work, workProb, pp, secondProb);
-  if (!fit) return withAreas(probToMask(workProb, width, height, pp.threshold, pp.dilate, pp.seed), areasLeft);
-  const prob = upsampleBilinear(workProb, fit.width, fit.height, width, height);
-  return withAreas(probToMask(prob, width, height, pp.threshold, Math.round(pp.dilate / fit.scale), pp.seed), areasLeft);
+  const areasLeft = pp.maxRadius !== undefined ? dropAreas(prob, work.width, work.height, pp.threshold, pp.maxRadius) : undefined;
+  if (!fit) return withAreas(probToMask(prob, width, height, pp.threshold, pp.dilate, pp.seed), areasLeft);
+  const full = upsampleBilinear(prob, fit.width, fit.height, width, height);
+  return withAreas(probToMask(full, width, height, pp.threshold, Math.round(pp.dilate / fit.scale), pp.seed), areasLeft);
 }
 
-/** The second look's size: `scale` × the working image's. */
-function secondLookSize(work: Raster, cue: ConfirmCue): { width: number; height: number } {
-  return { width: Math.max(1, Math.round(work.width * cue.scale)), height: Math.max(1, Math.round(work.height * cue.scale)) };
-}
+/** Context (working-size pixels) the second look gets around the marks it judges. */
+export const SECOND_LOOK_MARGIN = 32;
 
 /**
- * The cues that refine the network's probabilities, in order, on the raster the network saw: specks added,
- * scene lights dropped, thin marks confirmed by the second look, and (unattended) areas dropped. Returns how
- * many areas were dropped, when that rule applies.
+ * The second look (confirm.ts), run only around the marks it judges: regions of those marks grown by
+ * SECOND_LOOK_MARGIN, each detected on the photo resized to `cue.scale` × the working size and brought back to
+ * the working size, then combined into `prob` (in place). `start` learns how many tiles that takes.
  */
-function applyCues(image: Raster, prob: Float32Array, pp: DetectPostprocess, second: Float32Array | undefined): number | undefined {
-  if (pp.specks) addSpecks(image, prob, pp.specks);
-  if (pp.lights) dropLights(image, prob, pp.threshold, pp.lights);
-  if (pp.confirm && second) confirmThin(prob, second, image.width, image.height, pp.threshold, pp.confirm);
-  return pp.maxRadius !== undefined ? dropAreas(prob, image.width, image.height, pp.threshold, pp.maxRadius) : undefined;
+async function secondLook(
+  image: Raster,
+  work: Raster,
+  prob: Float32Array,
+  backend: DetectBackend,
+  threshold: number,
+  cue: ConfirmCue,
+  start: (tiles: number) => Pick<PipelineOptions, 'signal' | 'onProgress'>,
+): Promise<void> {
+  const judged = judgedMarks(prob, work.width, work.height, threshold, cue);
+  const W = Math.max(1, Math.round(work.width * cue.scale));
+  const H = Math.max(1, Math.round(work.height * cue.scale));
+  const sx = W / work.width, sy = H / work.height;
+  const regions = judged ? planRegions(judged, { margin: SECOND_LOOK_MARGIN, padMultiple: 1, tileSize: Math.max(work.width, work.height), overlap: 0 }) : [];
+  const rects = regions.map((r) => {
+    const x0 = Math.floor(r.x * sx), y0 = Math.floor(r.y * sy);
+    return { r, big: { x: x0, y: y0, width: Math.min(W, Math.ceil((r.x + r.width) * sx)) - x0, height: Math.min(H, Math.ceil((r.y + r.height) * sy)) - y0 } };
+  });
+  const opts = start(rects.reduce((n, { big }) => n + tileRect(big, backend).tiles.length, 0));
+  if (!judged || rects.length === 0) return;
+  const big = resizeRaster(image, W, H);
+  const second = new Float32Array(prob.length);
+  let offset = 0;
+  for (const { r, big: b } of rects) {
+    const tiles = tileRect(b, backend).tiles.length;
+    const at = offset;
+    const p = await detectRaster(big, backend, { signal: opts.signal, onProgress: (q) => opts.onProgress?.({ ...q, done: at + q.done }) }, b);
+    offset += tiles;
+    const back = upsampleBilinear(p, b.width, b.height, r.width, r.height);
+    for (let y = 0; y < r.height; y++) second.set(back.subarray(y * r.width, (y + 1) * r.width), (r.y + y) * work.width + r.x);
+  }
+  combineLooks(prob, second, judged, cue);
 }
 
 function withAreas(mask: Mask, areasLeft: number | undefined): DetectedMask {
