@@ -130,7 +130,7 @@ export async function detectMask(
       total = firstTiles + tiles;
       return { signal: opts.signal, onProgress: stage(firstTiles) };
     });
-    if (total !== firstTiles) opts.onProgress?.({ stage: 'detect', done: total, total });
+    opts.onProgress?.({ stage: 'detect', done: total, total }); // the estimate may have been larger: end at full
   }
   const areasLeft = pp.maxRadius !== undefined ? dropAreas(prob, work.width, work.height, pp.threshold, pp.maxRadius) : undefined;
   if (!fit) return withAreas(probToMask(prob, width, height, pp.threshold, pp.dilate, pp.seed), areasLeft);

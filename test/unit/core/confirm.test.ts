@@ -100,8 +100,10 @@ describe('detectMask with a second look', () => {
     for (let y = 30; y < 90; y++) block.data.fill(0, (y * W + 40) * 3, (y * W + 160) * 3); // an area only
     for (const photo of [blank, block]) {
       calls.length = 0;
-      await detectMask(photo, backend, { threshold: 0.5, dilate: 0, confirm: STRICT });
+      const progress: Progress[] = [];
+      await detectMask(photo, backend, { threshold: 0.5, dilate: 0, confirm: STRICT }, { onProgress: (p) => progress.push(p) });
       expect(calls).toEqual([208 * 112]); // one padded tile of the first look, nothing more
+      expect(progress.at(-1)).toMatchObject({ done: 1, total: 1 }); // and the bar ends full
     }
     // One short judged line: the second look covers its region (line + margin, doubled), not the whole photo.
     const line = { ...blank, data: blank.data.slice() };
