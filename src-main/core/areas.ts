@@ -56,28 +56,50 @@ export function insideDistance(marked: Uint8Array, width: number, height: number
   return d;
 }
 
+/** One connected mark: its pixels, the radius of the largest disk inside it, and its bounding box's longer side. */
+export interface Mark {
+  members: readonly number[];
+  thickest: number;
+  length: number;
+}
+
+/**
+ * Calls `visit` for every connected mark (8-connected pixels with probability above `threshold`), with its
+ * thickness from the inside distance transform. `members` is reused between calls: copy it to keep it.
+ */
+export function forEachMark(prob: Float32Array, width: number, height: number, threshold: number, visit: (mark: Mark) => void): void {
+  const n = width * height;
+  const marked = new Uint8Array(n);
+  for (let i = 0; i < n; i++) marked[i] = prob[i]! > threshold ? 1 : 0;
+  const dist = insideDistance(marked, width, height);
+  const seen = new Uint8Array(n);
+  const members: number[] = [];
+  for (let i = 0; i < n; i++) {
+    if (!marked[i] || seen[i]) continue;
+    flood8(i, width, height, (q) => marked[q] === 1, seen, members);
+    let thickest = 0;
+    let x0 = width, x1 = -1, y0 = height, y1 = -1;
+    for (const q of members) {
+      thickest = Math.max(thickest, dist[q]!);
+      const x = q % width, y = (q - x) / width;
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+    }
+    visit({ members, thickest, length: Math.max(x1 - x0, y1 - y0) + 1 });
+  }
+}
+
 /**
  * Sets `prob` to 0 over every connected mark (probability above `threshold`) whose thickest point is more than
  * `maxRadius` × the longer side from its edge (radius 1 = a one-pixel-wide line). Returns how many marks were
  * left for review.
  */
 export function dropAreas(prob: Float32Array, width: number, height: number, threshold: number, maxRadius: number): number {
-  const n = width * height;
-  const marked = new Uint8Array(n);
-  for (let i = 0; i < n; i++) marked[i] = prob[i]! > threshold ? 1 : 0;
-  const dist = insideDistance(marked, width, height);
   const limit = Math.max(1, maxRadius * Math.max(width, height));
-  const seen = new Uint8Array(n);
-  const members: number[] = [];
   let dropped = 0;
-  for (let i = 0; i < n; i++) {
-    if (!marked[i] || seen[i]) continue;
-    flood8(i, width, height, (q) => marked[q] === 1, seen, members);
-    let thickest = 0;
-    for (const q of members) thickest = Math.max(thickest, dist[q]!);
-    if (thickest <= limit) continue;
+  forEachMark(prob, width, height, threshold, ({ members, thickest }) => {
+    if (thickest <= limit) return;
     for (const q of members) prob[q] = 0;
     dropped++;
-  }
+  });
   return dropped;
 }

@@ -18,8 +18,7 @@
  * 0.23 %, while the auto restore still beats doing nothing near the real damage of both labelled scans.
  * Pure: no node or DOM imports.
  */
-import { flood8 } from './flood.js';
-import { insideDistance } from './areas.js';
+import { forEachMark } from './areas.js';
 import type { Mask } from './image.js';
 
 /** Manifest `postprocess.confirm`: the second look's size and which marks it judges. */
@@ -47,33 +46,18 @@ export interface ConfirmCue {
 /**
  * The marks the second look judges: every connected mark (probability above `threshold`) whose thickest point is
  * at most `thinRadius` and whose bounding box's longer side is at least `minLength` (both × the image's longer
- * side). 1 = judged. Returns null when there is none (then the second look is skipped).
+ * side). 255 = judged. Returns null when there is none (then the second look is skipped).
  */
 export function judgedMarks(prob: Float32Array, width: number, height: number, threshold: number, cue: ConfirmCue): Mask | null {
-  const n = width * height;
-  const marked = new Uint8Array(n);
-  for (let i = 0; i < n; i++) marked[i] = prob[i]! > threshold ? 1 : 0;
-  const dist = insideDistance(marked, width, height);
   const limit = cue.thinRadius * Math.max(width, height);
   const shortest = (cue.minLength ?? 0) * Math.max(width, height);
-  const seen = new Uint8Array(n);
-  const judged = new Uint8Array(n);
-  const members: number[] = [];
+  const judged = new Uint8Array(width * height);
   let any = false;
-  for (let i = 0; i < n; i++) {
-    if (!marked[i] || seen[i]) continue;
-    flood8(i, width, height, (q) => marked[q] === 1, seen, members);
-    let thickest = 0;
-    let x0 = width, x1 = -1, y0 = height, y1 = -1;
-    for (const q of members) {
-      thickest = Math.max(thickest, dist[q]!);
-      const x = q % width, y = (q - x) / width;
-      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
-    }
-    if (thickest > limit || Math.max(x1 - x0, y1 - y0) + 1 < shortest) continue;
+  forEachMark(prob, width, height, threshold, ({ members, thickest, length }) => {
+    if (thickest > limit || length < shortest) return;
     for (const q of members) judged[q] = 255;
     any = true;
-  }
+  });
   return any ? { width, height, data: judged } : null;
 }
 
@@ -85,12 +69,4 @@ export function combineLooks(prob: Float32Array, second: Float32Array, judged: M
   if (second.length !== prob.length) throw new Error(`second look has ${second.length} values, expected ${prob.length}`);
   const both = cue.combine === 'min' ? Math.min : (a: number, b: number): number => Math.min(a, Math.sqrt(a * b));
   for (let i = 0; i < prob.length; i++) if (judged.data[i]) prob[i] = both(prob[i]!, Math.max(0, second[i]!));
-}
-
-/** judgedMarks then combineLooks, with the second look given for the whole image. Returns how many pixels were judged. */
-export function confirmThin(prob: Float32Array, second: Float32Array, width: number, height: number, threshold: number, cue: ConfirmCue): number {
-  const judged = judgedMarks(prob, width, height, threshold, cue);
-  if (!judged) return 0;
-  combineLooks(prob, second, judged, cue);
-  return judged.data.reduce((n, v) => n + (v ? 1 : 0), 0);
 }

@@ -11,7 +11,7 @@ import { dropLights, type LightCue } from './lights.js';
 import { addSpecks, type SpeckCue } from './specks.js';
 import { downscaleArea, fitWithin, resizeRaster, upsampleBilinear } from './resample.js';
 import { combineLooks, judgedMarks, type ConfirmCue } from './confirm.js';
-import { planRegions, tileRect, type Rect } from './regions.js';
+import { mergedRects, tileRect, type Rect } from './regions.js';
 import { checkOutput, readWindow, type PipelineOptions } from './pipeline.js';
 
 /** A model that maps one tile (CHW RGB in [0,1]) to a w×h damage probability map. */
@@ -119,18 +119,22 @@ export async function detectMask(
   const fit = pp.maxSide !== undefined ? fitWithin(width, height, pp.maxSide) : null;
   const work = fit ? downscaleArea(image, fit.width, fit.height) : image;
   const firstTiles = tileRect({ x: 0, y: 0, width: work.width, height: work.height }, backend).tiles.length;
-  // Progress counts tiles of both looks; the second look's share is known once the first has found its marks.
-  let total = firstTiles * (pp.confirm ? 1 + pp.confirm.scale ** 2 : 1);
-  const stage = (offset: number) => (p: Progress): void => opts.onProgress?.({ stage: 'detect', done: offset + p.done, total });
-  const prob = await detectRaster(work, backend, { signal: opts.signal, onProgress: stage(0) });
+  // Progress counts the tiles of both looks; until the first look has found its marks, the second is reckoned
+  // as large as the whole enlarged photo.
+  const estimate = firstTiles * (pp.confirm ? 1 + pp.confirm.scale ** 2 : 1);
+  const prob = await detectRaster(work, backend, { signal: opts.signal, onProgress: (p) => opts.onProgress?.({ ...p, total: estimate }) });
   if (pp.specks) addSpecks(work, prob, pp.specks);
   if (pp.lights) dropLights(work, prob, pp.threshold, pp.lights);
   if (pp.confirm) {
-    await secondLook(image, work, prob, backend, pp.threshold, pp.confirm, (tiles) => {
-      total = firstTiles + tiles;
-      return { signal: opts.signal, onProgress: stage(firstTiles) };
-    });
-    opts.onProgress?.({ stage: 'detect', done: total, total }); // the estimate may have been larger: end at full
+    const plan = planSecondLook(work, prob, backend, pp.threshold, pp.confirm);
+    const total = firstTiles + plan.tiles;
+    if (plan.judged) {
+      await runSecondLook(image, work, prob, backend, pp.confirm, plan, {
+        signal: opts.signal,
+        onProgress: (p) => opts.onProgress?.({ stage: 'detect', done: firstTiles + p.done, total }),
+      });
+    }
+    opts.onProgress?.({ stage: 'detect', done: total, total });
   }
   const areasLeft = pp.maxRadius !== undefined ? dropAreas(prob, work.width, work.height, pp.threshold, pp.maxRadius) : undefined;
   if (!fit) return withAreas(probToMask(prob, width, height, pp.threshold, pp.dilate, pp.seed), areasLeft);
@@ -141,43 +145,56 @@ export async function detectMask(
 /** Context (working-size pixels) the second look gets around the marks it judges. */
 export const SECOND_LOOK_MARGIN = 32;
 
+/** Where the second look runs: regions at the working size and the same regions in the enlarged photo. */
+interface SecondLookPlan {
+  judged: Mask | null;
+  regions: Array<{ work: Rect; big: Rect }>;
+  size: { width: number; height: number };
+  tiles: number;
+}
+
 /**
- * The second look (confirm.ts), run only around the marks it judges: regions of those marks grown by
- * SECOND_LOOK_MARGIN, each detected on the photo resized to `cue.scale` × the working size and brought back to
- * the working size, then combined into `prob` (in place). `start` learns how many tiles that takes.
+ * The marks the second look judges (confirm.ts) and the regions around them, grown by SECOND_LOOK_MARGIN, in
+ * working-size pixels and in the photo resized to `cue.scale` × the working size.
  */
-async function secondLook(
-  image: Raster,
-  work: Raster,
-  prob: Float32Array,
-  backend: DetectBackend,
-  threshold: number,
-  cue: ConfirmCue,
-  start: (tiles: number) => Pick<PipelineOptions, 'signal' | 'onProgress'>,
-): Promise<void> {
+function planSecondLook(work: Raster, prob: Float32Array, backend: DetectBackend, threshold: number, cue: ConfirmCue): SecondLookPlan {
   const judged = judgedMarks(prob, work.width, work.height, threshold, cue);
   const W = Math.max(1, Math.round(work.width * cue.scale));
   const H = Math.max(1, Math.round(work.height * cue.scale));
   const sx = W / work.width, sy = H / work.height;
-  const regions = judged ? planRegions(judged, { margin: SECOND_LOOK_MARGIN, padMultiple: 1, tileSize: Math.max(work.width, work.height), overlap: 0 }) : [];
-  const rects = regions.map((r) => {
+  const regions = (judged ? mergedRects(judged, SECOND_LOOK_MARGIN) : []).map((r) => {
     const x0 = Math.floor(r.x * sx), y0 = Math.floor(r.y * sy);
-    return { r, big: { x: x0, y: y0, width: Math.min(W, Math.ceil((r.x + r.width) * sx)) - x0, height: Math.min(H, Math.ceil((r.y + r.height) * sy)) - y0 } };
+    return { work: r, big: { x: x0, y: y0, width: Math.min(W, Math.ceil((r.x + r.width) * sx)) - x0, height: Math.min(H, Math.ceil((r.y + r.height) * sy)) - y0 } };
   });
-  const opts = start(rects.reduce((n, { big }) => n + tileRect(big, backend).tiles.length, 0));
-  if (!judged || rects.length === 0) return;
-  const big = resizeRaster(image, W, H);
+  const tiles = regions.reduce((n, { big }) => n + tileRect(big, backend).tiles.length, 0);
+  return { judged, regions, size: { width: W, height: H }, tiles };
+}
+
+/**
+ * Runs the planned second look on the photo resized to the plan's size, brings each region back to the
+ * working size and combines it into `prob` over the judged marks (in place). Progress counts its own tiles.
+ */
+async function runSecondLook(
+  image: Raster,
+  work: Raster,
+  prob: Float32Array,
+  backend: DetectBackend,
+  cue: ConfirmCue,
+  plan: SecondLookPlan,
+  opts: Pick<PipelineOptions, 'signal' | 'onProgress'>,
+): Promise<void> {
+  if (!plan.judged) return;
+  const big = resizeRaster(image, plan.size.width, plan.size.height);
   const second = new Float32Array(prob.length);
-  let offset = 0;
-  for (const { r, big: b } of rects) {
-    const tiles = tileRect(b, backend).tiles.length;
-    const at = offset;
-    const p = await detectRaster(big, backend, { signal: opts.signal, onProgress: (q) => opts.onProgress?.({ ...q, done: at + q.done }) }, b);
-    offset += tiles;
+  let done = 0;
+  for (const { work: r, big: b } of plan.regions) {
+    const before = done;
+    const p = await detectRaster(big, backend, { signal: opts.signal, onProgress: (q) => opts.onProgress?.({ ...q, done: before + q.done }) }, b);
+    done += tileRect(b, backend).tiles.length;
     const back = upsampleBilinear(p, b.width, b.height, r.width, r.height);
     for (let y = 0; y < r.height; y++) second.set(back.subarray(y * r.width, (y + 1) * r.width), (r.y + y) * work.width + r.x);
   }
-  combineLooks(prob, second, judged, cue);
+  combineLooks(prob, second, plan.judged, cue);
 }
 
 function withAreas(mask: Mask, areasLeft: number | undefined): DetectedMask {

@@ -137,12 +137,12 @@ const union = (a: Rect, b: Rect): Rect => {
 };
 
 /**
- * Regions around the mask's components, grown by the margin and merged until none overlap, so every
- * hole pixel belongs to exactly one region; each region comes with its tiles.
+ * Rectangles around the mask's components, grown by `margin` (and to `minSide` when given) and merged until
+ * none overlap, so every mask pixel belongs to exactly one; sorted top to bottom, left to right.
  */
-export function planRegions(mask: Mask, opts: PlanOptions): Region[] {
+export function mergedRects(mask: Mask, margin: number, minSide = 0): Rect[] {
   const { width: w, height: h } = mask;
-  let rects = connectedComponents(mask).map((c) => grow(c, opts.margin, w, h, opts.fixedSize ?? 0));
+  let rects = connectedComponents(mask).map((c) => grow(c, margin, w, h, minSide));
   // Merge overlapping rectangles until stable (sweep by x keeps this near-linear for scattered specks).
   let changed = true;
   while (changed) {
@@ -162,6 +162,13 @@ export function planRegions(mask: Mask, opts: PlanOptions): Region[] {
     }
     rects = out;
   }
-  rects.sort((a, b) => a.y - b.y || a.x - b.x);
-  return rects.map((r) => tileRect(r, opts));
+  return rects.sort((a, b) => a.y - b.y || a.x - b.x);
+}
+
+/**
+ * Regions around the mask's components, grown by the margin and merged until none overlap, so every
+ * hole pixel belongs to exactly one region; each region comes with its tiles.
+ */
+export function planRegions(mask: Mask, opts: PlanOptions): Region[] {
+  return mergedRects(mask, opts.margin, opts.fixedSize ?? 0).map((r) => tileRect(r, opts));
 }

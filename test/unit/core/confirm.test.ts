@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { confirmThin, type ConfirmCue } from '../../../src-main/core/confirm.js';
+import { combineLooks, judgedMarks, type ConfirmCue } from '../../../src-main/core/confirm.js';
 import { detectMask } from '../../../src-main/core/detect.js';
 import type { Progress, Raster } from '../../../src-main/core/image.js';
 import { resizeRaster } from '../../../src-main/core/resample.js';
@@ -7,12 +7,20 @@ import { resizeRaster } from '../../../src-main/core/resample.js';
 const W = 200, H = 100;
 const STRICT: ConfirmCue = { scale: 2, thinRadius: 0.05, combine: 'min' };
 
+/** The marks `cue` judges, combined with the second look in place; returns how many pixels were judged. */
+function confirmThin(prob: Float32Array, second: Float32Array, w: number, h: number, threshold: number, cue: ConfirmCue): number {
+  const judged = judgedMarks(prob, w, h, threshold, cue);
+  if (!judged) return 0;
+  combineLooks(prob, second, judged, cue);
+  return judged.data.reduce((n, v) => n + (v ? 1 : 0), 0);
+}
+
 function fill(p: Float32Array, w: number, rects: Array<[number, number, number, number]>, v: number): Float32Array {
   for (const [x0, y0, x1, y1] of rects) for (let y = y0; y < y1; y++) for (let x = x0; x < x1; x++) p[y * w + x] = v;
   return p;
 }
 
-describe('confirmThin', () => {
+describe('judgedMarks and combineLooks', () => {
   it('keeps a thin mark only as sure as the second look, and leaves thick marks and unmarked pixels alone', () => {
     const first = fill(new Float32Array(W * H).fill(0.05), W, [[10, 10, 190, 12], [20, 30, 22, 90], [100, 40, 160, 90]], 0.95);
     const second = fill(new Float32Array(W * H), W, [[10, 10, 190, 12]], 0.9); // sees the scratch, not the crack or the area
