@@ -132,9 +132,9 @@ class Cli:
         self.log.append({"args": [Path(a).name if "/" in a else a for a in args], "seconds": round(time.time() - t0, 1)})
         return res
 
-    def detect(self, image: Path, out: Path) -> dict:
+    def detect(self, image: Path, out: Path, suggestions: Path) -> dict:
         extra = ["--threshold", self.threshold] if self.threshold else []
-        return self.run(["detect", str(image), "--out", str(out), *extra])
+        return self.run(["detect", str(image), "--out", str(out), "--suggestions", str(suggestions), *extra])
 
     def restore(self, image: Path, out: Path, mask: Path | None = None, save_mask: Path | None = None) -> dict:
         extra = ["--mask", str(mask)] if mask else (["--threshold", self.threshold] if self.threshold else [])
@@ -165,8 +165,9 @@ def bench(args) -> dict:
     #    restore, the restore with the true mask (at scan size), and the product's decoding (empty mask).
     jobs = []
     det_path = {s.name: work / f"{s.name}.detect.png" for s in all_scans}
+    sugg_path = {s.name: work / f"{s.name}.suggestions.png" for s in all_scans}
     for s in all_scans:
-        jobs.append(lambda s=s: cli.detect(s.image, det_path[s.name]))
+        jobs.append(lambda s=s: cli.detect(s.image, det_path[s.name], sugg_path[s.name]))
     labelled = [s for s in all_scans if s.kind == "labelled"]
     prep = {}
     for s in labelled:
@@ -218,24 +219,27 @@ def bench(args) -> dict:
         if det.shape != img.shape[:2]:
             raise SystemExit(f"bench_real: {s.name}: detected mask {det.shape} vs scan {img.shape[:2]}")
         share = marked_share(det)
+        sugg = read_mask(sugg_path[s.name])
         if s.kind == "labelled":
             label_small, label_full = prep[s.name]
             pred = to_label_resolution(det, label_small.shape)
+            both = to_label_resolution(det | sugg, label_small.shape)
             d = {"scanSize": [img.shape[1], img.shape[0]], "labelSize": [label_small.shape[1], label_small.shape[0]],
-                 "labelShare": float(label_small.mean()), "markedShare": share,
-                 "tolerant": tolerant_prf(pred, label_small), "strict": strict_prf(pred, label_small)}
+                 "labelShare": float(label_small.mean()), "markedShare": share, "suggestedShare": marked_share(sugg),
+                 "tolerant": tolerant_prf(pred, label_small), "strict": strict_prf(pred, label_small),
+                 "withSuggestions": tolerant_prf(both, label_small)}
             if s.name == "iopaint-old_photo":
                 patch = largest_component(label_small)
                 d["tornPatch"] = {"pixels": int(patch.sum()), "markedShare": marked_share(pred, patch)}
                 d["tornPatch"]["whole"] = d["tornPatch"]["markedShare"] >= WHOLE_SHARE
             out["detection"][s.name] = d
-            overlays[s.name] = overlay_png(img, det, label_full)
+            overlays[s.name] = overlay_png(img, det, label_full, sugg)
         else:
-            entry = {"markedShare": share}
+            entry = {"markedShare": share, "suggestedShare": marked_share(sugg)}
             if s.kind == "clean":
                 entry["autoMarkedShare"] = marked_share(read_mask(work / f"{s.name}.auto-mask.png"))
             (out["negatives"] if s.kind == "clean" else out["damagedUnlabelled"])[s.name] = entry
-            overlays[s.name] = overlay_png(img, det, None)
+            overlays[s.name] = overlay_png(img, det, None, sugg)
 
     # 2) the restores
     for s in labelled:

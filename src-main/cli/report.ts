@@ -84,6 +84,15 @@ export function areasLeftNote(n: number): string {
   return `  ${n === 1 ? '1 large marked area was left as it is' : `${n} large marked areas were left as they are`} ${areasLeftAdvice(n, '--mask')}`;
 }
 
+/**
+ * The line `detect` prints when the detector's first look marked more than its proposal keeps: large areas and
+ * thin lines a second look doubted, left out because they may be the picture.
+ */
+export function suggestionNote(pixels: number, total: number, writtenTo?: string): string {
+  const what = `${pixels} px more (${((100 * pixels) / total).toFixed(2)} %) may be damage or may be the picture (large areas, doubtful lines)`;
+  return writtenTo ? `  ${what}: written to ${writtenTo}, to review` : `  ${what}: not in the mask; --suggestions FILE writes them`;
+}
+
 /** Why marked areas are left and what to do about them, for one restore (`--mask`) or a batch (`--masks`). */
 export function areasLeftAdvice(n: number, flag: '--mask' | '--masks'): string {
   const it = n === 1 ? 'it' : 'them';

@@ -5,7 +5,8 @@
  */
 import { cancelled } from './errors.js';
 import type { Mask, Progress, Raster } from './image.js';
-import { probToMask } from './mask.js';
+import { dilate, probToMask } from './mask.js';
+import { flood8 } from './flood.js';
 import { dropAreas } from './areas.js';
 import { dropLights, type LightCue } from './lights.js';
 import { addSpecks, type SpeckCue } from './specks.js';
@@ -63,6 +64,11 @@ export interface DetectPostprocess {
    */
   seed?: number;
   /**
+   * The seed of the suggestions (`DetectMaskOptions.suggest`; absent: `seed`): a mark not sure enough for the
+   * proposal is still worth showing to the person reviewing it.
+   */
+  suggestSeed?: number;
+  /**
    * Where nobody reviews the mask (CLI restore and batch without masks): stricter values that replace the
    * ones above. A false mark there is a ruined photo; a missed speck is only a speck.
    */
@@ -75,7 +81,8 @@ export interface DetectPostprocess {
   confirm?: ConfirmCue;
   /**
    * Marks thicker than this (the radius of the largest disk inside them, as a fraction of the working image's
-   * longer side) are dropped: areas, not lines (areas.ts). Set under `unattended` only: a person reviews areas.
+   * longer side) are dropped: areas, not lines (areas.ts) — left unfilled where nobody reviews the mask, offered
+   * as suggestions in the review proposal.
    */
   maxRadius?: number;
   /** Dilation radius in pixels of the detector's working resolution. */
@@ -96,16 +103,30 @@ export function effectivePostprocess(pp: DetectPostprocess, opts: { threshold?: 
   const base: DetectPostprocess = opts.unattended && pp.unattended ? { ...pp, ...pp.unattended } : { ...pp };
   delete base.unattended;
   if (opts.threshold === undefined) return base;
-  const lift = base.seed !== undefined ? base.seed - base.threshold : 0;
-  return { ...base, threshold: opts.threshold, ...(base.seed !== undefined ? { seed: Math.min(0.995, opts.threshold + lift) } : {}) };
+  const lifted = (seed: number | undefined): number | undefined =>
+    seed === undefined ? undefined : Math.min(0.995, opts.threshold! + seed - base.threshold);
+  const seed = lifted(base.seed), suggestSeed = lifted(base.suggestSeed);
+  return { ...base, threshold: opts.threshold, ...(seed !== undefined ? { seed } : {}), ...(suggestSeed !== undefined ? { suggestSeed } : {}) };
 }
 
 /** What a detector without a manifest `postprocess` gets. */
 export const DEFAULT_DETECT_POSTPROCESS: DetectPostprocess = { threshold: 0.5, dilate: 2 };
 
-/** A detected mask; `areasLeft` counts the marks `maxRadius` left for review (set only when it applies). */
+/**
+ * A detected mask; `areasLeft` counts the marks `maxRadius` left for review (set only when it applies);
+ * `suggested` (asked for with `suggest`) holds the marks the first look found (at `suggestSeed`) that the proposal
+ * leaves out entirely — the areas `maxRadius` dropped, the thin marks the second look doubted, marks short of the
+ * proposal's seed — for a person to add or ignore.
+ */
 export interface DetectedMask extends Mask {
   areasLeft?: number;
+  suggested?: Mask;
+}
+
+/** Options of `detectMask`. */
+export interface DetectMaskOptions extends Pick<PipelineOptions, 'signal' | 'onProgress'> {
+  /** Also return the marks the proposal leaves out (`suggested`), for a person reviewing it. */
+  suggest?: boolean;
 }
 
 /** The damage mask proposal at the photo's full resolution. */
@@ -113,7 +134,7 @@ export async function detectMask(
   image: Raster,
   backend: DetectBackend,
   pp: DetectPostprocess,
-  opts: Pick<PipelineOptions, 'signal' | 'onProgress'> = {},
+  opts: DetectMaskOptions = {},
 ): Promise<DetectedMask> {
   const { width, height } = image;
   const fit = pp.maxSide !== undefined ? fitWithin(width, height, pp.maxSide) : null;
@@ -125,6 +146,8 @@ export async function detectMask(
   const prob = await detectRaster(work, backend, { signal: opts.signal, onProgress: (p) => opts.onProgress?.({ ...p, total: estimate }) });
   if (pp.specks) addSpecks(work, prob, pp.specks);
   if (pp.lights) dropLights(work, prob, pp.threshold, pp.lights);
+  // What one look marks, areas included: the proposal plus its suggestions.
+  const oneLook = opts.suggest && (pp.confirm || pp.maxRadius !== undefined || (pp.suggestSeed ?? pp.seed) !== pp.seed) ? prob.slice() : null;
   if (pp.confirm) {
     const plan = planSecondLook(work, prob, backend, pp.threshold, pp.confirm);
     const total = firstTiles + plan.tiles;
@@ -137,9 +160,43 @@ export async function detectMask(
     opts.onProgress?.({ stage: 'detect', done: total, total });
   }
   const areasLeft = pp.maxRadius !== undefined ? dropAreas(prob, work.width, work.height, pp.threshold, pp.maxRadius) : undefined;
-  if (!fit) return withAreas(probToMask(prob, width, height, pp.threshold, pp.dilate, pp.seed), areasLeft);
-  const full = upsampleBilinear(prob, fit.width, fit.height, width, height);
-  return withAreas(probToMask(full, width, height, pp.threshold, Math.round(pp.dilate / fit.scale), pp.seed), areasLeft);
+  const toMask = (p: Float32Array, seed = pp.seed): Mask =>
+    fit
+      ? probToMask(upsampleBilinear(p, fit.width, fit.height, width, height), width, height, pp.threshold, Math.round(pp.dilate / fit.scale), seed)
+      : probToMask(p, width, height, pp.threshold, pp.dilate, seed);
+  const mask: DetectedMask = toMask(prob);
+  if (areasLeft !== undefined) mask.areasLeft = areasLeft;
+  if (oneLook) {
+    const suggested = leftOut(toMask(oneLook, pp.suggestSeed ?? pp.seed), mask);
+    if (suggested) mask.suggested = suggested;
+  }
+  return mask;
+}
+
+/** How close (pixels) to the proposal a left-out piece counts as its fringe rather than a mark of its own. */
+const FRINGE_PX = 2;
+
+/**
+ * What `all` marks and `kept` leaves out, piece by piece (null when nothing): a piece mostly within FRINGE_PX of
+ * `kept` is the fringe of a proposed mark (where one look reached a pixel further) and is not suggested; a
+ * collar next to a proposed crack, or the rest of a rope, is.
+ */
+function leftOut(all: Mask, kept: Mask): Mask | null {
+  const { width, height, data } = all;
+  const near = dilate(kept, FRINGE_PX).data;
+  const rest = (q: number): boolean => data[q]! > 0 && !kept.data[q];
+  const seen = new Uint8Array(data.length);
+  const out = new Uint8Array(data.length);
+  const members: number[] = [];
+  let any = false;
+  for (let i = 0; i < data.length; i++) {
+    if (seen[i] || !rest(i)) continue;
+    flood8(i, width, height, rest, seen, members);
+    if (2 * members.reduce((n, q) => n + (near[q] ? 1 : 0), 0) > members.length) continue;
+    for (const q of members) out[q] = 255;
+    any = true;
+  }
+  return any ? { width, height, data: out } : null;
 }
 
 /** Context (working-size pixels) the second look gets around the marks it judges. */
@@ -195,8 +252,4 @@ async function runSecondLook(
     for (let y = 0; y < r.height; y++) second.set(back.subarray(y * r.width, (y + 1) * r.width), (r.y + y) * work.width + r.x);
   }
   combineLooks(prob, second, plan.judged, cue);
-}
-
-function withAreas(mask: Mask, areasLeft: number | undefined): DetectedMask {
-  return areasLeft === undefined ? mask : { ...mask, areasLeft };
 }

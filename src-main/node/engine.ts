@@ -50,6 +50,19 @@ export interface DetectOptions extends JobOptions {
    * conservative operating point (manifest `postprocess.unattended`), only what it is sure of.
    */
   unattended?: boolean;
+  /** Also return what the proposal leaves out for a person reviewing it (`suggested`; not with `unattended`). */
+  suggest?: boolean;
+}
+
+/** What `Engine.detect` proposes. */
+export interface Detection {
+  mask: Mask;
+  modelId: string;
+  provider: string;
+  /** Marks too thick to fill unreviewed (core/areas.ts). */
+  areasLeft?: number;
+  /** The first look's marks the proposal leaves out (areas, doubted thin marks), when asked for and any. */
+  suggested?: Mask;
 }
 
 /** Options of `Engine.restore`. */
@@ -205,7 +218,7 @@ export class Engine {
    * Proposes a damage mask (thresholded, dilated probability map) at the image's resolution. `threshold`
    * overrides the model's operating threshold: lower marks more (fainter damage, more false marks).
    */
-  async detect(image: Raster, opts: DetectOptions = {}): Promise<{ mask: Mask; modelId: string; provider: string; areasLeft?: number }> {
+  async detect(image: Raster, opts: DetectOptions = {}): Promise<Detection> {
     checkRaster(image);
     const { threshold } = opts;
     if (threshold !== undefined) checkThreshold(threshold);
@@ -214,10 +227,14 @@ export class Engine {
       {
         kind: 'detect', model: model.spec, device: opts.device ?? this.device, image,
         ...(threshold !== undefined ? { threshold } : {}), ...(opts.unattended ? { unattended: true } : {}),
+        ...(opts.suggest && !opts.unattended ? { suggest: true } : {}),
       },
       opts,
     );
-    return { mask: r.mask, modelId: model.spec.id, provider: r.provider, ...(r.areasLeft !== undefined ? { areasLeft: r.areasLeft } : {}) };
+    return {
+      mask: r.mask, modelId: model.spec.id, provider: r.provider,
+      ...(r.areasLeft !== undefined ? { areasLeft: r.areasLeft } : {}), ...(r.suggested ? { suggested: r.suggested } : {}),
+    };
   }
 
   /** Fills the mask's holes (grown only when `grow` asks); every other pixel comes back bit-identical. */

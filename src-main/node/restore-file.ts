@@ -161,12 +161,36 @@ export async function detectFile(
   engine: Engine,
   inPath: string,
   outMaskPath: string,
-  opts: DetectOptions & ReadOptions = {},
-): Promise<{ outPath: string; modelId: string; provider: string; holePixels: number; width: number; height: number }> {
-  await checkOutputs([{ path: outMaskPath, what: 'mask output', fallback: 'png' }], [{ path: inPath, role: 'input photo' }]);
+  opts: DetectOptions & ReadOptions & { suggestionsPath?: string } = {},
+): Promise<DetectFileResult> {
+  const { suggestionsPath, ...detectOpts } = opts;
+  await checkOutputs(
+    [{ path: outMaskPath, what: 'mask output', fallback: 'png' }, ...(suggestionsPath ? [{ path: suggestionsPath, what: 'suggestions output', fallback: 'png' as const }] : [])],
+    [{ path: inPath, role: 'input photo' }],
+  );
   const decoded = await readImage(inPath, { pixelLimit: opts.pixelLimit });
-  const found = await engine.detect(decoded.raster, { ...opts, transferInput: true });
+  const found = await engine.detect(decoded.raster, { ...detectOpts, transferInput: true, ...(suggestionsPath ? { suggest: true } : {}) });
   await writeMask(outMaskPath, found.mask);
   const { width, height } = found.mask;
-  return { outPath: outMaskPath, modelId: found.modelId, provider: found.provider, holePixels: countHoles(found.mask), width, height };
+  // Always written when asked for (all black when there is nothing to suggest), so a script can rely on it.
+  if (suggestionsPath) await writeMask(suggestionsPath, found.suggested ?? { width, height, data: new Uint8Array(width * height) });
+  return {
+    outPath: outMaskPath, modelId: found.modelId, provider: found.provider, holePixels: countHoles(found.mask), width, height,
+    suggestedPixels: found.suggested ? countHoles(found.suggested) : 0,
+    ...(suggestionsPath ? { suggestionsPath } : {}),
+  };
+}
+
+/** What one detection wrote. */
+export interface DetectFileResult {
+  outPath: string;
+  modelId: string;
+  provider: string;
+  holePixels: number;
+  width: number;
+  height: number;
+  /** Pixels the proposal leaves out but the detector's first look marked (areas, doubted thin marks). */
+  suggestedPixels: number;
+  /** Where they were written, when asked for. */
+  suggestionsPath?: string;
 }

@@ -81,10 +81,12 @@ async function handle(req: Exclude<WorkerRequest, { kind: 'cancel' } | { kind: '
         ...(req.threshold !== undefined ? { threshold: req.threshold } : {}),
         ...(req.unattended ? { unattended: true } : {}),
       });
-      const mask = await detectMask(req.image, detectBackend(s.session, req.model), pp, opts);
-      const buf = ownBuffer(mask.data);
+      const mask = await detectMask(req.image, detectBackend(s.session, req.model), pp, { ...opts, ...(req.suggest ? { suggest: true } : {}) });
+      const { suggested } = mask;
+      const bufs = [ownBuffer(mask.data), suggested ? ownBuffer(suggested.data) : undefined].filter((b): b is ArrayBuffer => !!b);
       const left = mask.areasLeft !== undefined ? { areasLeft: mask.areasLeft } : {};
-      send({ kind: 'done', id: req.id, value: { mask: { width: mask.width, height: mask.height, data: mask.data }, provider: s.provider, ...left } }, buf ? [buf] : []);
+      const more = suggested ? { suggested: { width: suggested.width, height: suggested.height, data: suggested.data } } : {};
+      send({ kind: 'done', id: req.id, value: { mask: { width: mask.width, height: mask.height, data: mask.data }, provider: s.provider, ...left, ...more } }, bufs);
     }
   } catch (e) {
     // Internal errors carry their stack only on request (KINTSUGI_DEBUG=1): messages reach people.

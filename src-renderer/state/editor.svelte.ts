@@ -24,6 +24,7 @@ import { detectNotice } from './detect-notice.js';
 import { Exports } from './exports.svelte.js';
 import { MaskHistory } from './mask-history.js';
 import { ModelChoice } from './models.svelte.js';
+import { SuggestionLayer } from './suggestions.svelte.js';
 import { ToneLayer } from './tone.svelte.js';
 import { Tools, Viewer } from './tools.svelte.js';
 
@@ -87,6 +88,9 @@ export class EditorState {
   /** Exports of the result and of before/after comparisons. */
   readonly exports: Exports;
 
+  /** What the last detection suggests beyond its proposal. */
+  readonly suggestions: SuggestionLayer;
+
   constructor(api: EditorApi) {
     this.api = api;
     this.picker = new ModelChoice(api, (fn) => this.#guard(fn));
@@ -100,6 +104,9 @@ export class EditorState {
         }),
     );
     this.#masks = new MaskHistory((id) => api.blobUrl(id));
+    this.suggestions = new SuggestionLayer(() => this.session, (id) => api.blobUrl(id), async (command) => {
+      await this.#serial(async () => this.#adopt(await this.api.history.append({ command })));
+    });
     this.exports = new Exports(api, () => this.session, (notice, error) => {
       if (notice !== null) this.notice = notice;
       if (error !== null) this.error = error;

@@ -63,12 +63,16 @@ def table(r: dict) -> str:
     L.append("")
     L.append("**Detection on labelled real damage** (2-px tolerance; strict = pixel-exact; compared at the label's resolution)")
     L.append("")
-    L.append("| scan | labelled | marked | P (2 px) | R (2 px) | F1 (2 px) | strict P | strict R | strict F1 |")
-    L.append("|---|---|---|---|---|---|---|---|---|")
+    L.append("| scan | labelled | marked | P (2 px) | R (2 px) | F1 (2 px) | strict P | strict R | strict F1 | suggested | "
+             "P / R / F1 with every suggestion added |")
+    L.append("|---|---|---|---|---|---|---|---|---|---|---|")
     for name, d in r["detection"].items():
         t, s = d["tolerant"], d["strict"]
+        w = d.get("withSuggestions")
+        ws = f"{w['precision']:.3f} / {w['recall']:.3f} / {w['f1']:.3f}" if w else ""
         L.append(f"| {name} | {fmt_pct(d['labelShare'], 3)} | {fmt_pct(d['markedShare'], 3)} | {t['precision']:.3f} | "
-                 f"{t['recall']:.3f} | **{t['f1']:.3f}** | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} |")
+                 f"{t['recall']:.3f} | **{t['f1']:.3f}** | {s['precision']:.3f} | {s['recall']:.3f} | {s['f1']:.3f} | "
+                 f"{fmt_pct(d.get('suggestedShare', float('nan')), 3)} | {ws} |")
     tp = r["detection"]["iopaint-old_photo"]["tornPatch"]
     L.append("")
     L.append(f"iopaint-old_photo torn patch (largest label component, {tp['pixels']} px): {fmt_pct(tp['markedShare'], 1)} "
@@ -76,13 +80,15 @@ def table(r: dict) -> str:
     L.append("")
     L.append("**Share of pixels marked** (clean scans must stay ≤ 0.3 %; damaged ones are unlabelled, for information)")
     L.append("")
-    L.append("| clean scan | marked (review) | marked (unattended restore) | | damaged scan (unlabelled) | marked |")
-    L.append("|---|---|---|---|---|---|")
+    L.append("| clean scan | marked (review) | suggested | marked (unattended restore) | | damaged scan (unlabelled) | marked | suggested |")
+    L.append("|---|---|---|---|---|---|---|---|")
     neg, dam = list(r["negatives"].items()), list(r["damagedUnlabelled"].items())
+    nan = float("nan")
     for k in range(max(len(neg), len(dam))):
-        a = (f"{neg[k][0]} | {fmt_pct(neg[k][1]['markedShare'])} | {fmt_pct(neg[k][1].get('autoMarkedShare', float('nan')))}"
-             if k < len(neg) else " | | ")
-        b = f"{dam[k][0]} | {fmt_pct(dam[k][1]['markedShare'])}" if k < len(dam) else " | "
+        a = (f"{neg[k][0]} | {fmt_pct(neg[k][1]['markedShare'])} | {fmt_pct(neg[k][1].get('suggestedShare', nan))} | "
+             f"{fmt_pct(neg[k][1].get('autoMarkedShare', nan))}" if k < len(neg) else " | | | ")
+        b = (f"{dam[k][0]} | {fmt_pct(dam[k][1]['markedShare'])} | {fmt_pct(dam[k][1].get('suggestedShare', nan))}"
+             if k < len(dam) else " | | ")
         L.append(f"| {a} | | {b} |")
     L.append("")
     L.append(f"**Whole restore on the labelled scans** (damage left: label pixels moved < {LEFT_LEVELS} levels; changed "
@@ -109,9 +115,10 @@ def table(r: dict) -> str:
 
 
 def card_section(r: dict, command: str) -> str:
-    legend = ("Overlays: `models/cards/detect-overlays/<scan>.png` — red = marked; on the two labelled scans yellow = "
-              "marked within 2 px of labelled damage, red = marked where none is labelled, cyan = labelled damage "
-              "missed. Small scans are enlarged ×2–3.")
+    legend = ("Overlays: `models/cards/detect-overlays/<scan>.png` — red = marked, orange = suggested (left out of "
+              "the proposal for the person to add or ignore); on the two labelled scans yellow = marked within 2 px of "
+              "labelled damage, red = marked where none is labelled, cyan = labelled damage missed by the proposal "
+              "(suggested or not). Small scans are enlarged ×2–3.")
     return "\n".join([
         CARD_BEGIN,
         "## Real-damage benchmark",

@@ -3,10 +3,11 @@ import type { Command } from 'commander';
 import { detectFile } from '../../node/restore-file.js';
 import { warnDeviceFallback } from '../device-warning.js';
 import { addEngineOptions, checkRequestedModel, parseThreshold, warnRejected, withEngine, type EngineFlags } from '../engine-options.js';
-import { progressBar, reportFailure, wantsProgress } from '../report.js';
+import { progressBar, reportFailure, suggestionNote, wantsProgress } from '../report.js';
 
 interface DetectFlags extends EngineFlags {
   out: string;
+  suggestions?: string;
   model?: string;
   threshold?: string;
   json?: boolean;
@@ -20,6 +21,7 @@ export function register(program: Command): void {
       .description('propose a damage mask for a photo (white = damage)')
       .argument('<in>', 'photo to examine (never written)')
       .requiredOption('-o, --out <mask>', 'mask image to write (PNG recommended)')
+      .option('--suggestions <mask>', 'also write what the proposal leaves out for you to review: large areas (a tear, or white clothing?) and thin lines a second look doubted (a scratch, or rigging?)')
       .option('--model <id>', 'damage-detection model id (see `kintsugi models`)')
       .option('--threshold <0..1>', "sensitivity: mark pixels whose damage probability reaches this (default: the model's own; lower marks more)")
       .option('--json', 'print the result as JSON on stdout (no progress bar)'),
@@ -35,6 +37,7 @@ export function register(program: Command): void {
           ...(flags.model ? { modelId: flags.model } : {}),
           ...(flags.device ? { device: flags.device } : {}),
           ...(threshold !== undefined ? { threshold } : {}),
+          ...(flags.suggestions ? { suggestionsPath: flags.suggestions } : { suggest: true }),
           onProgress: progress.onProgress,
         });
         progress.stop();
@@ -47,6 +50,7 @@ export function register(program: Command): void {
       else {
         const share = (100 * result.holePixels) / (result.width * result.height);
         process.stdout.write(`${result.outPath}: ${result.holePixels} px marked as damage (${share.toFixed(2)} %) by ${result.modelId} on ${result.provider}\n`);
+        if (result.suggestedPixels > 0) process.stdout.write(`${suggestionNote(result.suggestedPixels, result.width * result.height, result.suggestionsPath)}\n`);
       }
     } catch (e) {
       progress.stop();

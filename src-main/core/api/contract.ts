@@ -70,12 +70,21 @@ export const strokeCommandSchema = z.object({
 export const clearCommandSchema = z.object({ kind: z.literal('clear') });
 /** Replaces the mask with an uploaded grayscale image (> 127 = hole), e.g. a mask painted elsewhere. */
 export const maskImportCommandSchema = z.object({ kind: z.literal('mask-import'), uploadId: id });
+/**
+ * Adds the last detection's suggestions (what its proposal left out: large areas, doubted thin lines) to the
+ * mask: all of them, or with `at` (image pixels) only the suggested mark there.
+ */
+export const addSuggestionsCommandSchema = z.object({
+  kind: z.literal('add-suggestions'),
+  at: z.object({ x: z.number().int().nonnegative(), y: z.number().int().nonnegative() }).strict().optional(),
+});
 
 /** Commands the renderer may append; detect / restore / open entries are created by the backend itself. */
 export const historyCommandSchema = z.discriminatedUnion('kind', [
   strokeCommandSchema,
   clearCommandSchema,
   maskImportCommandSchema,
+  addSuggestionsCommandSchema,
 ]);
 export type StrokeCommand = z.infer<typeof strokeCommandSchema>;
 export type HistoryCommand = z.infer<typeof historyCommandSchema>;

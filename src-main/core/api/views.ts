@@ -71,6 +71,20 @@ export interface SessionView {
   history: HistoryView;
   /** Fix fading and colour at the cursor; null when off (absent from hosts without the tone step). */
   tone?: ToneView | null;
+  /**
+   * What the last detection at the cursor left out of its proposal for a person to judge (large areas, thin
+   * lines a second look doubted): `blobId` an RGBA PNG of them tinted for display; null when there are none.
+   */
+  suggestions?: SuggestionsView | null;
+}
+
+/** The detection's suggestions at the cursor (see SessionView.suggestions). */
+export interface SuggestionsView {
+  blobId: string;
+  /** Suggested pixels not yet in the mask. */
+  pixels: number;
+  /** Separate suggested marks. */
+  marks: number;
 }
 
 /** A job (detect, restore or tone) started; follow it with events and `app:job.wait`. */

@@ -13,7 +13,7 @@ import { detectFile } from '../restore-file.js';
 import { maskPathIn, maskOverlayThumb, relOf } from './batch-masks.js';
 import type { BatchRun } from './batches.js';
 import type { AppContext } from './context.js';
-import { maskToPng } from './session.js';
+import { maskToPng } from './mask-png.js';
 
 /** Proposes a mask for every photo (the detect phase), then waits for the review. */
 export async function detectForReview(ctx: AppContext, b: BatchRun): Promise<void> {

@@ -57,6 +57,8 @@ export class JobRunner {
       ...(args.modelId !== undefined ? { modelId: args.modelId } : {}),
       ...(args.device !== undefined ? { device: args.device } : {}),
       ...(kind === 'detect' && args.threshold !== undefined ? { threshold: args.threshold } : {}),
+      // A person reviews the editor's proposal: it comes with what it left out, to add or ignore.
+      ...(kind === 'detect' ? { suggest: true } : {}),
       ...(kind === 'restore' && args.grow ? { grow: args.grow } : {}),
     };
     const toneOpts: JobOptions = { signal: controller.signal, ...(args.device !== undefined ? { device: args.device } : {}) };
@@ -70,7 +72,7 @@ export class JobRunner {
       if (kind === 'detect') {
         const r = await engine.detect(image, jobOpts);
         if (controller.signal.aborted) throw cancelled('Detection');
-        await ctx.serial(() => s.commitDetect(r.mask, r.modelId, r.provider, args.mode ?? 'add'));
+        await ctx.serial(() => s.commitDetect(r.mask, r.modelId, r.provider, args.mode ?? 'add', r.suggested));
       } else if (kind === 'tone') {
         const t = args.enabled === false ? null : await runTone(engine, image, { strength: args.strength ?? 1, keepSepia: !!args.keepSepia, modelId: args.modelId }, toneOpts);
         if (controller.signal.aborted) throw cancelled(what);

@@ -20,6 +20,8 @@ import { encodeImage, rasterToPng, readImage, readMask, type DecodedImage } from
 import type { HistoryEntry } from '../store/history-repo.js';
 import type { Library } from '../store/library.js';
 import type { Project } from '../store/projects-repo.js';
+import { maskToPng, pngToMask } from './mask-png.js';
+import { storedIdOf, storeSuggestions, suggestionsAt, suggestionsView, takeSuggestions, tintSuggestions, type StoredSuggestions } from './suggestions.js';
 
 /** What every keyframe's payload holds: the mask and result it leaves (blob ids), plus details. */
 export interface KeyframePayload {
@@ -53,25 +55,7 @@ export interface ToneOutput {
   result: Raster;
 }
 
-/** Encodes a coverage mask as an 8-bit gray PNG (white = hole). */
-export async function maskToPng(mask: CoverageMask): Promise<Buffer> {
-  return sharp(Buffer.from(mask.data.buffer, mask.data.byteOffset, mask.data.byteLength), {
-    raw: { width: mask.width, height: mask.height, channels: 1 },
-  })
-    .toColourspace('b-w')
-    .png({ compressionLevel: 3 })
-    .toBuffer();
-}
-
-async function pngToMask(png: Buffer, width: number, height: number, what: string): Promise<CoverageMask> {
-  const { data, info } = await sharp(png).extractChannel(0).raw().toBuffer({ resolveWithObject: true });
-  if (info.width !== width || info.height !== height) {
-    throw badInput(what, `mask is ${info.width}×${info.height} but the photo is ${width}×${height}`);
-  }
-  return { width, height, data: new Uint8Array(data.buffer, data.byteOffset, data.byteLength) };
-}
-
-function labelFor(cmd: HistoryCommand): string {
+function labelFor(cmd: StrokeCommand | Extract<HistoryCommand, { kind: 'clear' | 'mask-import' }>): string {
   if (cmd.kind === 'clear') return 'Clear mask';
   if (cmd.kind === 'mask-import') return 'Import mask';
   const size = `${Math.round(cmd.size)} px`;
@@ -114,6 +98,8 @@ export class Session {
   /** The decoded result when it differs from the base (a toned picture), by blob id. */
   private resultRaster: { id: string; raster: Raster } | null = null;
   private tone: ToneState | null = null;
+  /** The last detection's suggestions at the cursor (suggestions.ts). */
+  private suggested: StoredSuggestions | null = null;
   private cachedMaskPng: { rev: number; png: Buffer } | null = null;
   private originalPng: Promise<Buffer> | null = null;
   private holes = 0;
@@ -179,6 +165,8 @@ export class Session {
       this.originalPng ??= rasterToPng(this.decoded.raster);
       return this.originalPng;
     }
+    const stored = storedIdOf(id);
+    if (stored !== null) return stored === this.suggested?.id ? tintSuggestions(this.lib.blobs.get(stored)) : null;
     if (id === `mask-${this.id}-${this.rev}`) {
       if (this.cachedMaskPng?.rev !== this.rev) this.cachedMaskPng = { rev: this.rev, png: await maskToPng(this.mask) };
       return this.cachedMaskPng.png;
@@ -245,6 +233,10 @@ export class Session {
       await this.appendKeyframe('clear', 'Clear mask', null, this.resultId, {});
       return;
     }
+    if (cmd.kind === 'add-suggestions') {
+      await this.addSuggestions(cmd.at);
+      return;
+    }
     if (!uploadPath) throw badInput(undefined, `upload ${cmd.uploadId} not found (upload the mask first)`);
     const { width, height } = this.decoded.raster;
     const m = await readMask(uploadPath, { width, height });
@@ -255,11 +247,28 @@ export class Session {
    * Records a detection (one step): its mask proposal is added to the mask at the cursor (what was painted stays
    * painted), or with `replace` takes its place.
    */
-  async commitDetect(mask: Mask, modelId: string, provider: string, mode: DetectMode = 'add'): Promise<void> {
+  async commitDetect(mask: Mask, modelId: string, provider: string, mode: DetectMode = 'add', suggested?: Mask): Promise<void> {
     const data = mode === 'add' ? this.mask.data.map((v, i) => Math.max(v, mask.data[i]!)) : mask.data;
     const label = `Detect damage (${modelId})${mode === 'add' ? '' : ', replaced mask'}`;
-    await this.appendKeyframe('detect', label, { width: mask.width, height: mask.height, data }, this.resultId, { modelId, provider, mode });
+    const sugg = suggested ? await storeSuggestions(this.lib.blobs, suggested) : null;
+    await this.appendKeyframe('detect', label, { width: mask.width, height: mask.height, data }, this.resultId, { modelId, provider, mode, ...(sugg ? { suggested: sugg } : {}) }, this.layers(), sugg ? [sugg.id] : []);
   }
+
+  /**
+   * Adds the suggestions at the cursor to the mask (one step): all, or the suggested mark at `at`; the rest
+   * stay suggested.
+   */
+  private async addSuggestions(at?: { x: number; y: number }): Promise<void> {
+    if (!this.suggested) throw badInput(undefined, 'there are no suggested marks to add (Detect damage suggests them)');
+    const { width, height } = this.mask;
+    const all = await pngToMask(this.lib.blobs.get(this.suggested.id), width, height, 'suggestions');
+    const { take, rest } = takeSuggestions(all, at);
+    const data = this.mask.data.map((v, i) => Math.max(v, take.data[i]!));
+    const left = await storeSuggestions(this.lib.blobs, rest);
+    const label = at ? 'Add a suggested mark' : `Add ${this.suggested.marks === 1 ? 'the suggested mark' : `${this.suggested.marks} suggested marks`}`;
+    await this.appendKeyframe('detect', label, { width, height, data }, this.resultId, left ? { suggested: left } : {}, this.layers(), left ? [left.id] : []);
+  }
+
 
   /**
    * Records a restore: its result becomes the working image; the mask it used is kept (editable, re-runnable).
@@ -302,10 +311,11 @@ export class Session {
     resultId: string | null,
     extra: Record<string, unknown>,
     layers: { base: string | null; tone: ToneState | null } = this.layers(),
+    moreBlobs: string[] = [],
   ): Promise<void> {
     const { maskId, blobs } = await this.storeKeyframeBlobs(mask, resultId);
     const payload: KeyframePayload = { ...extra, mask: maskId, result: resultId, ...layers };
-    const all = [...new Set([...blobs, ...this.layerBlobs(layers)])];
+    const all = [...new Set([...blobs, ...this.layerBlobs(layers), ...moreBlobs])];
     this.lib.history.append(this.project.id, { kind, label, payload, blobs: all, keyframe: true });
     await this.rebuild();
   }
@@ -367,6 +377,7 @@ export class Session {
       this.baseRaster = null;
     }
     this.tone = payload.tone ?? null;
+    this.suggested = suggestionsAt(entries, at);
     for (const s of strokes) paintStroke(this.mask, strokeOf(s));
     if (strokes.length > 0) this.keyMaskId = null;
     this.strokesSinceKeyframe = strokes.length;
@@ -413,6 +424,7 @@ export class Session {
       holePixels: this.holes,
       history: this.history(),
       tone: this.toneView(),
+      suggestions: suggestionsView(this.suggested),
     };
   }
 

@@ -42,6 +42,8 @@ export interface DetectRequest {
   threshold?: number;
   /** Nobody reviews this mask (restore or batch without masks): the manifest's `postprocess.unattended`. */
   unattended?: boolean;
+  /** Also return what the proposal leaves out for a person to add (`suggested`). */
+  suggest?: boolean;
 }
 
 /** Restores the tone (fading, colour cast, see-through stains) of a whole photo with a `restore-tone` model. */
@@ -81,8 +83,11 @@ export interface ProviderChoice {
 export interface WorkerResults {
   prepare: ProviderChoice;
   restore: { image: Raster; provider: string };
-  /** `areasLeft`: marks too thick to fill unreviewed (unattended only; core/areas.ts). */
-  detect: { mask: Mask; provider: string; areasLeft?: number };
+  /**
+   * `areasLeft`: marks too thick to fill unreviewed (core/areas.ts); `suggested`: what the proposal leaves out
+   * (asked for with `suggest`; core/detect.ts).
+   */
+  detect: { mask: Mask; provider: string; areasLeft?: number; suggested?: Mask };
   /** The toned photo, the transform the model predicted, and whether it was treated as black-and-white. */
   tone: { image: Raster; provider: string; params: ToneParams; isMono: boolean };
 }

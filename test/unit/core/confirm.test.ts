@@ -102,6 +102,22 @@ describe('detectMask with a second look', () => {
     expect(progress.every((p) => p.stage === 'detect' && p.done <= p.total)).toBe(true);
   });
 
+  it('suggests what it leaves out: the doubted line and the areas maxRadius drops, never what it keeps', async () => {
+    const pp = { threshold: 0.5, dilate: 0, confirm: STRICT, maxRadius: 0.05 }; // radius limit 10 px: the block is an area
+    const plain = await detectMask(image, backend, pp);
+    expect(plain.suggested).toBeUndefined(); // only when asked for
+    const r = await detectMask(image, backend, pp, { suggest: true });
+    expect(Array.from(r.data)).toEqual(Array.from(plain.data)); // the proposal itself is the same
+    expect(r.areasLeft).toBe(1);
+    const s = r.suggested!;
+    expect([r.data[22 * W + 100], s.data[22 * W + 100]]).toEqual([255, 0]); // the scratch: proposed, not suggested
+    expect([r.data[60 * W + 100], s.data[60 * W + 100]]).toEqual([0, 255]); // the doubted line: suggested
+    expect([r.data[85 * W + 140], s.data[85 * W + 140]]).toEqual([0, 255]); // the area: suggested
+    expect(s.data.some((v, i) => v !== 0 && r.data[i] !== 0)).toBe(false);
+    // With nothing left out there is nothing to suggest.
+    expect((await detectMask(image, backend, { threshold: 0.5, dilate: 0 }, { suggest: true })).suggested).toBeUndefined();
+  });
+
   it('looks again only around the marks it judges: a photo without thin marks costs one look', async () => {
     const blank: Raster = { ...image, data: new Uint8Array(W * H * 3).fill(200) };
     const block = { ...blank, data: blank.data.slice() };

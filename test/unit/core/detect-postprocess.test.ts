@@ -14,6 +14,12 @@ describe('effectivePostprocess', () => {
     expect(effectivePostprocess(pp, { threshold: 0.9 }).seed).toBeCloseTo(0.995);
   });
 
+  it('moves the suggestions\' seed with a user threshold too', () => {
+    const r = effectivePostprocess({ ...pp, suggestSeed: 0.8 }, { threshold: 0.3 });
+    expect(r.seed).toBeCloseTo(0.7);
+    expect(r.suggestSeed).toBeCloseTo(0.6);
+  });
+
   it('leaves a detector without a seed a plain threshold', () => {
     expect(effectivePostprocess({ threshold: 0.65, dilate: 2 }, { threshold: 0.4, unattended: true })).toEqual({ threshold: 0.4, dilate: 2 });
   });
