@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
 import { startHost, type RunningHost } from './support/host.js';
 import { e2eModels } from './support/models.js';
-import { layoutProblems } from './support/layout.js';
+import { layoutProblems, VIEWPORTS } from './support/layout.js';
 import { EditorPage } from './pages/EditorPage.js';
 import { repoRoot } from './support/build-renderer.js';
 
@@ -35,14 +35,14 @@ async function shownSuggestions(editor: EditorPage): Promise<Array<[number, numb
   });
 }
 
-describe.skipIf(!existsSync(CHROMIUM) || !models.isShipped)('Detect damage suggests what may be the picture', () => {
+describe.skipIf(!existsSync(CHROMIUM) || !models.isShipped).each(VIEWPORTS)('Detect damage suggests what may be the picture at $width×$height', (viewport) => {
   let host: RunningHost;
   let browser: BrowserSession;
   let editor: EditorPage;
 
   beforeAll(async () => {
     host = await startHost({ modelsDir: models.dir });
-    browser = await launchBrowser({ width: 1440, height: 900 });
+    browser = await launchBrowser(viewport);
     editor = new EditorPage(browser.page);
   });
   afterAll(async () => {
@@ -59,12 +59,13 @@ describe.skipIf(!existsSync(CHROMIUM) || !models.isShipped)('Detect damage sugge
     await bar.waitFor();
     const marks = Number(await bar.getAttribute('data-marks'));
     expect(marks).toBeGreaterThan(0);
+    await expect.poll(() => editor.notice()).toMatch(new RegExp(`^Detection marked [\\d,]+ px\\. ${marks} marks it is unsure of are suggested in amber\\.$`));
     expect(await layoutProblems(editor.page)).toEqual({ horizontalScroll: 0, clipped: [], overlapping: [] });
     await expect.poll(async () => (await shownSuggestions(editor)).length, { timeout: 30_000 }).toBeGreaterThan(0);
     const suggested = await shownSuggestions(editor);
     // The collar (rows 160..220, columns 80..180 of the 256 × 256 print) is among them.
     expect(suggested.filter(([x, y]) => x >= 80 && x < 180 && y >= 160 && y < 220).length).toBeGreaterThan(1500);
-    await editor.screenshot('suggestions');
+    await editor.screenshot(`suggestions-${viewport.width}`);
     const proposed = await editor.maskPixels();
     const steps = await editor.history.count();
 
