@@ -49,24 +49,34 @@ export async function batchMaskOf(folders: BatchFolders, file: BatchFileView): P
   return null;
 }
 
+/** The detector's suggestions for a photo under review (what it left out of the proposed mask), when kept. */
+export function batchSuggestionsOf(folders: BatchFolders, file: BatchFileView): string | null {
+  const p = maskPathIn(path.join(folders.maskStore, 'suggested'), relOf(folders, file));
+  return existsSync(p) ? p : null;
+}
+
 /**
  * A small JPEG of the photo in grey with its mask in red over it, for the review grid: what will be filled, at a
- * glance, and never confused with red in the photo itself. Null when either cannot be read.
+ * glance, and never confused with red in the photo itself; the detector's suggestions (what it left out of the
+ * mask: `suggestedPath`), if any, in amber. Null when the photo or the mask cannot be read.
  */
-export async function maskOverlayThumb(photoPath: string, maskPath: string, width = 320): Promise<Buffer | null> {
+export async function maskOverlayThumb(photoPath: string, maskPath: string, width = 320, suggestedPath?: string): Promise<Buffer | null> {
   try {
     const photo = await sharp(photoPath).rotate().resize({ width, withoutEnlargement: true }).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true });
     const { width: w, height: h } = photo.info;
-    const mask = await sharp(maskPath).resize(w, h, { fit: 'fill' }).greyscale().raw().toBuffer();
+    const scaled = (p: string): Promise<Buffer> => sharp(p).resize(w, h, { fit: 'fill' }).greyscale().raw().toBuffer();
+    const mask = await scaled(maskPath);
+    const suggested = suggestedPath && existsSync(suggestedPath) ? await scaled(suggestedPath) : null;
     const rgb = photo.data;
     const c = photo.info.channels;
     const out = Buffer.alloc(w * h * 3);
     for (let i = 0; i < w * h; i++) {
       const grey = c >= 3 ? 0.299 * rgb[i * c]! + 0.587 * rgb[i * c + 1]! + 0.114 * rgb[i * c + 2]! : rgb[i * c]!;
       const a = (mask[i]! / 255) * 0.85;
-      out[i * 3] = Math.round(grey * (1 - a) + 255 * a);
-      out[i * 3 + 1] = Math.round(grey * (1 - a) + 30 * a);
-      out[i * 3 + 2] = Math.round(grey * (1 - a) + 30 * a);
+      const s = suggested && !mask[i] ? (suggested[i]! / 255) * 0.7 : 0;
+      out[i * 3] = Math.round(grey * (1 - a - s) + 255 * a + 255 * s);
+      out[i * 3 + 1] = Math.round(grey * (1 - a - s) + 30 * a + 176 * s);
+      out[i * 3 + 2] = Math.round(grey * (1 - a - s) + 30 * a);
     }
     return await sharp(out, { raw: { width: w, height: h, channels: 3 } }).jpeg({ quality: 82 }).toBuffer();
   } catch {

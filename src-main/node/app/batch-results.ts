@@ -9,8 +9,9 @@ import { readFile } from 'node:fs/promises';
 import type { BatchCompareResult, BatchFileView, SessionView } from '../../core/api/contract.js';
 import { badInput } from '../../core/errors.js';
 import { sha256File } from '../batch/hash.js';
-import { readImage } from '../image-io.js';
-import { batchMaskOf, relOf } from './batch-masks.js';
+import { countHoles } from '../../core/mask.js';
+import { readImage, readMask } from '../image-io.js';
+import { batchMaskOf, batchSuggestionsOf, relOf } from './batch-masks.js';
 import type { BatchRun } from './batches.js';
 import type { AppContext } from './context.js';
 import { Session } from './session.js';
@@ -24,7 +25,13 @@ export function openBatchPhoto(ctx: AppContext, b: BatchRun, f: BatchFileView): 
     });
     const maskPath = await batchMaskOf(b, f);
     const s = await Session.open(ctx.lib, f.path, sha);
-    if (maskPath !== null) await s.append({ kind: 'mask-import', uploadId: 'batch-mask' }, maskPath);
+    const suggestedPath = maskPath !== null && f.review === 'proposed' ? batchSuggestionsOf(b, f) : null;
+    if (suggestedPath !== null && maskPath !== null) {
+      // Under review, with what the detector left out: opened as the detection it was, suggestions and all.
+      const size = { width: s.decoded.raster.width, height: s.decoded.raster.height };
+      const [mask, suggested] = await Promise.all([readMask(maskPath, size), readMask(suggestedPath, size)]);
+      await s.commitDetect(mask, 'batch review', 'batch', 'add', countHoles(suggested) > 0 ? suggested : undefined);
+    } else if (maskPath !== null) await s.append({ kind: 'mask-import', uploadId: 'batch-mask' }, maskPath);
     if (f.state === 'done' && f.outPath) {
       const { readLedger } = await import('../batch/ledger.js');
       const row = readLedger(b.outDir).find((r) => r.rel === relOf(b, f));

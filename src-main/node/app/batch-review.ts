@@ -30,25 +30,28 @@ export async function detectForReview(ctx: AppContext, b: BatchRun): Promise<voi
       throw badInput(undefined, 'no damage-detection model installed: give a masks folder or install a detector');
     }
     const proposed = path.join(b.maskStore, 'proposed');
+    const suggested = path.join(b.maskStore, 'suggested');
     await rm(path.join(b.maskStore, 'accepted'), { recursive: true, force: true });
     let processed = 0;
     const t0 = Date.now();
     for (const f of status.files) {
       if (signal.aborted) break;
       const out = maskPathIn(proposed, relOf(b, f));
+      const sugg = maskPathIn(suggested, relOf(b, f));
       await mkdir(path.dirname(out), { recursive: true });
+      await mkdir(path.dirname(sugg), { recursive: true });
       f.state = 'running';
       b.emit(true);
       const started = Date.now();
       try {
         await detectFile(engine, f.path, out, {
-          ...(b.choice.device ? { device: b.choice.device } : {}), signal,
+          ...(b.choice.device ? { device: b.choice.device } : {}), signal, suggestionsPath: sugg,
           onProgress: (p) => {
             f.progress = { stage: 'detect', fraction: p.total > 0 ? p.done / p.total : 0 };
             b.emit();
           },
         });
-        const thumb = await maskOverlayThumb(f.path, out);
+        const thumb = await maskOverlayThumb(f.path, out, undefined, sugg);
         if (thumb) f.maskBlobId = ctx.lib.blobs.put(thumb);
         f.state = 'pending';
         f.durationMs = Date.now() - started;

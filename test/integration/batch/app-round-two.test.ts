@@ -4,7 +4,7 @@
  * the original, the batch's mask and the restored copy, comparisons of a whole run, and the mask review of a
  * batch without masks (the shipped detector proposes, the person accepts, skips or fixes, then restores).
  */
-import { existsSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import path from 'node:path';
@@ -155,9 +155,10 @@ describe('batch from the app, round two', () => {
 
     await call('app:batch.review', { batchId: started.batchId, index: 0, decision: 'accept' });
     await call('app:batch.review', { batchId: started.batchId, index: 1, decision: 'skip' });
-    // Fix in the editor: the original opens with the proposal; a stroke later, the editor's mask is taken back.
+    // Fix in the editor: the original opens with the proposal (as the detection it was: this photo has
+    // suggestions too); a stroke later, the editor's mask is taken back.
     const opened = await call('app:batch.openInEditor', { batchId: started.batchId, index: 2 });
-    expect(opened.history.entries.map((e) => e.kind)).toEqual(['open', 'mask-import']);
+    expect(opened.history.entries.map((e) => e.kind)).toEqual(['open', 'detect']);
     await call('app:history.append', { command: { kind: 'clear' } });
     const fixed = await call('app:history.append', { command: { kind: 'stroke', tool: 'brush', points: [10, 10, 60, 10], size: 6, hardness: 1 } });
     const s = await call('app:batch.review', { batchId: started.batchId, index: 2, decision: 'use-editor-mask' });
@@ -172,5 +173,29 @@ describe('batch from the app, round two', () => {
     const again = await call('app:batch.openInEditor', { batchId: started.batchId, index: 2 });
     expect(again.history.entries.map((e) => e.kind)).toEqual(['open', 'mask-import', 'restore']);
     expect(again.holePixels).toBe(fixed.holePixels);
+  }, 300_000);
+
+  it('keeps what the detector left out of a proposed mask: amber in the review grid, suggestions in the editor', async () => {
+    const inDir = path.join(root, 'review-suggest-in');
+    mkdirSync(inDir, { recursive: true });
+    copyFileSync(path.resolve(repoRoot, '../shared/data/real-damage/bopbtl-scratched/b.png'), path.join(inDir, 'boy.png'));
+    const started = await call('app:batch.start', { photosFolderId: await folderId(call, inDir), outputFolderId: await folderId(call, path.join(root, 'review-suggest-out')), review: true, modelId: 'classical' });
+    const review = await until(started.batchId, (s) => s.phase === 'review' || s.state === 'failed');
+    expect(review.files.map((f) => f.review)).toEqual(['proposed']);
+    // The grid's thumbnail shows the suggestions (the collar, left out of the mask) in amber.
+    const { data, info } = await sharp((await service.readBlob(review.files[0]!.maskBlobId!))!.bytes).raw().toBuffer({ resolveWithObject: true });
+    let amber = 0;
+    for (let i = 0; i < info.width * info.height; i++) {
+      const [r, g, b] = [data[i * info.channels]!, data[i * info.channels + 1]!, data[i * info.channels + 2]!];
+      if (r > 180 && g > 110 && g < 200 && b < 90) amber++;
+    }
+    expect(amber / (info.width * info.height)).toBeGreaterThan(0.02);
+    // Fix in the editor: the proposal opens as the detection it was, with its suggestions to add.
+    const opened = await call('app:batch.openInEditor', { batchId: started.batchId, index: 0 });
+    expect(opened.history.entries.map((e) => e.kind)).toEqual(['open', 'detect']);
+    expect(opened.suggestions?.marks).toBeGreaterThan(0);
+    const added = await call('app:history.append', { command: { kind: 'add-suggestions' } });
+    expect(added.holePixels).toBe(opened.holePixels + opened.suggestions!.pixels);
+    await call('app:batch.cancel', { batchId: started.batchId });
   }, 300_000);
 });
