@@ -9,14 +9,19 @@ import { outputFormatFor, readImage, readMask, writeImage, type ImageFormat, typ
 import { checkOutputFile } from './output-folder.js';
 import { WriteGuard, type ProtectedFile } from './output-guard.js';
 
-/** What one restore did. */
-export interface RestoreFileResult {
+/** What a restore or a detection wrote: the file, the model and provider that made it, the mask's size. */
+export interface FileJobResult {
   outPath: string;
   modelId: string;
   provider: string;
+  /** Pixels of the mask filled (restore) or proposed (detect). */
   holePixels: number;
   width: number;
   height: number;
+}
+
+/** What one restore did. */
+export interface RestoreFileResult extends FileJobResult {
   /** Model that proposed the mask when no mask file was given. */
   detectModelId?: string;
   /** Provider the detector ran on. */
@@ -182,13 +187,7 @@ export async function detectFile(
 }
 
 /** What one detection wrote. */
-export interface DetectFileResult {
-  outPath: string;
-  modelId: string;
-  provider: string;
-  holePixels: number;
-  width: number;
-  height: number;
+export interface DetectFileResult extends FileJobResult {
   /** Pixels the proposal leaves out but the detector's first look marked (areas, doubted thin marks). */
   suggestedPixels: number;
   /** Where they were written, when asked for. */

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ExportResult, ProjectSummary, SessionView } from '../../../src-main/core/api/contract.js';
 import { layoutSize } from '../../../src-main/node/compare/index.js';
 import { AppService } from '../../../src-main/node/app/service.js';
-import { appCaller, openByPath } from '../helpers/app-call.js';
+import { appCaller, maskBitsOf, openByPath } from '../helpers/app-call.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const photo = resolve(__dirname, '../../../../shared/data/real-damage/bopbtl-scratched/a.png');
@@ -21,12 +21,8 @@ let dataDir: string;
 let service: AppService;
 const call = appCaller(() => service);
 
-/** The mask at the cursor (1 = hole), decoded from its blob. */
-async function maskAt(view: SessionView): Promise<Uint8Array> {
-  if (!view.maskBlobId) return new Uint8Array(view.photo.width * view.photo.height);
-  const { data } = await sharp((await service.readBlob(view.maskBlobId))!.bytes).greyscale().raw().toBuffer({ resolveWithObject: true });
-  return Uint8Array.from(data, (v) => (v > 127 ? 1 : 0));
-}
+/** The mask at the cursor (1 = hole). */
+const maskAt = (view: SessionView): Promise<Uint8Array> => maskBitsOf(service, view);
 
 async function runJob(channel: 'app:mask.detect' | 'app:restore.run', args: Record<string, unknown>): Promise<SessionView> {
   const { jobId } = await call<{ jobId: string }>(channel, args);

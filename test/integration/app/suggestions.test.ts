@@ -10,7 +10,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { SessionView } from '../../../src-main/core/api/contract.js';
 import { AppService } from '../../../src-main/node/app/service.js';
-import { appCaller, openByPath } from '../helpers/app-call.js';
+import { appCaller, maskBitsOf, openByPath } from '../helpers/app-call.js';
 import { tempDir } from '../../support/temp-dir.js';
 
 const photo = resolve(__dirname, '../../../../shared/data/real-damage/bopbtl-scratched/b.png');
@@ -21,11 +21,7 @@ let service: AppService;
 const call = appCaller(() => service);
 
 /** The mask at the cursor (1 = hole). */
-async function maskAt(view: SessionView): Promise<Uint8Array> {
-  if (!view.maskBlobId) return new Uint8Array(view.photo.width * view.photo.height);
-  const { data } = await sharp((await service.readBlob(view.maskBlobId))!.bytes).greyscale().raw().toBuffer({ resolveWithObject: true });
-  return Uint8Array.from(data, (v) => (v > 127 ? 1 : 0));
-}
+const maskAt = (view: SessionView): Promise<Uint8Array> => maskBitsOf(service, view);
 
 /** The suggested pixels at the cursor (1 = suggested), from the tinted picture the editor shows. */
 async function suggestedAt(view: SessionView): Promise<Uint8Array> {

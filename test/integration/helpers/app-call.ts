@@ -6,6 +6,7 @@
  * that sends something the types refuse names the result type itself (`call<T>(channel, args)`).
  */
 import type { ArgsOf, Channel, PathGrant, ResultOf, SessionView } from '../../../src-main/core/api/contract.js';
+import sharp from 'sharp';
 import type { AppService, HostContext } from '../../../src-main/node/app/service.js';
 
 /** A typed call, or a loose one where a test passes what the types would refuse. */
@@ -31,4 +32,13 @@ export async function openByPath(call: AppCall, path: string): Promise<SessionVi
 /** A folder id for a path, as the web host makes one. */
 export async function folderId(call: AppCall, path: string): Promise<string> {
   return (await call('app:path.grant', { path, kind: 'folder' })).id;
+}
+
+/** The mask at a view's cursor as 1 (hole) / 0 per pixel, decoded from its blob. */
+export async function maskBitsOf(service: AppService, view: SessionView): Promise<Uint8Array> {
+  if (!view.maskBlobId) return new Uint8Array(view.photo.width * view.photo.height);
+  const blob = await service.readBlob(view.maskBlobId);
+  if (!blob) throw new Error(`mask blob ${view.maskBlobId} is gone`);
+  const { data } = await sharp(blob.bytes).greyscale().raw().toBuffer({ resolveWithObject: true });
+  return Uint8Array.from(data, (v) => (v > 127 ? 1 : 0));
 }
