@@ -112,6 +112,25 @@ class OtherMetrics(unittest.TestCase):
         self.assertFalse(br.largest_component(np.zeros((3, 3), bool)).any())
 
 
+class Overlay(unittest.TestCase):
+    def test_suggested_pixels_are_orange_and_marks_keep_their_colour(self):
+        img = np.full((300, 300, 3), 100, np.uint8)  # > 256 px: drawn at scale 2, nearest
+        marked = np.zeros((300, 300), bool)
+        marked[10:20, 10:20] = True
+        suggested = np.zeros((300, 300), bool)
+        suggested[50:60, 50:60] = True
+        suggested[15, 15] = True  # also marked: the mark's red wins
+        out = br.overlay_png(img, marked, None, suggested)
+        self.assertEqual(out.shape, (600, 600, 3))
+        red, orange, plain = out[30, 30], out[110, 110], out[250, 250]
+        self.assertGreater(int(red[0]), 200)
+        self.assertLess(int(red[1]), 60)
+        self.assertGreater(int(orange[0]), 200)
+        self.assertTrue(90 < int(orange[1]) < 140)
+        self.assertEqual(tuple(int(v) for v in plain), (100, 100, 100))
+        self.assertTrue((br.overlay_png(img, marked, None) == br.overlay_png(img, marked, None, np.zeros_like(marked))).all())
+
+
 class CardSection(unittest.TestCase):
     def test_inserted_before_the_synthetic_scores_then_replaced(self):
         with tempfile.TemporaryDirectory() as d:
