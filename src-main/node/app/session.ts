@@ -269,7 +269,6 @@ export class Session {
     await this.appendKeyframe('detect', label, { width, height, data }, this.resultId, left ? { suggested: left } : {}, this.layers(), left ? [left.id] : []);
   }
 
-
   /**
    * Records a restore: its result becomes the working image; the mask it used is kept (editable, re-runnable).
    * With the tone on, `toned` is the tone re-applied to the result (what is shown and exported).
