@@ -4,18 +4,10 @@
  */
 import type { DetectMode } from '@core/api/contract.js';
 
-/**
- * The notice for a detection that took the mask from `before` to `after` hole pixels and suggested `suggested`
- * marks beside it.
- */
-export function detectNotice(mode: DetectMode, before: number, after: number, suggested = 0): string {
-  const more = suggested > 0 ? ` ${suggested === 1 ? '1 mark it is unsure of is' : `${suggested.toLocaleString('en-US')} marks it is unsure of are`} suggested in amber.` : '';
-  return mainNotice(mode, before, after, suggested) + more;
-}
-
-function mainNotice(mode: DetectMode, before: number, after: number, suggested: number): string {
+/** The notice for a detection that took the mask from `before` to `after` hole pixels. */
+export function detectNotice(mode: DetectMode, before: number, after: number): string {
   const n = (v: number): string => `${v.toLocaleString('en-US')} px`;
-  if (after === 0) return suggested > 0 ? 'Detection is sure of no damage.' : 'No damage found — paint the mask by hand.';
+  if (after === 0) return 'No damage found — paint the mask by hand.';
   if (mode === 'replace') {
     return before > 0 ? `Detection replaced your mask: ${n(after)} marked (undo brings your painting back).` : `Detection marked ${n(after)}.`;
   }

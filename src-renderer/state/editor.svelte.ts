@@ -311,7 +311,7 @@ export class EditorState {
           mode,
           ...(this.picker.detectThreshold !== null ? { threshold: this.picker.detectThreshold } : {}),
         }),
-      (view) => (this.notice = detectNotice(mode, before, view.holePixels, view.suggestions?.marks ?? 0)),
+      (view) => (this.notice = detectNotice(mode, before, view.holePixels)),
     );
   }
 

@@ -59,7 +59,8 @@ describe.skipIf(!existsSync(CHROMIUM) || !models.isShipped).each(VIEWPORTS)('Det
     await bar.waitFor();
     const marks = Number(await bar.getAttribute('data-marks'));
     expect(marks).toBeGreaterThan(0);
-    await expect.poll(() => editor.notice()).toMatch(new RegExp(`^Detection marked [\\d,]+ px\\. ${marks} marks it is unsure of are suggested in amber\\.$`));
+    // The bar says what was left out; the notice says only what was marked (at 1024 px a longer one covered the bar).
+    await expect.poll(() => editor.notice()).toMatch(/^Detection marked [\d,]+ px\.$/);
     expect(await layoutProblems(editor.page)).toEqual({ horizontalScroll: 0, clipped: [], overlapping: [] });
     await expect.poll(async () => (await shownSuggestions(editor)).length, { timeout: 30_000 }).toBeGreaterThan(0);
     const suggested = await shownSuggestions(editor);
