@@ -1,7 +1,7 @@
 /**
  * Layout checks run in the page at each window size the e2e tests use: nothing scrolls sideways, and no
  * visible button, select or labelled control is narrower than its own text (a select shrunk to a bare chevron,
- * a button whose label is cut, two labels drawn over each other).
+ * a button whose label is cut, two labels drawn over each other), and no notice or error banner covers a control.
  */
 import type { Page } from 'playwright-core';
 
@@ -63,6 +63,18 @@ export async function layoutProblems(page: Page): Promise<LayoutProblems> {
           const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
           if (w > 1 && h > 1) overlapping.push(`${name(items[i]!)} × ${name(items[j]!)}`);
         }
+      }
+    }
+    // A notice or error banner floats over the page: it must not cover a control or the text of a bar (the
+    // bars over the canvas, the tool panel, the history).
+    for (const banner of [...document.querySelectorAll('.banner')].filter(isShown)) {
+      const b = banner.getBoundingClientRect();
+      for (const el of [...document.querySelectorAll('button, select, input, .canvas-strip span')].filter(isShown)) {
+        if (banner.contains(el)) continue;
+        const a = el.getBoundingClientRect();
+        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
+        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
+        if (w > 1 && h > 1) overlapping.push(`${name(banner)} × ${name(el)}`);
       }
     }
     return { horizontalScroll, clipped, overlapping };
