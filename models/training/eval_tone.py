@@ -1,13 +1,15 @@
-"""Measure tone restoration on held-out photos aged by a recipe training never used, next to classical baselines.
+"""Measure tone restoration on held-out photos aged by a measuring recipe, next to classical baselines.
 
   /usr/bin/python3 models/training/eval_tone.py --ckpt models/training/runs/tone/best.pt \
-      --json models/training/runs/tone/eval.json [--product] [--card models/cards/restore-tone.md]
+      --json models/training/runs/tone/eval.json [--recipe unseen] [--product] [--card models/cards/restore-tone.md]
 
 Photos: the detector's held-out split (kintsugi_train/detector.py `split_train`: the last 40 of train/ and the
-82 dev-eval photos), each aged by `tone.age_heldout` with seed (--seed, i) -- a dye-density fading model,
-light-struck gradients and off-centre vignettes, which `age_train` never produces. Scores against the clean
-photo (its neutral grey version for grey/sepia-toned prints; the clean toned print for the kept-sepia rows):
-PSNR and SSIM on 8-bit RGB (devset.py conventions) and mean CIEDE2000. In the same run: doing nothing,
+82 dev-eval photos, which training never sees), each aged with seed (--seed, i) by `tone_ageing.age_heldout`
+(dye-density fading, light-struck gradients, off-centre vignettes: the recipe issue 15's bars are measured on;
+`age_train` draws its fading from the same physical family with its own ranges) or, with --recipe unseen, by
+`age_unseen` (shoulder loss of maximum density, highlight stain, mottling, flare, duotone prints: families no
+training recipe draws from). Scores against the clean photo (its neutral grey version for grey/sepia-toned
+prints; the clean toned print for the kept-sepia rows): PSNR and SSIM on 8-bit RGB (devset.py conventions) and mean CIEDE2000. In the same run: doing nothing,
 per-channel auto-levels, grey-world + levels, grey-world + CLAHE; and on the clean photos themselves (how much
 each method changes a photo that needs nothing). --product also runs the product CLI (`kintsugi batch --tone`
 with all-black masks) on the same aged photos and scores what it wrote. --sheet writes before/after of the
@@ -31,7 +33,8 @@ import torch
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kintsugi_train.detector import DATA, read_rgb, split_train  # noqa: E402
-from kintsugi_train.tone import ToneNet, age_heldout, apply_tone, predict_params  # noqa: E402
+from kintsugi_train.tone import ToneNet, apply_tone, predict_params  # noqa: E402
+from kintsugi_train.tone_ageing import age_heldout, age_unseen  # noqa: E402
 from kintsugi_train.tone_metrics import BASELINES, scores, to_u8  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -39,6 +42,7 @@ REPO = HERE.parents[1]
 CLI = REPO / "src-main" / "cli" / "bin.js"
 REAL = sorted((DATA / "real-damage" / "bopbtl-old").glob("*.png")) + sorted((DATA / "real-damage").glob("swinir-oldphoto*.png"))
 METRICS = ("psnr", "ssim", "ciede2000")
+RECIPES = {"heldout": age_heldout, "unseen": age_unseen}
 
 
 def mean_scores(rows: list[dict]) -> dict:
@@ -110,7 +114,7 @@ def card_section(res: dict) -> str:
     s = res["summary"]
     def row(name: str, m: dict) -> str:
         return f"| {name} | {m['psnr']:.2f} | {m['ssim']:.4f} | {m['ciede2000']:.2f} |"
-    lines = [f"Step {res['step']}, {res['images']} held-out photos aged by `age_heldout` (seed {res['seed']}; "
+    lines = [f"Step {res['step']}, {res['images']} held-out photos aged by `age_{res['recipe']}` (seed {res['seed']}; "
              f"{res['monoImages']} grey/sepia-toned prints, {res['images'] - res['monoImages']} colour). "
              "Scores against the clean photo (neutral grey for toned prints).", "",
              "| method | PSNR | SSIM | CIEDE2000 |", "|---|---|---|---|"]
@@ -135,11 +139,12 @@ def card_section(res: dict) -> str:
     return "\n".join(lines)
 
 
-def write_card(card: Path, section: str) -> None:
+def write_card(card: Path, section: str, recipe: str = "heldout") -> None:
+    tag = "eval_tone" if recipe == "heldout" else f"eval_tone_{recipe}"
     text = card.read_text() if card.exists() else ""
-    block = f"<!-- eval_tone:begin -->\n{section}\n<!-- eval_tone:end -->"
-    if "<!-- eval_tone:begin -->" in text:
-        text = re.sub(r"<!-- eval_tone:begin -->.*?<!-- eval_tone:end -->", lambda _: block, text, flags=re.S)
+    block = f"<!-- {tag}:begin -->\n{section}\n<!-- {tag}:end -->"
+    if f"<!-- {tag}:begin -->" in text:
+        text = re.sub(rf"<!-- {tag}:begin -->.*?<!-- {tag}:end -->", lambda _: block, text, flags=re.S)
     else:
         text = text.rstrip() + "\n\n" + block + "\n"
     card.write_text(text)
@@ -149,6 +154,9 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--ckpt", type=Path, default=HERE / "runs" / "tone" / "best.pt")
     ap.add_argument("--seed", type=int, default=2026)
+    ap.add_argument("--recipe", choices=list(RECIPES), default="heldout",
+                    help="heldout: the measuring recipe of issue 15's bars; unseen: a second one whose families no "
+                         "training recipe draws from (the card's second table)")
     ap.add_argument("--limit", type=int, default=0, help="only the first N held-out photos (quick look)")
     ap.add_argument("--json", type=Path)
     ap.add_argument("--product", action="store_true", help="also score the product CLI (kintsugi batch --tone)")
@@ -177,7 +185,7 @@ def main() -> None:
     t_model = 0.0
     for i, p in enumerate(held):
         clean = read_rgb(p)
-        aged, target, keep, mono = age_heldout(np.random.default_rng([args.seed, i]), clean)
+        aged, target, keep, mono = RECIPES[args.recipe](np.random.default_rng([args.seed, i]), clean)
         aged = to_u8(aged).astype(np.float32) / 255.0  # what a scan file holds
         monos.append(mono)
         aged_all.append(aged)
@@ -231,7 +239,7 @@ def main() -> None:
          "value": f"{summary['clean']['model']['psnr']:.2f} dB, {summary['clean']['model']['ciede2000']:.2f}",
          "pass": summary["clean"]["model"]["psnr"] >= 30 and summary["clean"]["model"]["ciede2000"] <= 2},
     ]
-    res = {"step": step, "seed": args.seed, "images": len(held), "monoImages": int(sum(monos)), "summary": summary,
+    res = {"step": step, "recipe": args.recipe, "seed": args.seed, "images": len(held), "monoImages": int(sum(monos)), "summary": summary,
            "checks": checks, "modelSecondsPerPhoto": round(t_model / len(held), 4),
            **({"productBatchSeconds": round(product_secs, 1)} if product_secs is not None else {})}
     if args.sheet:
@@ -242,7 +250,7 @@ def main() -> None:
         args.json.parent.mkdir(parents=True, exist_ok=True)
         args.json.write_text(json.dumps(res, indent=2) + "\n")
     if args.card:
-        write_card(args.card, card_section(res))
+        write_card(args.card, card_section(res), args.recipe)
 
 
 if __name__ == "__main__":

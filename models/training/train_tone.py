@@ -27,9 +27,8 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kintsugi_train.detector import read_rgb, split_train  # noqa: E402
-from kintsugi_train.tone import (  # noqa: E402
-    SIZE, ToneNet, age_train, count_params, loss_fn, random_pair, restore_tone, weights_from_onnx,
-)
+from kintsugi_train.tone import SIZE, ToneNet, count_params, loss_fn, restore_tone, weights_from_onnx  # noqa: E402
+from kintsugi_train.tone_ageing import age_train, random_pair  # noqa: E402
 from kintsugi_train.tone_metrics import to_u8  # noqa: E402
 
 RUN_DIR = Path(__file__).resolve().parent / "runs" / "tone"
@@ -102,6 +101,8 @@ def main() -> None:
                     help="l1: mean absolute error; psnr: the mean per-photo PSNR itself (see loss_fn)")
     ap.add_argument("--init-onnx", type=Path, default=None,
                     help="without a last.pt to resume: start from the weights inside an exported restore-tone.onnx")
+    ap.add_argument("--init-ckpt", type=Path, default=None,
+                    help="without a last.pt to resume: start from the weights of a checkpoint (e.g. runs/tone/shipped.pt)")
     ap.add_argument("--init-step", type=int, default=0, help="the training step --init-onnx was exported at")
     ap.add_argument("--init-minutes", type=float, default=0.0, help="the training minutes behind --init-onnx")
     args = ap.parse_args()
@@ -128,6 +129,11 @@ def main() -> None:
             opt.load_state_dict(ck["opt"])
         state = ck["state"]
         log(f"resumed from {last} at step {state['step']} ({state['minutes']:.1f} min)")
+    elif args.init_ckpt is not None:
+        ck = torch.load(args.init_ckpt, map_location="cpu")
+        net.load_state_dict(ck["model"])
+        state.update(step=ck["state"]["step"])
+        log(f"started from the weights of {args.init_ckpt} (step {state['step']}); minutes and schedule start afresh")
     elif args.init_onnx is not None:
         n = weights_from_onnx(net, str(args.init_onnx))
         state.update(step=args.init_step, minutes=args.init_minutes)

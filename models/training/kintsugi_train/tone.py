@@ -17,14 +17,12 @@ The exported graph (`ToneGraph`) takes `image` float32 [1,3,S,S] in [0,1] (the p
 aspect ratio ignored) and returns `grid` [1,6,G,G] (3 gains then 3 offsets), `curves` [1,3,K], `matrix`
 [1,3,3], `mono` [1,1] (probability) and `tint` [1,6] (3 gains then 3 offsets).
 
-Training pairs (`age_train`) are clean photos aged synthetically with the clean photo as the target; grey or
-sepia toning of a colour photo cannot be undone to colour, so for those the target is the neutral grey photo
-(and, for the keep-sepia output, the clean toned photo). `age_heldout` is a different recipe (dye densities,
-light-struck gradients, off-centre vignettes) used only for measuring.
+Training pairs (kintsugi_train/tone_ageing.py `age_train`) are clean photos aged synthetically with the clean
+photo as the target; grey or sepia toning of a colour photo cannot be undone to colour, so for those the target
+is the neutral grey photo (and, for the keep-sepia output, the clean toned photo). `age_heldout` and
+`age_unseen` there are the measuring recipes.
 """
 from __future__ import annotations
-
-import math
 
 import cv2
 import numpy as np
@@ -32,7 +30,6 @@ import torch
 import torch.nn as nn
 import torch.nn.functional as F
 
-from .damage import _post, _smooth_noise, _soften, _stain, _uneven_tone
 
 SIZE = 128  # the network's input side
 GRID = SIZE // 8  # gain/offset grid side (the 1/8 level of the network)
@@ -250,160 +247,6 @@ def apply_tone(img: np.ndarray, p: dict[str, torch.Tensor], strength: float = 1.
 def restore_tone(net: ToneNet, img: np.ndarray, strength: float = 1.0, keep_sepia: bool = False) -> np.ndarray:
     net.eval()
     return apply_tone(img, predict_params(net, img), strength, keep_sepia)
-
-
-# ------------------------------------------------------------------------------------------------- ageing
-
-def to_luma(img: np.ndarray) -> np.ndarray:
-    g = img.astype(np.float32) @ np.array(LUMA, np.float32)
-    return np.repeat(g[..., None], 3, 2)
-
-
-_CASTS = {  # multiplicative colour of a cast (which dye faded or which stain yellowed)
-    "yellow": (1.0, 0.95, 0.7), "magenta": (1.0, 0.78, 0.95), "cyan": (0.75, 0.95, 1.0),
-    "red": (1.0, 0.8, 0.72), "green": (0.85, 1.0, 0.85), "blue": (0.82, 0.88, 1.0),
-}
-
-
-def _radial_vignette(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
-    cy, cx = rng.uniform(0.3, 0.7) * h, rng.uniform(0.3, 0.7) * w
-    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-    r = np.sqrt(((yy - cy) / h) ** 2 + ((xx - cx) / w) ** 2) / 0.75
-    return (np.clip(r, 0, 1.5) ** rng.uniform(1.5, 3.0)).astype(np.float32)
-
-
-def _see_through_stains(rng: np.random.Generator, img: np.ndarray, n: int, max_alpha: float) -> np.ndarray:
-    """damage._stain layers scaled to be see-through (the picture shows through: tone, not a hole)."""
-    h, w = img.shape[:2]
-    out = img
-    for _ in range(n):
-        a, colour = _stain(rng, h, w)
-        if a.max() > max_alpha:
-            a = a * (max_alpha / float(a.max()))
-        a = a.astype(np.float32)[..., None]
-        out = out * (1 - a) + a * colour.astype(np.float32)
-    return out.astype(np.float32)
-
-
-def age_train(rng: np.random.Generator, clean: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """One training pair from a clean float HxWx3 photo: (aged, target, target with sepia kept, is mono).
-
-    Colour photos keep their colour (target = clean); 45 % become grey or sepia/other-toned prints whose target is
-    the neutral grey photo (kept-sepia target: the clean toned print). 8 % stay clean apart from grain (the net
-    must leave a good photo alone)."""
-    h, w = clean.shape[:2]
-    r = rng.random()
-    if r < 0.08:
-        return _post(rng, clean), clean, clean, False
-    mono = False
-    target = keep = clean
-    x = clean
-    kind = rng.random()
-    if kind < 0.17:
-        x = target = keep = to_luma(clean)
-        mono = True
-    elif kind < 0.45:
-        g = to_luma(clean)
-        if rng.random() < 0.85:  # brown sepia
-            tone = np.array([1.0, rng.uniform(0.75, 0.94), rng.uniform(0.45, 0.82)], np.float32)
-        else:  # selenium / cyanotype-like cold toning
-            tone = np.array([rng.uniform(0.55, 0.85), rng.uniform(0.75, 0.95), 1.0], np.float32)
-        fog = rng.uniform(0.0, 0.12)
-        x = keep = (g * tone + (1 - tone) * fog).astype(np.float32)
-        target = g
-        mono = True
-    # -- global: saturation and dye loss, casts, contrast and black level
-    if not mono and rng.random() < 0.5:
-        x = x + np.float32(rng.uniform(0.1, 0.6)) * (to_luma(x) - x)
-    if rng.random() < 0.85:
-        lo = rng.uniform(0.0, 0.25) + rng.normal(0, 0.03, 3)
-        hi = rng.uniform(0.65, 1.0) + rng.normal(0, 0.04, 3)
-        gamma = np.exp(rng.normal(0, 0.2) + rng.normal(0, 0.1, 3))
-        lo, hi = np.clip(lo, 0, 0.4), np.clip(hi, lo + 0.3, 1.05)
-        lo, hi, gamma = lo.astype(np.float32), hi.astype(np.float32), gamma.astype(np.float32)
-        x = lo + (hi - lo) * np.power(np.clip(x, 0, 1), gamma)
-    if rng.random() < 0.6:
-        cast = np.array(list(_CASTS.values())[int(rng.integers(len(_CASTS)))], np.float32)
-        s = np.float32(rng.uniform(0.2, 1.0))
-        x = x * (1 - s * (1 - cast))
-        if rng.random() < 0.5:  # yellowed paper: highlights pulled towards the cast colour
-            x = x + np.float32(rng.uniform(0.0, 0.25)) * x * (cast * np.float32(rng.uniform(0.85, 1.0)) - x)
-    # -- spatially varying: uneven toning, vignettes, see-through stains
-    if rng.random() < 0.35:
-        x = _uneven_tone(rng, x)
-    if rng.random() < 0.25:
-        v = _smooth_noise(rng, h, w, max(h, w) / 2)[..., None]
-        x = x * (1 - 0.3 * v) + 0.3 * v * np.float32(rng.uniform(0.5, 0.95))
-    if rng.random() < 0.3:
-        v = _radial_vignette(rng, h, w)[..., None]
-        x = x * (1 - np.float32(rng.uniform(0.1, 0.5)) * v)
-    if rng.random() < 0.35:
-        x = _see_through_stains(rng, x, int(rng.integers(1, 4)), rng.uniform(0.25, 0.6))
-    if rng.random() < 0.2:
-        x = _soften(x.astype(np.float32), rng.uniform(0.3, 0.9))
-    x = _post(rng, np.clip(x, 0, 1).astype(np.float32))
-    return x, target.astype(np.float32), keep.astype(np.float32), mono
-
-
-def age_heldout(rng: np.random.Generator, clean: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, bool]:
-    """The measuring recipe, which training never uses: fading as loss of dye density per channel (a physical
-    model, not training's levels-and-gamma), base fog, yellowed paper veil, a light-struck gradient across the
-    print, an off-centre vignette, see-through stains, grain and JPEG. 40 % are grey or density-toned prints
-    (target: the neutral grey photo; kept-sepia target: the clean toned print)."""
-    h, w = clean.shape[:2]
-    x = target = keep = clean.astype(np.float32)
-    mono = False
-    kind = rng.random()
-    if kind < 0.15:
-        x = target = keep = to_luma(clean)
-        mono = True
-    elif kind < 0.4:
-        g = to_luma(clean)
-        dens = -np.log10(np.clip(g, 1e-3, 1))
-        absorb = np.array([rng.uniform(0.55, 0.75), rng.uniform(0.8, 0.95), 1.0], np.float32)  # brown image silver
-        paper = np.array([1.0, rng.uniform(0.93, 1.0), rng.uniform(0.8, 0.95)], np.float32)
-        x = keep = (paper * np.power(10.0, -dens * absorb)).astype(np.float32)
-        target = g
-        mono = True
-    dens = -np.log10(np.clip(x, 1e-3, 1))
-    keep_c = np.clip(rng.uniform(0.45, 0.95) + rng.normal(0, 0.12, 3), 0.3, 1.0)  # dye left per channel
-    fog = np.clip(rng.uniform(0.0, 0.12) + rng.normal(0, 0.03, 3), 0, 0.25)
-    fog[2] += rng.uniform(0.0, 0.12)  # yellow stain in the base: blue light absorbed
-    x = np.power(10.0, -(dens * keep_c + fog))
-    if rng.random() < 0.5:  # veil of yellowed paper / flare
-        paper = np.array([0.95, 0.9, rng.uniform(0.6, 0.85)], np.float32)
-        x = x + rng.uniform(0.03, 0.2) * (paper - x)
-    if rng.random() < 0.4:  # light-struck side: fading stronger towards one edge
-        ang = rng.uniform(0, 2 * math.pi)
-        yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
-        t = ((xx / w - 0.5) * math.cos(ang) + (yy / h - 0.5) * math.sin(ang) + 0.71) / 1.42
-        s = rng.uniform(0.1, 0.4) * t[..., None]
-        x = x + s * (np.array([0.92, 0.88, 0.75], np.float32) - x)
-    if rng.random() < 0.4:
-        v = _radial_vignette(rng, h, w)[..., None]
-        x = x * (1 - rng.uniform(0.15, 0.45) * v) + rng.uniform(0.0, 0.05) * v
-    if rng.random() < 0.35:
-        x = _see_through_stains(rng, x, int(rng.integers(1, 3)), rng.uniform(0.2, 0.5))
-    x = _post(rng, np.clip(x, 0, 1).astype(np.float32))
-    return x, target.astype(np.float32), keep.astype(np.float32), mono
-
-
-# ------------------------------------------------------------------------------------------------- data
-
-def random_pair(rng: np.random.Generator, photo: np.ndarray, work: int) -> tuple[np.ndarray, ...]:
-    """Random crop (30-100 % of the area, any aspect), flip, resize to work x work, then age_train."""
-    h, w = photo.shape[:2]
-    area = rng.uniform(0.3, 1.0) * h * w
-    aspect = math.exp(rng.uniform(-0.5, 0.5))
-    ch = int(min(h, max(32, round(math.sqrt(area / aspect)))))
-    cw = int(min(w, max(32, round(math.sqrt(area * aspect)))))
-    y, x = int(rng.integers(0, h - ch + 1)), int(rng.integers(0, w - cw + 1))
-    crop = photo[y:y + ch, x:x + cw]
-    if rng.random() < 0.5:
-        crop = crop[:, ::-1]
-    crop = cv2.resize(np.ascontiguousarray(crop), (work, work), interpolation=cv2.INTER_AREA)
-    clean = crop.astype(np.float32) / 255.0 if crop.dtype == np.uint8 else crop.astype(np.float32)
-    return age_train(rng, clean)
 
 
 # ------------------------------------------------------------------------------------------------ losses

@@ -18,9 +18,9 @@ from export_tone import CHECK_PHOTO, export_onnx, ort_max_abs_diff
 from kintsugi_train import manifest
 from kintsugi_train.detector import read_rgb, split_train
 from kintsugi_train.tone import (
-    SIZE, ToneNet, age_heldout, age_train, apply_tone, loss_fn, predict_params, random_pair, restore_tone, small_copy,
-    weights_from_onnx,
+    SIZE, ToneNet, apply_tone, loss_fn, predict_params, restore_tone, small_copy, weights_from_onnx,
 )
+from kintsugi_train.tone_ageing import age_heldout, age_train, age_unseen, random_pair
 from kintsugi_train.tone_metrics import BASELINES, scores, to_u8
 
 HERE = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ def _is_grey(img: np.ndarray, tol: float = 1e-6) -> bool:
 class Ageing(unittest.TestCase):
     def test_same_seed_same_pair_other_seed_other_pair(self):
         img = _photo()
-        for age in (age_train, age_heldout):
+        for age in (age_train, age_heldout, age_unseen):
             a = age(np.random.default_rng(5), img)
             b = age(np.random.default_rng(5), img)
             c = age(np.random.default_rng(6), img)
@@ -51,7 +51,7 @@ class Ageing(unittest.TestCase):
         img = _photo()
         kinds = {True: 0, False: 0}
         for seed in range(60):
-            for age in (age_train, age_heldout):
+            for age in (age_train, age_heldout, age_unseen):
                 aged, target, keep, mono = age(np.random.default_rng(seed), img)
                 for x in (aged, target, keep):
                     self.assertEqual(x.shape, img.shape)
@@ -70,9 +70,10 @@ class Ageing(unittest.TestCase):
 
     def test_heldout_recipe_differs_from_training(self):
         img = _photo()
-        same = sum(np.array_equal(age_train(np.random.default_rng(s), img)[0], age_heldout(np.random.default_rng(s), img)[0])
-                   for s in range(10))
-        self.assertEqual(same, 0)
+        for measure in (age_heldout, age_unseen):
+            same = sum(np.array_equal(age_train(np.random.default_rng(s), img)[0], measure(np.random.default_rng(s), img)[0])
+                       for s in range(10))
+            self.assertEqual(same, 0)
 
     def test_random_pair_is_a_square_work_crop(self):
         photo = (_photo(size=None) * 255).astype(np.uint8)
