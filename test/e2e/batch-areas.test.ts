@@ -7,12 +7,12 @@
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
-import { startHost, type RunningHost } from './support/host.js';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM } from './support/browser.js';
+import { useApp } from './support/app.js';
 import { e2eModels } from './support/models.js';
 import { layoutProblems, VIEWPORTS } from './support/layout.js';
-import { ARTIFACTS, EditorPage } from './pages/EditorPage.js';
+import { ARTIFACTS } from './pages/EditorPage.js';
 import { BatchPage } from './pages/BatchPage.js';
 import { repoRoot } from './support/build-renderer.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -21,28 +21,25 @@ const scans = path.join(path.resolve(repoRoot, '../shared/data'), 'real-damage/b
 const models = e2eModels();
 
 describe.skipIf(!existsSync(CHROMIUM) || !models.isShipped).each(VIEWPORTS)('Batch tab, restore without masks, at $width×$height', (viewport) => {
-  let host: RunningHost;
-  let browser: BrowserSession;
   let home: string;
   let out: string;
-
-  beforeAll(async () => {
-    home = mkdtempSync(path.join(homedir(), '.kintsugi-e2e-areas-'));
-    out = tempDir('kintsugi-e2e-areas-out-');
-    copyFileSync(path.join(scans, 'b.png'), path.join(home, 'boy.png'));
-    copyFileSync(path.join(scans, 'c.png'), path.join(home, 'girl.png'));
-    host = await startHost({ modelsDir: models.dir });
-    browser = await launchBrowser(viewport);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    rmSync(home, { recursive: true, force: true });
-    rmSync(out, { recursive: true, force: true });
+  const app = useApp({
+    modelsDir: models.dir,
+    viewport,
+    prepare: () => {
+      home = mkdtempSync(path.join(homedir(), '.kintsugi-e2e-areas-'));
+      out = tempDir('kintsugi-e2e-areas-out-');
+      copyFileSync(path.join(scans, 'b.png'), path.join(home, 'boy.png'));
+      copyFileSync(path.join(scans, 'c.png'), path.join(home, 'girl.png'));
+    },
+    cleanup: () => {
+      rmSync(home, { recursive: true, force: true });
+      rmSync(out, { recursive: true, force: true });
+    },
   });
 
   it('marks the photo whose large marked areas were left for review, and only that one', async () => {
-    const editor = new EditorPage(browser.page);
+    const { host, browser, editor } = app;
     const batch = new BatchPage(browser.page);
     await editor.goto(host.url);
     await batch.open();

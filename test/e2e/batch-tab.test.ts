@@ -9,12 +9,12 @@
 import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
-import { startHost, type RunningHost } from './support/host.js';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { CHROMIUM } from './support/browser.js';
+import { useApp } from './support/app.js';
 import { e2eModels } from './support/models.js';
 import { layoutProblems, VIEWPORTS } from './support/layout.js';
-import { EditorPage, ARTIFACTS } from './pages/EditorPage.js';
+import { ARTIFACTS } from './pages/EditorPage.js';
 import { BatchPage } from './pages/BatchPage.js';
 import { makePhotos } from '../integration/batch/fixtures.js';
 import { tempDir } from '../support/temp-dir.js';
@@ -25,35 +25,34 @@ const NO_PROBLEMS = { horizontalScroll: 0, clipped: [], overlapping: [] };
 const POLL = { timeout: 60_000 };
 
 describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('Batch tab at $width×$height', (viewport) => {
-  let host: RunningHost;
-  let browser: BrowserSession;
-  let editor: EditorPage;
   let batch: BatchPage;
   // Photos live under the home folder so the test can type them as `~/…`.
   let home: string;
   let out: string;
   const failed: string[] = [];
-  const shot = (name: string) => browser.page.screenshot({ path: path.join(ARTIFACTS, `batch-${name}-${viewport.width}x${viewport.height}.png`) });
+  const shot = (name: string) => app.page.screenshot({ path: path.join(ARTIFACTS, `batch-${name}-${viewport.width}x${viewport.height}.png`) });
 
-  beforeAll(async () => {
-    home = mkdtempSync(path.join(homedir(), '.kintsugi-e2e-batch-'));
-    out = tempDir('kintsugi-e2e-batch-out-');
-    host = await startHost({ modelsDir: e2eModels().dir });
-    browser = await launchBrowser(viewport);
-    // Which resource failed, should one fail (the console only says "404").
-    browser.page.on('response', (r) => void (r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`)));
-    editor = new EditorPage(browser.page);
-    batch = new BatchPage(browser.page);
+  const app = useApp({
+    modelsDir: e2eModels().dir,
+    viewport,
+    prepare: () => {
+      home = mkdtempSync(path.join(homedir(), '.kintsugi-e2e-batch-'));
+      out = tempDir('kintsugi-e2e-batch-out-');
+    },
+    cleanup: () => {
+      rmSync(home, { recursive: true, force: true });
+      rmSync(out, { recursive: true, force: true });
+      rmSync(`${out}-compare`, { recursive: true, force: true });
+    },
   });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    rmSync(home, { recursive: true, force: true });
-    rmSync(out, { recursive: true, force: true });
-    rmSync(`${out}-compare`, { recursive: true, force: true });
+  beforeAll(() => {
+    // Which resource failed, should one fail (the console only says "404").
+    app.page.on('response', (r) => void (r.status() >= 400 && failed.push(`${r.status()} ${r.url()}`)));
+    batch = new BatchPage(app.page);
   });
 
   it('checks folders first, includes subfolders, times and cancels a run, resumes it, opens the original with mask and result, exports comparisons', async () => {
+    const { host, browser, editor } = app;
     const inDir = path.join(home, 'scans');
     const masksDir = path.join(home, 'masks');
     await makePhotos(inDir, 6, { maskDir: masksDir, scale: 0.8, subdirEvery: 3 });
@@ -132,6 +131,7 @@ describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('Batch tab at $width×$he
   }, FLOW_TIMEOUT);
 
   it('reviews the proposed masks before restoring: accept, skip, fix one in the editor, restore the accepted', async () => {
+    const { host, browser, editor } = app;
     const inDir = path.join(home, 'unmasked');
     await makePhotos(inDir, 3, { scale: 0.5, offset: 3 });
     await editor.goto(host.url);

@@ -6,39 +6,29 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 /** Chromium, the host and real inference share 2 busy cores: allow a whole flow several minutes. */
 const FLOW_TIMEOUT = 420_000;
-import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
-import { startHost, type RunningHost } from './support/host.js';
-import { EditorPage } from './pages/EditorPage.js';
+import { CHROMIUM } from './support/browser.js';
+import { useApp } from './support/app.js';
 import { repoRoot } from './support/build-renderer.js';
 import { tempDir } from '../support/temp-dir.js';
 
 const SOURCE = path.resolve(repoRoot, '../shared/data/real-damage/bopbtl-scratched/a.png');
 
 describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
-  let host: RunningHost;
-  let browser: BrowserSession;
-  let editor: EditorPage;
   let photo: string;
-
-  beforeAll(async () => {
-    // A 12 MP scan made from a real scratched photo (written to tmp, never into the project).
-    photo = path.join(tempDir('kintsugi-e2e-12mp-'), 'scan-12mp.jpg');
-    await sharp(SOURCE).removeAlpha().resize(3000, 4000, { fit: 'fill' }).jpeg({ quality: 90 }).toFile(photo);
-    host = await startHost();
-    browser = await launchBrowser();
-    editor = new EditorPage(browser.page);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+  const app = useApp({
+    prepare: async () => {
+      // A 12 MP scan made from a real scratched photo (written to tmp, never into the project).
+      photo = path.join(tempDir('kintsugi-e2e-12mp-'), 'scan-12mp.jpg');
+      await sharp(SOURCE).removeAlpha().resize(3000, 4000, { fit: 'fill' }).jpeg({ quality: 90 }).toFile(photo);
+    },
   });
 
   it('zooms, pans and paints with every tool', async () => {
+    const { host, browser, editor } = app;
     const { page } = browser;
     await editor.goto(host.url);
     await editor.dropPhoto(photo);
@@ -141,6 +131,7 @@ describe.skipIf(!existsSync(CHROMIUM))('canvas tools on a 12 MP photo', () => {
   }, FLOW_TIMEOUT);
 
   it('refuses a file that is not a photo with a readable message and keeps the open photo', async () => {
+    const { editor } = app;
     const dir = tempDir('kintsugi-e2e-bad-');
     const bogus = path.join(dir, 'holiday-notes.jpg');
     writeFileSync(bogus, 'these are words, not pixels\n'.repeat(50));

@@ -7,12 +7,11 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { layoutSize } from '../../src-main/node/compare/index.js';
-import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
-import { startHost, type RunningHost } from './support/host.js';
+import { CHROMIUM } from './support/browser.js';
+import { useApp } from './support/app.js';
 import { layoutProblems, VIEWPORTS } from './support/layout.js';
-import { EditorPage } from './pages/EditorPage.js';
 import { repoRoot } from './support/build-renderer.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -38,22 +37,11 @@ function diffAt(a: Buffer, aw: number, b: Buffer, bw: number, mask: Uint8Array, 
 }
 
 describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('before/after export from the editor at $width×$height', (viewport) => {
-  let host: RunningHost;
-  let browser: BrowserSession;
-  let editor: EditorPage;
   const downloads = tempDir('kintsugi-e2e-compare-');
-
-  beforeAll(async () => {
-    host = await startHost();
-    browser = await launchBrowser(viewport);
-    editor = new EditorPage(browser.page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-  });
+  const app = useApp({ viewport });
 
   it('exports side by side, stacked, split at the slider and the slider page; the notice leaves with the photo', async () => {
+    const { host, browser, editor } = app;
     await editor.goto(host.url);
     await editor.openPhoto(PHOTO);
     const { width, height } = await editor.photoSize();

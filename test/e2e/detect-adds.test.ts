@@ -5,9 +5,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
-import { startHost, type RunningHost } from './support/host.js';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM } from './support/browser.js';
+import { useApp } from './support/app.js';
 import { e2eModels } from './support/models.js';
 import { layoutProblems, VIEWPORTS } from './support/layout.js';
 import { EditorPage } from './pages/EditorPage.js';
@@ -28,21 +28,10 @@ async function coveredBand(editor: EditorPage, y0: number, y1: number, x0: numbe
 }
 
 describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('Detect damage adds to the painted mask at $width×$height', (viewport) => {
-  let host: RunningHost;
-  let browser: BrowserSession;
-  let editor: EditorPage;
-
-  beforeAll(async () => {
-    host = await startHost({ modelsDir: e2eModels().dir });
-    browser = await launchBrowser(viewport);
-    editor = new EditorPage(browser.page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-  });
+  const app = useApp({ modelsDir: e2eModels().dir, viewport });
 
   it('keeps a painted line when detecting, as one step; replace is a menu choice', async () => {
+    const { host, editor } = app;
     await editor.goto(host.url);
     await editor.openPhoto(PHOTO);
     await editor.setBrushSize(9);

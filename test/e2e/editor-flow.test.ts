@@ -6,14 +6,13 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 
 /** Chromium, the host and real inference share 2 busy cores: allow a whole flow several minutes. */
 const FLOW_TIMEOUT = 420_000;
-import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
-import { startHost, type RunningHost } from './support/host.js';
+import { CHROMIUM } from './support/browser.js';
+import { useApp } from './support/app.js';
 import { e2eModels } from './support/models.js';
-import { EditorPage } from './pages/EditorPage.js';
 import { repoRoot } from './support/build-renderer.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -21,26 +20,17 @@ const PHOTO = path.resolve(repoRoot, '../shared/data/real-damage/bopbtl-scratche
 const hasChromium = existsSync(CHROMIUM);
 
 describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
-  let host: RunningHost;
-  let browser: BrowserSession;
-  let editor: EditorPage;
-  let models: ReturnType<typeof e2eModels>;
+  const models = e2eModels();
   const downloads = tempDir('kintsugi-e2e-dl-');
-
-  beforeAll(async () => {
-    models = e2eModels();
-    if (!models.isShipped) console.warn('e2e: no shipped damage detector yet; Detect runs the stand-in test detector');
-    host = await startHost({ modelsDir: models.dir });
-    browser = await launchBrowser();
-    editor = new EditorPage(browser.page);
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+  const app = useApp({
+    modelsDir: models.dir,
+    prepare: () => {
+      if (!models.isShipped) console.warn('e2e: no shipped damage detector yet; Detect runs the stand-in test detector');
+    },
   });
 
   it('opens a scratched photo, finds damage, edits the mask, restores, compares, exports and reloads', async () => {
+    const { host, browser, editor } = app;
     const { page } = browser;
     await editor.goto(host.url);
     await editor.screenshot('00-start');
@@ -187,9 +177,8 @@ describe.skipIf(!hasChromium)('editor end to end (web host + Chromium)', () => {
     const projectId = await page.evaluate(() => /project=([^&]+)/.exec(location.hash)?.[1]);
     expect(projectId).toBeTruthy();
     expect(browser.errors, browser.errors.join('\n')).toEqual([]);
-    await host.close({ keepData: true });
-    host = await startHost({ modelsDir: models.dir, dataDir: host.dataDir });
-    await editor.goto(host.url);
+    await app.relaunch();
+    await editor.goto(app.host.url);
     browser.errors.length = 0; // the old page's event stream could not reach the stopped host
     const listed = editor.byTestId('recent-project').first();
     await listed.waitFor();

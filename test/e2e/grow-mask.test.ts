@@ -6,12 +6,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Mask } from '../../src-main/core/image.js';
 import { dilate } from '../../src-main/core/mask.js';
-import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
-import { startHost, type RunningHost } from './support/host.js';
-import { EditorPage } from './pages/EditorPage.js';
+import { CHROMIUM } from './support/browser.js';
+import { useApp } from './support/app.js';
 import { repoRoot } from './support/build-renderer.js';
 
 const FLOW_TIMEOUT = 420_000;
@@ -32,21 +31,10 @@ async function changedOutside(a: Buffer, b: Buffer, region: Mask): Promise<numbe
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('Grow mask (web host + Chromium, shipped model)', () => {
-  let host: RunningHost;
-  let browser: BrowserSession;
-  let editor: EditorPage;
-
-  beforeAll(async () => {
-    host = await startHost();
-    browser = await launchBrowser();
-    editor = new EditorPage(browser.page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-  });
+  const app = useApp();
 
   it('restores a painted line as painted, and with Grow mask 3 px fills exactly 3 px around it', async () => {
+    const { host, editor } = app;
     await editor.goto(host.url);
     await editor.openPhoto(PHOTO);
     await editor.setBrushSize(3);

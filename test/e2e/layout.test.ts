@@ -8,9 +8,9 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
-import { startHost, type RunningHost } from './support/host.js';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM } from './support/browser.js';
+import { useApp } from './support/app.js';
 import { layoutProblems, VIEWPORTS } from './support/layout.js';
 import { EditorPage } from './pages/EditorPage.js';
 import { repoRoot } from './support/build-renderer.js';
@@ -30,27 +30,21 @@ async function fitsViewport(editor: EditorPage): Promise<{ inside: boolean; fill
 }
 
 describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('editor layout at $width×$height', (viewport) => {
-  let host: RunningHost;
-  let browser: BrowserSession;
-  let editor: EditorPage;
   const dir = tempDir('kintsugi-e2e-layout-');
   const small = path.join(dir, 'small-256.png');
   const large = path.join(dir, 'large-scan.jpg');
 
-  beforeAll(async () => {
-    // Made from a real scratched photo, written to tmp: a 256 px scan and a 16 MP one.
-    await sharp(SCRATCHED).removeAlpha().resize(256, 256, { fit: 'cover' }).png().toFile(small);
-    await sharp(SCRATCHED).removeAlpha().resize(3400, 4700, { fit: 'fill' }).jpeg({ quality: 92 }).toFile(large);
-    host = await startHost();
-    browser = await launchBrowser(viewport);
-    editor = new EditorPage(browser.page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+  const app = useApp({
+    viewport,
+    prepare: async () => {
+      // Made from a real scratched photo, written to tmp: a 256 px scan and a 16 MP one.
+      await sharp(SCRATCHED).removeAlpha().resize(256, 256, { fit: 'cover' }).png().toFile(small);
+      await sharp(SCRATCHED).removeAlpha().resize(3400, 4700, { fit: 'fill' }).jpeg({ quality: 92 }).toFile(large);
+    },
   });
 
   it('fits small photos, shows progress while opening, previews lines, lists shortcuts and re-fits on resize', async () => {
+    const { host, browser, editor } = app;
     const { page } = browser;
     await editor.goto(host.url);
     expect(await layoutProblems(page)).toEqual(NO_PROBLEMS);

@@ -6,12 +6,11 @@
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
-import { startHost, type RunningHost } from './support/host.js';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM } from './support/browser.js';
+import { useApp } from './support/app.js';
 import { layoutProblems, VIEWPORTS } from './support/layout.js';
 import { repoRoot } from './support/build-renderer.js';
-import { EditorPage } from './pages/EditorPage.js';
 import { ModelsPage } from './pages/ModelsPage.js';
 
 const MODELS = path.join(repoRoot, 'models');
@@ -23,22 +22,12 @@ const shipped = manifest.models.filter((m) => existsSync(path.join(MODELS, m.fil
 const hasShippedScores = shipped.some((m) => m.task === 'inpaint' && m.scores?.dev) && shipped.some((m) => m.task === 'detect-damage' && m.scores?.heldOut);
 
 describe.skipIf(!existsSync(CHROMIUM) || !hasShippedScores).each(VIEWPORTS)('Models tab on a fresh data folder at $width×$height', (viewport) => {
-  let host: RunningHost;
-  let browser: BrowserSession;
-  let models: ModelsPage;
-
-  beforeAll(async () => {
-    host = await startHost({ modelsDir: MODELS });
-    browser = await launchBrowser(viewport);
-    models = new ModelsPage(browser.page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-  });
+  const app = useApp({ modelsDir: MODELS, viewport });
 
   it("shows the shipped models' dev scores by band, a leaderboard per task, non-empty charts and formatted cards", async () => {
-    await new EditorPage(browser.page).goto(host.url);
+    const { host, browser, editor } = app;
+    await editor.goto(host.url);
+    const models = new ModelsPage(browser.page);
     await models.open();
     expect(await models.tasks()).toEqual(['inpaint', 'detect-damage']);
 
@@ -88,11 +77,10 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasShippedScores).each(VIEWPORTS)('Mod
 });
 
 describe.skipIf(!existsSync(CHROMIUM))('a model card from a models folder is sanitised', () => {
-  let host: RunningHost;
-  let browser: BrowserSession;
   const dir = path.join(repoRoot, 'test-artifacts', `hostile-card-models-${process.pid}`);
+  const app = useApp({ modelsDir: dir, viewport: VIEWPORTS[1], prepare, cleanup: () => rmSync(dir, { recursive: true, force: true }) });
 
-  beforeAll(async () => {
+  function prepare(): void {
     // One shipped model, its card replaced by one that tries to run code (a folder a user filled from anywhere).
     const entry = manifest.models.find((m) => m.id === manifest.defaults.inpaint)!;
     mkdirSync(path.join(dir, 'cards'), { recursive: true });
@@ -103,17 +91,11 @@ describe.skipIf(!existsSync(CHROMIUM))('a model card from a models folder is san
       '<iframe src="about:blank"></iframe>', '', 'See [the paper](https://example.org/paper).', '', '| band | PSNR |', '|---|---|', '| band0 | 33.8 |', '',
     ].join('\n'));
     writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify({ version: 1, defaults: { inpaint: entry.id }, models: [{ ...entry, card: 'cards/hostile.md' }] }));
-    host = await startHost({ modelsDir: dir });
-    browser = await launchBrowser(VIEWPORTS[1]);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    rmSync(dir, { recursive: true, force: true });
-  });
+  }
 
   it('renders its Markdown without scripts, event handlers, frames, pictures or javascript: links', async () => {
-    await new EditorPage(browser.page).goto(host.url);
+    const { host, browser, editor } = app;
+    await editor.goto(host.url);
     const models = new ModelsPage(browser.page);
     await models.open();
     const card = await models.openCard(manifest.defaults.inpaint!);

@@ -8,12 +8,11 @@
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
-import { startHost, type RunningHost } from './support/host.js';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM } from './support/browser.js';
+import { useApp } from './support/app.js';
 import { e2eModels } from './support/models.js';
 import { layoutProblems } from './support/layout.js';
-import { EditorPage } from './pages/EditorPage.js';
 import { repoRoot } from './support/build-renderer.js';
 
 const FLOW_TIMEOUT = 420_000;
@@ -22,27 +21,16 @@ const README_DIR = path.join(repoRoot, 'resources/screenshots');
 const isForReadme = process.env.KINTSUGI_README_SHOTS === '1';
 
 describe.skipIf(!existsSync(CHROMIUM))('README screenshots of the editor (1440×900)', () => {
-  let host: RunningHost;
-  let browser: BrowserSession;
-  let editor: EditorPage;
-
-  beforeAll(async () => {
-    host = await startHost({ modelsDir: e2eModels().dir });
-    browser = await launchBrowser({ width: 1440, height: 900 });
-    editor = new EditorPage(browser.page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-  });
+  const app = useApp({ modelsDir: e2eModels().dir, viewport: { width: 1440, height: 900 } });
 
   async function shot(name: string): Promise<void> {
-    expect(await layoutProblems(editor.page)).toEqual({ horizontalScroll: 0, clipped: [], overlapping: [] });
-    const file = await editor.screenshot(`readme-${name}`);
+    expect(await layoutProblems(app.page)).toEqual({ horizontalScroll: 0, clipped: [], overlapping: [] });
+    const file = await app.editor.screenshot(`readme-${name}`);
     if (isForReadme) await sharp(file).png({ palette: true, quality: 90, effort: 10 }).toFile(path.join(README_DIR, `${name}.png`));
   }
 
   it('takes the editor, history-with-versions and compare screenshots', async () => {
+    const { host, editor } = app;
     await editor.goto(host.url);
     await editor.openPhoto(PHOTO);
     await editor.detect();

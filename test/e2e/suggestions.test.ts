@@ -6,9 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
-import { startHost, type RunningHost } from './support/host.js';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM } from './support/browser.js';
+import { useApp } from './support/app.js';
 import { e2eModels } from './support/models.js';
 import { layoutProblems, VIEWPORTS } from './support/layout.js';
 import { EditorPage } from './pages/EditorPage.js';
@@ -36,21 +36,10 @@ async function shownSuggestions(editor: EditorPage): Promise<Array<[number, numb
 }
 
 describe.skipIf(!existsSync(CHROMIUM) || !models.isShipped).each(VIEWPORTS)('Detect damage suggests what may be the picture at $width×$height', (viewport) => {
-  let host: RunningHost;
-  let browser: BrowserSession;
-  let editor: EditorPage;
-
-  beforeAll(async () => {
-    host = await startHost({ modelsDir: models.dir });
-    browser = await launchBrowser(viewport);
-    editor = new EditorPage(browser.page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-  });
+  const app = useApp({ modelsDir: models.dir, viewport });
 
   it('shows the suggestions in amber; a picked mark and then all of them join the mask, each one step', async () => {
+    const { host, editor } = app;
     await editor.goto(host.url);
     await editor.openPhoto(PHOTO);
     expect(await editor.byTestId('suggestions-bar').count()).toBe(0);

@@ -5,15 +5,14 @@
  * repairs the photo before the tone and re-applies it; turning it off shows the repairs alone; the export is
  * the toned photo.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
-import { startHost, type RunningHost } from './support/host.js';
-import { EditorPage } from './pages/EditorPage.js';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM } from './support/browser.js';
+import { useApp } from './support/app.js';
 import { repoRoot } from './support/build-renderer.js';
+import { removeDir, tempDir } from '../support/temp-dir.js';
 
 const FLOW_TIMEOUT = 420_000;
 const PHOTO = path.resolve(repoRoot, '../shared/data/real-damage/bopbtl-old/c.png');
@@ -29,24 +28,14 @@ async function meanDiff(a: Buffer, b: Buffer): Promise<number> {
 }
 
 describe.skipIf(!existsSync(CHROMIUM))('Fix fading and colour (web host + Chromium, shipped model)', () => {
-  let host: RunningHost;
-  let browser: BrowserSession;
-  let editor: EditorPage;
-  let downloads: string;
-
-  beforeAll(async () => {
-    host = await startHost(process.env.KINTSUGI_TONE_TEST_MODELS ? { modelsDir: process.env.KINTSUGI_TONE_TEST_MODELS } : {});
-    browser = await launchBrowser();
-    editor = new EditorPage(browser.page);
-    downloads = mkdtempSync(path.join(tmpdir(), 'kintsugi-tone-e2e-'));
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    rmSync(downloads, { recursive: true, force: true });
+  const downloads = tempDir('kintsugi-tone-e2e-');
+  const app = useApp({
+    ...(process.env.KINTSUGI_TONE_TEST_MODELS ? { modelsDir: process.env.KINTSUGI_TONE_TEST_MODELS } : {}),
+    cleanup: () => removeDir(downloads),
   });
 
   it('toggles, previews and commits the strength, undoes, survives a restore and turns off', async () => {
+    const { host, browser, editor } = app;
     await editor.goto(host.url);
     await editor.openPhoto(PHOTO);
     const original = await sharp(PHOTO).png().toBuffer();

@@ -6,11 +6,10 @@
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM, launchBrowser, type BrowserSession } from './support/browser.js';
-import { startHost, type RunningHost } from './support/host.js';
+import { describe, expect, it } from 'vitest';
+import { CHROMIUM } from './support/browser.js';
+import { useApp } from './support/app.js';
 import { layoutProblems, VIEWPORTS } from './support/layout.js';
-import { EditorPage } from './pages/EditorPage.js';
 import { repoRoot } from './support/build-renderer.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -18,22 +17,11 @@ const FLOW_TIMEOUT = 420_000;
 const PHOTO = path.resolve(repoRoot, '../shared/data/real-damage/bopbtl-scratched/a.png');
 
 describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('versions of a restore at $width×$height', (viewport) => {
-  let host: RunningHost;
-  let browser: BrowserSession;
-  let editor: EditorPage;
   const downloads = tempDir('kintsugi-e2e-versions-');
-
-  beforeAll(async () => {
-    host = await startHost();
-    browser = await launchBrowser(viewport);
-    editor = new EditorPage(browser.page);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-  });
+  const app = useApp({ viewport });
 
   it('keeps the first model\'s result when restoring with a second, flips between them and compares them', async () => {
+    const { host, editor } = app;
     await editor.goto(host.url);
     await editor.openPhoto(PHOTO);
     await editor.setBrushSize(10);
