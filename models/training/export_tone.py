@@ -144,10 +144,10 @@ def main() -> None:
         "license": "MIT",
         "card": f"cards/{args.id}.md",
         "training": {
-            "data": "BSDS500 photos (first 360 of ../shared/data/train) aged synthetically (kintsugi_train/tone.py "
-                    "age_train: dye fading, casts, grey/sepia toning, contrast and black-level loss, uneven toning, "
-                    "vignettes, see-through stains, blur, grain, JPEG); target the clean photo, or its neutral grey "
-                    "version for toned prints",
+            "data": "BSDS500 photos (first 360 of ../shared/data/train) aged synthetically (kintsugi_train/tone_ageing.py "
+                    "age_train: fading as levels and gamma or as loss of dye density, casts, grey/sepia/silver toning, "
+                    "contrast and black-level loss, uneven toning, light-struck gradients, vignettes, see-through stains, "
+                    "blur, grain, JPEG); target the clean photo, or its neutral grey version for toned prints",
             "steps": state.get("step"),
             "wallTimeMinutes": round(float(state.get("minutes", 0.0)), 1),
             "losses": {"objective": OBJECTIVES.get(state.get("objective", args.objective), args.objective),
