@@ -163,13 +163,13 @@ def age_heldout(rng: np.random.Generator, clean: np.ndarray) -> tuple[np.ndarray
         mono = True
     elif kind < 0.4:
         g = to_luma(clean)
-        dens = -np.log10(np.clip(g, 1e-3, 1))
+        dens = _density(g)
         absorb = np.array([rng.uniform(0.55, 0.75), rng.uniform(0.8, 0.95), 1.0], np.float32)  # brown image silver
         paper = np.array([1.0, rng.uniform(0.93, 1.0), rng.uniform(0.8, 0.95)], np.float32)
         x = keep = (paper * np.power(10.0, -dens * absorb)).astype(np.float32)
         target = g
         mono = True
-    dens = -np.log10(np.clip(x, 1e-3, 1))
+    dens = _density(x)
     keep_c = np.clip(rng.uniform(0.45, 0.95) + rng.normal(0, 0.12, 3), 0.3, 1.0)  # dye left per channel
     fog = np.clip(rng.uniform(0.0, 0.12) + rng.normal(0, 0.03, 3), 0, 0.25)
     fog[2] += rng.uniform(0.0, 0.12)  # yellow stain in the base: blue light absorbed
@@ -211,7 +211,7 @@ def age_unseen(rng: np.random.Generator, clean: np.ndarray) -> tuple[np.ndarray,
         x = keep = np.where(t < 0.5, lo, mid + (paper - mid) * np.clip(t * 2 - 1, 0, 1)).astype(np.float32)
         target = g
         mono = True
-    dens = -np.log10(np.clip(x, 1e-3, 1))
+    dens = _density(x)
     dmax = rng.uniform(0.35, 1.3) * np.exp(rng.normal(0, 0.2, 3))
     mottle = 1.0 + rng.uniform(0.0, 0.35) * (_smooth_noise(rng, h, w, max(h, w) * 0.4)[..., None] - 0.5)
     dm = (dmax * mottle).astype(np.float32)

@@ -31,13 +31,14 @@ export function useApp(opts: AppOptions = {}): App {
   let host: RunningHost | undefined;
   let browser: BrowserSession | undefined;
   let editor: EditorPage | undefined;
+  const hostOptions = opts.modelsDir ? { modelsDir: opts.modelsDir } : {};
   const ready = <T>(v: T | undefined): T => {
     if (v === undefined) throw new Error('useApp: the app is used before beforeAll started it');
     return v;
   };
   beforeAll(async () => {
     await opts.prepare?.();
-    host = await startHost(opts.modelsDir ? { modelsDir: opts.modelsDir } : {});
+    host = await startHost(hostOptions);
     browser = await launchBrowser(opts.viewport);
     editor = new EditorPage(browser.page);
   });
@@ -54,7 +55,7 @@ export function useApp(opts: AppOptions = {}): App {
     async relaunch() {
       const old = ready(host);
       await old.close({ keepData: true });
-      host = await startHost({ ...(opts.modelsDir ? { modelsDir: opts.modelsDir } : {}), dataDir: old.dataDir });
+      host = await startHost({ ...hostOptions, dataDir: old.dataDir });
     },
   };
 }

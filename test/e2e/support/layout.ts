@@ -51,30 +51,27 @@ export async function layoutProblems(page: Page): Promise<LayoutProblems> {
       }
     }
     const overlapping: string[] = [];
+    /** Whether two elements' boxes share more than a pixel each way. */
+    const overlap = (x: Element, y: Element): boolean => {
+      const a = x.getBoundingClientRect();
+      const b = y.getBoundingClientRect();
+      return Math.min(a.right, b.right) - Math.max(a.left, b.left) > 1 && Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 1;
+    };
     const bars = [...document.querySelectorAll('header, .actions, [data-testid="tool-panel"]')];
     for (const bar of bars) {
       const items = [...bar.querySelectorAll('button, select, input, label > span, [data-testid="hole-pixels"], [data-testid="project-name"]')].filter(isShown);
       for (let i = 0; i < items.length; i++) {
         for (let j = i + 1; j < items.length; j++) {
-          const a = items[i]!.getBoundingClientRect();
-          const b = items[j]!.getBoundingClientRect();
           if (items[i]!.contains(items[j]!) || items[j]!.contains(items[i]!)) continue;
-          const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-          const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-          if (w > 1 && h > 1) overlapping.push(`${name(items[i]!)} × ${name(items[j]!)}`);
+          if (overlap(items[i]!, items[j]!)) overlapping.push(`${name(items[i]!)} × ${name(items[j]!)}`);
         }
       }
     }
     // A notice or error banner floats over the page: it must not cover a control or the text of a bar (the
     // bars over the canvas, the tool panel, the history).
     for (const banner of [...document.querySelectorAll('.banner')].filter(isShown)) {
-      const b = banner.getBoundingClientRect();
       for (const el of [...document.querySelectorAll('button, select, input, .canvas-strip span')].filter(isShown)) {
-        if (banner.contains(el)) continue;
-        const a = el.getBoundingClientRect();
-        const w = Math.min(a.right, b.right) - Math.max(a.left, b.left);
-        const h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-        if (w > 1 && h > 1) overlapping.push(`${name(banner)} × ${name(el)}`);
+        if (!banner.contains(el) && overlap(banner, el)) overlapping.push(`${name(banner)} × ${name(el)}`);
       }
     }
     return { horizontalScroll, clipped, overlapping };
