@@ -87,6 +87,8 @@ def main() -> None:
     ap.add_argument("--run-dir", type=Path, default=RUN_DIR)
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (tests)")
     ap.add_argument("--threads", type=int, default=1)
+    ap.add_argument("--snapshots", action="store_true",
+                    help="also keep the weights of every checkpoint as <run-dir>/step-N.pt (not committed)")
     ap.add_argument("--reset-best", action="store_true",
                     help="forget the best held-out F1 (after changing the synthesis, scores are not comparable)")
     args = ap.parse_args()
@@ -152,6 +154,8 @@ def main() -> None:
         save_atomic(ck, last)
         if is_best:
             save_atomic({"model": net.state_dict(), "state": state}, args.run_dir / "best.pt")
+        if args.snapshots:  # weights only, to score each on the real benchmark (held-out F1 is synthetic)
+            save_atomic({"model": net.state_dict(), "state": state}, args.run_dir / f"step-{state['step']}.pt")
         log(f"ckpt step={state['step']} minutes={state['minutes']:.1f} heldout={json.dumps(ev)}"
             f"{' best' if is_best else ''}{' final' if final else ''}")
 

@@ -151,6 +151,11 @@ def damage_mask(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
     return m.astype(np.uint8)
 
 
+# Realistic synthesis: the share of photos with crazed emulsion (a dense network of fine cracks, real_shapes.crazing).
+# Without it the detector gave ~0 to bopbtl-scratched/d's crack network across the faces and the dark top.
+CRAZING_P = 0.2
+
+
 def _realistic_layers(rng, h, w, boost=None):
     """The layers of `realistic` synthesis: damage.py's kinds (handwriting made rare: lettering is mostly
     picture content on real scans) plus real dust/dirt/hair polygons and FILM-R sprites (real_shapes.py).
@@ -163,6 +168,8 @@ def _realistic_layers(rng, h, w, boost=None):
         layers = [layers[int(rng.integers(len(layers)))]]
     if rng.random() < 0.3:
         layers.append((*real_shapes.flakes(rng, h, w), WHOLE))
+    if rng.random() < CRAZING_P:
+        layers.append((*real_shapes.crazing(rng, h, w), False))
     if rng.random() < 0.5:
         layers.append((*real_shapes.real_artefacts(rng, h, w), False))
     if rng.random() < 0.35:

@@ -20,6 +20,8 @@ from pathlib import Path
 import cv2
 import numpy as np
 
+from .damage_shapes import _smooth_noise
+
 SHAPES = (Path(__file__).resolve().parents[3] / ".." / "shared" / "data" / "real-shapes").resolve()
 # Width of the dustyscans frames (scan-01..07). The crops we paint on are photos a detector sees at up to
 # ~1024 px across, so an artefact is drawn at ~ crop_width / SCAN_WIDTH of its scan size (with spread).
@@ -377,3 +379,46 @@ def flakes(rng: np.random.Generator, h: int, w: int) -> tuple[np.ndarray, np.nda
     v = rng.uniform(0.85, 1.0)
     warm = rng.uniform(0.0, 0.08)
     return a, np.array([v, v - warm * 0.5, v - warm], np.float32).clip(0, 1)
+
+
+def crazing(rng: np.random.Generator, h: int, w: int) -> tuple[np.ndarray, np.ndarray]:
+    """Crazed emulsion (bopbtl-scratched/d): a dense network of fine cracks over part of the print, cells 8-50 px
+    across with jagged walls, most walls 1 px, some open, a few flakes where walls meet. Built as the borders of a
+    warped nearest-seed partition inside a smooth region. Labelled like any crack (visible change)."""
+    cell = rng.uniform(8, 50)
+    n = max(4, int(h * w / cell ** 2))
+    seeds = np.full((h, w), 255, np.uint8)
+    seeds[rng.integers(0, h, n), rng.integers(0, w, n)] = 0
+    _, labels = cv2.distanceTransformWithLabels(seeds, cv2.DIST_L2, 5, labelType=cv2.DIST_LABEL_PIXEL)
+    # jagged walls: look the partition up through a smooth random warp plus a finer one
+    yy, xx = np.mgrid[0:h, 0:w].astype(np.float32)
+    amp = cell * rng.uniform(0.15, 0.4)
+    wx = (_smooth_noise(rng, h, w, cell) - 0.5) * 2 * amp + (_smooth_noise(rng, h, w, 3) - 0.5) * 1.5
+    wy = (_smooth_noise(rng, h, w, cell) - 0.5) * 2 * amp + (_smooth_noise(rng, h, w, 3) - 0.5) * 1.5
+    lab = cv2.remap(labels.astype(np.float32), xx + wx, yy + wy, cv2.INTER_NEAREST, borderMode=cv2.BORDER_REFLECT)
+    wall = np.zeros((h, w), bool)
+    wall[:, 1:] |= lab[:, 1:] != lab[:, :-1]
+    wall[1:, :] |= lab[1:, :] != lab[:-1, :]
+    canvas = wall.astype(np.uint8) * 255
+    if rng.random() < 0.35:  # wider walls on some prints
+        canvas = cv2.dilate(canvas, np.ones((2, 2), np.uint8))
+    # where on the print: a smooth region covering 20-100 % of the crop, and open walls inside it
+    region = _smooth_noise(rng, h, w, rng.uniform(40, 160)) > rng.uniform(0.0, 0.6)
+    open_walls = _smooth_noise(rng, h, w, cell * 0.8) > rng.uniform(0.15, 0.45)
+    canvas = np.where(region & open_walls, canvas, 0).astype(np.uint8)
+    for _ in range(int(rng.integers(0, 6))):  # flakes at a few places along the walls
+        ys, xs = np.nonzero(canvas)
+        if len(ys) == 0:
+            break
+        i = int(rng.integers(len(ys)))
+        r = rng.uniform(1.5, 5)
+        k = int(rng.integers(5, 9))
+        angs = np.sort(rng.uniform(0, 2 * math.pi, k))
+        rad = r * rng.uniform(0.4, 1.3, k)
+        poly = np.stack([xs[i] + rad * np.cos(angs), ys[i] + rad * np.sin(angs)], 1)
+        cv2.fillPoly(canvas, [np.round(poly * 16).astype(np.int32)], 255, cv2.LINE_AA, shift=4)
+    a = cv2.GaussianBlur(canvas.astype(np.float32) / 255, (0, 0), rng.uniform(0.3, 0.6))
+    a = np.clip(a * rng.uniform(1.0, 1.6), 0, 1) * rng.uniform(0.4, 1.0)
+    v = rng.uniform(0.8, 1.0)
+    warm = rng.uniform(0.0, 0.1)
+    return a.astype(np.float32), np.array([v, v - warm * 0.5, v - warm], np.float32).clip(0, 1)
