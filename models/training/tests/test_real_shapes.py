@@ -26,12 +26,31 @@ class RealShapes(unittest.TestCase):
     def test_artefact_layers_mark_something_inside_the_crop(self):
         for seed in range(5):
             rng = np.random.default_rng(seed)
-            for fn in (real_shapes.real_artefacts, real_shapes.sprites, real_shapes.flakes):
+            for fn in (real_shapes.real_artefacts, real_shapes.sprites, real_shapes.flakes, real_shapes.crazing):
                 a, colour = fn(rng, 96, 128)
                 self.assertEqual(a.shape, (96, 128))
                 self.assertGreaterEqual(float(a.min()), 0.0)
                 self.assertLessEqual(float(a.max()), 1.0 + 1e-6)
                 self.assertEqual(colour.shape, (3,))
+
+    def test_crazing_is_a_network_of_thin_walls_enclosing_cells(self):
+        import cv2  # noqa: PLC0415
+        cells = 0
+        for seed in range(8):
+            a, colour = real_shapes.crazing(np.random.default_rng(seed), 160, 160)
+            self.assertEqual(a.shape, (160, 160))
+            self.assertLessEqual(float(a.max()), 1.0 + 1e-6)
+            self.assertGreater(float(colour.min()), 0.5, "crazing shows light paper")
+            wall = (a > 0.2).astype(np.uint8)
+            self.assertGreater(wall.mean(), 0.005, f"seed {seed}: no network")
+            # thin: opening with a 5x5 square (what survives is a blob at least 5 px thick) keeps little
+            thick = cv2.morphologyEx(wall, cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+            self.assertLess(thick.sum(), 0.15 * wall.sum(), f"seed {seed}: walls are not thin")
+            # a network: the walls enclose cells (many walls are open, so not every crop closes many)
+            n_cells, _ = cv2.connectedComponents(1 - wall, connectivity=4)
+            self.assertGreaterEqual(n_cells - 1, 2, f"seed {seed}: the walls enclose nothing")
+            cells += n_cells - 1
+        self.assertGreater(cells, 30)
 
     def test_flakes_are_labelled_whole_even_where_they_match_the_picture(self):
         white = np.full((128, 128, 3), 0.93, np.float32)  # paper-white picture: a flake changes ~nothing
