@@ -1,5 +1,5 @@
 """Crops of fills at 100 % for a model card: what the product gives (the CLI's restore with a given mask and
-default settings, grain included) next to OpenCV Telea (r=3) and the real photo (issue 12, item 2).
+default settings, copied texture included) next to OpenCV Telea (r=3) and the real photo (issue 12, item 2).
 
   /usr/bin/python3 models/training/fill_crops.py --out models/cards/inpaint-partial-conv-crops.jpg \
       [--models-dir DIR] [--model inpaint-partial-conv] [--per-band 2]

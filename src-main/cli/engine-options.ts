@@ -7,6 +7,7 @@ import { badInput } from '../core/errors.js';
 import { DEVICES, type Device } from '../core/image.js';
 import { checkGrow, checkStrength, checkThreshold, Engine, type EngineOptions } from '../node/engine.js';
 import type { ToneStepOptions } from '../node/restore-file.js';
+import { FILL_DETAILS, type FillDetail } from '../core/pipeline.js';
 
 /** Flags added by addEngineOptions. */
 export interface EngineFlags {
@@ -21,6 +22,15 @@ export function addEngineOptions(cmd: Command): Command {
     .addOption(new Option('--device <device>', 'execution provider (auto tries accelerated ones, then cpu)').choices(DEVICES))
     .option('--models-dir <dir>', 'bundled models folder (default: models/ or $KINTSUGI_MODELS_DIR)')
     .option('--user-models <dir>', 'extra models folder (default: $KINTSUGI_USER_MODELS or ~/.config/kintsugi/models)');
+}
+
+/** --detail: what fine detail fills get (restore, batch, eval). */
+export function detailOption(): Option {
+  return new Option(
+    '--detail <kind>',
+    "fine detail added to fills: texture = the photo's own grain and texture, copied from the places around the hole " +
+      'whose structure matches; grain = synthetic grain matched to the surroundings; none = the fill as the model made it',
+  ).choices([...FILL_DETAILS]).default('texture' satisfies FillDetail);
 }
 
 /** Opens an engine for one command and always closes it. */

@@ -10,6 +10,7 @@ import { dilate } from './mask.js';
 import { restoreOutside, withHalo } from './halo.js';
 import { featherAlpha, holeRowStarts, pasteFill } from './compose.js';
 import { addGrain } from './grain.js';
+import { addTexture } from './texture.js';
 import { planRegions, type Region, type Tile } from './regions.js';
 import { planCost, planShapedTiles, SHAPED_DEFAULTS, type ShapedTile } from './damage-tiles.js';
 
@@ -47,10 +48,12 @@ export interface PipelineOptions {
   grow?: number;
   feather?: number;
   /**
-   * Adds grain matched to each hole's surroundings to the filled pixels (core/grain.ts); `seed` makes it
-   * reproducible. Off unless asked here; the engine decides the product default (DEFAULT_GRAIN).
+   * Fine detail added to the filled pixels: 'texture' copies the photo's own grain and texture from the places
+   * around the hole whose structure matches (core/texture.ts), 'grain' adds synthetic grain matched to each
+   * hole's surroundings (core/grain.ts; `grainSeed` makes it reproducible), 'none' leaves the fill as the
+   * network made it. 'none' unless asked here; the engine decides the product default (DEFAULT_DETAIL).
    */
-  grain?: boolean;
+  detail?: FillDetail;
   grainSeed?: number;
   /**
    * Hides the damage's own soft edge just outside a tight mask from the network (core/halo.ts); the pixels
@@ -59,6 +62,10 @@ export interface PipelineOptions {
    */
   haloGuard?: boolean;
 }
+
+/** What fine detail a fill gets (PipelineOptions.detail). */
+export type FillDetail = 'texture' | 'grain' | 'none';
+export const FILL_DETAILS: readonly FillDetail[] = ['texture', 'grain', 'none'];
 
 /** Context margin (pixels) around holes when the backend does not choose one. */
 export const DEFAULT_MARGIN = 64;
@@ -321,12 +328,14 @@ export async function inpaintRaster(image: Raster, mask: Mask, backend: InpaintB
   else await fillRegions(image, hidden, backend, regions, work, out, feather, step);
   if (opts.signal?.aborted) throw cancelled('Restore');
   if (hidden !== hole) restoreOutside(out, image, hole, hidden);
-  if (opts.grain && total > 0) {
-    addGrain(out, image, hole, {
-      seed: opts.grainSeed ?? 0,
+  const detail = opts.detail ?? 'none';
+  if (detail !== 'none' && total > 0) {
+    const where = {
       ...(hidden !== hole ? { unknown: hidden } : {}),
       ...(feather > 0 ? { weight: (x: number, y: number) => featherAlpha(hole, x, y, feather) } : {}),
-    });
+    };
+    if (detail === 'texture') addTexture(out, image, hole, where);
+    else addGrain(out, image, hole, { seed: opts.grainSeed ?? 0, ...where });
   }
   return out;
 }

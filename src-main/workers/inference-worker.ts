@@ -64,7 +64,7 @@ async function handle(req: Exclude<WorkerRequest, { kind: 'cancel' } | { kind: '
         provider = s.provider;
         backend = inpaintBackend(s.session, req.model);
       }
-      const image = await inpaintRaster(req.image, req.mask, backend, { ...opts, grow: req.grow, grain: req.grain, haloGuard: req.haloGuard });
+      const image = await inpaintRaster(req.image, req.mask, backend, { ...opts, grow: req.grow, detail: req.detail, haloGuard: req.haloGuard });
       const buf = ownBuffer(image.data);
       send({ kind: 'done', id: req.id, value: { image, provider } }, buf ? [buf] : []);
     } else if (req.kind === 'tone') {

@@ -19,8 +19,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import type { Mask, Raster } from '../../src-main/core/image.js';
-import { countHoles, dilate } from '../../src-main/core/mask.js';
+import { countHoles } from '../../src-main/core/mask.js';
 import { Engine } from '../../src-main/node/engine.js';
+import { scratchMask } from './masks.js';
 import { benchIssueCase } from './restore-cli.js';
 
 const self = fileURLToPath(import.meta.url);
@@ -30,35 +31,6 @@ const SIZES = (process.env['KINTSUGI_BENCH_SIZES'] ?? '1,12,40').split(',').filt
 
 interface Case { model: string; mp: number; device: string }
 interface Result extends Case { modelId: string; provider: string; holePixels: number; seconds: number; peakRssMB: number; mpPerSec: number }
-
-/** Deterministic scratch mask: a dozen long 1–4 px near-straight scratches across the frame and specks. */
-function scratchMask(w: number, h: number): Mask {
-  const data = new Uint8Array(w * h);
-  let s = 12345;
-  const rnd = (): number => { s = (s * 1103515245 + 12345) & 0x7fffffff; return s / 0x7fffffff; };
-  const scale = Math.sqrt(w * h / 1e6);
-  for (let k = 0; k < 12; k++) {
-    const vertical = rnd() < 0.7;
-    const len = (vertical ? h : w) * (0.4 + 0.6 * rnd());
-    let x = rnd() * w;
-    let y = rnd() * h * (vertical ? 0.3 : 1);
-    const angle = (vertical ? Math.PI / 2 : 0) + (rnd() - 0.5) * 0.15;
-    const width = Math.max(1, Math.round((1 + rnd() * 3) * Math.min(2, scale / 2)));
-    for (let t = 0; t < len; t++) {
-      x += Math.cos(angle) + (rnd() - 0.5) * 0.3;
-      y += Math.sin(angle);
-      for (let d = 0; d < width; d++) {
-        const xi = Math.round(vertical ? x + d : x);
-        const yi = Math.round(vertical ? y : y + d);
-        if (xi >= 0 && yi >= 0 && xi < w && yi < h) data[yi * w + xi] = 255;
-      }
-    }
-  }
-  const specks = Math.round(300 * scale * scale);
-  const base = { width: w, height: h, data };
-  for (let k = 0; k < specks; k++) data[Math.floor(rnd() * h) * w + Math.floor(rnd() * w)] = 255;
-  return dilate(base, 0);
-}
 
 async function runCase(c: Case): Promise<Result> {
   const meta = await sharp(source).metadata();

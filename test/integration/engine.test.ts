@@ -293,8 +293,8 @@ describe('restoreFile / detectFile', () => {
     const m = boxes(w, h, [[40, 20, 50, 30]]);
     await sharp(m.data, { raw: { width: w, height: h, channels: 1 } }).png().toFile(maskPath);
     const out = join(work, 'gray16-out.tif');
-    // grain off: this test checks the fill value itself (the sawtooth picture would get strong grain)
-    await restoreFile(engine, input, out, { maskPath, grain: false });
+    // no added detail: this test checks the fill value itself (the sawtooth picture would get strong grain or texture)
+    await restoreFile(engine, input, out, { maskPath, detail: 'none' });
     const back = await readImage(out);
     expect([back.raster.channels, back.raster.depth]).toEqual([1, 16]);
     let changedOutside = 0;

@@ -142,7 +142,7 @@ describe('kintsugi restore with a given mask and the shipped default model', () 
 });
 
 describe('kintsugi batch with given masks and the shipped default model', () => {
-  it('changes no pixel outside each mask by default (with or without grain), and with --grow N only within N pixels', async () => {
+  it('changes no pixel outside each mask by default (with or without added detail), and with --grow N only within N pixels', async () => {
     const inDir = join(work, 'batch-in');
     const maskDir = join(work, 'batch-masks');
     mkdirSync(inDir);
@@ -163,11 +163,11 @@ describe('kintsugi batch with given masks and the shipped default model', () => 
     const grownDir = join(work, 'batch-grow2');
     const r2 = await kintsugi(['batch', inDir, '--masks', maskDir, '--grow', '2', '--out', grownDir, '--device', 'cpu', '--json']);
     expect(r2.code, r2.stderr).toBe(0);
-    const bareDir = join(work, 'batch-no-grain');
-    const rb = await kintsugi(['batch', inDir, '--masks', maskDir, '--no-grain', '--out', bareDir, '--device', 'cpu', '--json']);
+    const bareDir = join(work, 'batch-no-detail');
+    const rb = await kintsugi(['batch', inDir, '--masks', maskDir, '--detail', 'none', '--out', bareDir, '--device', 'cpu', '--json']);
     expect(rb.code, rb.stderr).toBe(0);
     for (const name of Object.keys(masks)) {
-      // --no-grain: the bare fill, also only inside the mask, and not the (grained) default.
+      // --detail none: the bare fill, also only inside the mask, and not the (textured) default.
       const bare = await pixels(join(bareDir, name));
       expect(changes(originals[name]!, bare, masks[name]!).outside, name).toBe(0);
       expect(bare.data.equals((await pixels(join(exactDir, name))).data), name).toBe(false);

@@ -50,7 +50,7 @@ describe.runIf(hasModel)('damage-shaped tiles with the default model', () => {
     for (let x = 200; x < 2200; x++) mask.data[900 * 2400 + x] = 255;
     const engine = await Engine.create({ modelsDir, device: 'cpu' });
     try {
-      const r = await engine.restore(image, mask, { grain: false });
+      const r = await engine.restore(image, mask, { detail: 'none' });
       expect(r.modelId).toBe('inpaint-partial-conv');
       let outside = 0;
       let filled = 0;

@@ -4,7 +4,8 @@ import path from 'node:path';
 import { badInput } from '../../core/errors.js';
 import { DEVICES, type Device } from '../../core/image.js';
 import { runBatch, type BatchSummary } from '../../node/batch/index.js';
-import { addToneOptions, parseGrow, parseToneFlags, type ToneFlags } from '../engine-options.js';
+import { addToneOptions, detailOption, parseGrow, parseToneFlags, type ToneFlags } from '../engine-options.js';
+import type { FillDetail } from '../../core/pipeline.js';
 import { Engine } from '../../node/engine.js';
 import { fellBack, warnDeviceFallback, type ProviderUse } from '../device-warning.js';
 import { areasLeftAdvice, reportFailure, wantsProgress } from '../report.js';
@@ -16,7 +17,7 @@ interface BatchFlags extends ToneFlags {
   model?: string;
   device?: Device;
   grow?: string;
-  grain: boolean;
+  detail: FillDetail;
   jobs: string;
   compare?: string;
   json?: boolean;
@@ -75,7 +76,7 @@ export function register(program: Command): void {
     .option('--model <id>', 'inpainting model id (see `kintsugi models`)')
     .addOption(new Option('--device <device>', 'execution provider').choices(DEVICES))
     .option('--grow <px>', 'also fill every pixel within this many pixels of each mask (default 0: masks are filled exactly as given)')
-    .option('--no-grain', "leave fills as the model made them (default: grain matched to each hole's surroundings is added)")
+    .addOption(detailOption())
     .option('-j, --jobs <n>', 'photos processed at the same time, each with its own inference worker', '1')
     .option('--compare <dir>', 'also write a before/after comparison per photo, a contact sheet and index.html there')
     .option('--json', 'print the summary as JSON on stdout'))
@@ -114,7 +115,7 @@ export function register(program: Command): void {
             ...(flags.model !== undefined ? { modelId: flags.model } : {}),
             ...(flags.device !== undefined ? { device: flags.device, engineOptions: { device: flags.device } } : {}),
             ...(grow > 0 ? { grow } : {}),
-            ...(flags.grain ? {} : { grain: false }),
+            detail: flags.detail,
             ...(tone ? { tone } : {}),
             ...(flags.compare !== undefined ? { compareDir: flags.compare } : {}),
           },

@@ -5,7 +5,8 @@ import { Engine } from '../../node/engine.js';
 import {
   formatLeaderboard, formatVersus, leaderboard, openCvTelea, OPENCV_TELEA_ID, runEval, SYNTHETIC_KINDS, type SyntheticKind,
 } from '../../node/eval/index.js';
-import { parseGrow } from '../engine-options.js';
+import { detailOption, parseGrow } from '../engine-options.js';
+import type { FillDetail } from '../../core/pipeline.js';
 import { openLibrary } from '../../node/store/library.js';
 import { openDatabase, type Database } from '../../node/store/db.js';
 import { EvalRepo } from '../../node/store/eval-repo.js';
@@ -17,7 +18,7 @@ interface EvalFlags {
   models?: string;
   baseline: string;
   grow?: string;
-  grain: boolean;
+  detail: FillDetail;
   haloGuard: boolean;
   db?: string;
   seed: string;
@@ -56,7 +57,7 @@ export function register(program: Command): void {
     .option('--models <ids>', 'comma-separated model ids (default: every installed inpainting model)')
     .option('--baseline <ids>', `reference methods scored alongside, comma-separated: ${OPENCV_TELEA_ID} (OpenCV's Telea, r=3), classical (the built-in fill) or any model id; none for none`, OPENCV_TELEA_ID)
     .option('--grow <px>', 'restore with the mask grown by this many pixels (default 0, the product default: masks filled as given)')
-    .option('--no-grain', 'restore without the grain the product adds to fills by default')
+    .addOption(detailOption())
     .option('--no-halo-guard', 'let the network see the soft edge of the damage just outside each mask (default: hidden)')
     .option('--db <file>', 'SQLite file to record the run in (default: the library database)')
     .option('--seed <n>', 'seed of the synthetic damage', '1')
@@ -111,7 +112,7 @@ export function register(program: Command): void {
           ...(engineBaselines[0] !== undefined ? { baseline: engineBaselines[0] } : {}),
           references,
           ...(grow > 0 ? { grow } : {}),
-          ...(flags.grain ? {} : { grain: false }),
+          detail: flags.detail,
           ...(flags.haloGuard ? {} : { haloGuard: false }),
           seed: positiveInt('--seed', flags.seed),
           ...(flags.limit !== undefined ? { limit: positiveInt('--limit', flags.limit) } : {}),

@@ -6,9 +6,10 @@ import type { Command } from 'commander';
 import { restoreFile } from '../../node/restore-file.js';
 import { warnDeviceFallback } from '../device-warning.js';
 import {
-  addEngineOptions, addToneOptions, checkRequestedModel, parseGrow, parseThreshold, parseToneFlags, warnRejected, withEngine,
+  addEngineOptions, addToneOptions, checkRequestedModel, detailOption, parseGrow, parseThreshold, parseToneFlags, warnRejected, withEngine,
   type EngineFlags, type ToneFlags,
 } from '../engine-options.js';
+import type { FillDetail } from '../../core/pipeline.js';
 import { areasLeftNote, progressBar, reportFailure, wantsProgress } from '../report.js';
 
 interface RestoreFlags extends EngineFlags, ToneFlags {
@@ -18,7 +19,7 @@ interface RestoreFlags extends EngineFlags, ToneFlags {
   detector?: string;
   threshold?: string;
   grow?: string;
-  grain: boolean;
+  detail: FillDetail;
   saveMask?: string;
   json?: boolean;
 }
@@ -36,7 +37,7 @@ export function register(program: Command): void {
       .option('--detector <id>', 'damage-detection model id when no --mask is given')
       .option('--threshold <0..1>', "detection sensitivity when no --mask is given (default: the detector's own; lower marks more)")
       .option('--grow <px>', 'also fill every pixel within this many pixels of the mask (default 0: the mask is filled exactly as given)')
-      .option('--no-grain', "leave the fill as the model made it (default: grain matched to the hole's surroundings is added)")
+      .addOption(detailOption())
       .option('--save-mask <file>', 'also write the mask that was used (white = filled)')
       .option('--json', 'print the result as JSON on stdout (no progress bar)'),
   )).action(async (input: string, flags: RestoreFlags) => {
@@ -61,7 +62,7 @@ export function register(program: Command): void {
           ...(flags.detector ? { detectModelId: flags.detector } : {}),
           ...(threshold !== undefined ? { detectThreshold: threshold } : {}),
           grow,
-          grain: flags.grain,
+          detail: flags.detail,
           ...(tone ? { tone } : {}),
           ...(flags.device ? { device: flags.device } : {}),
           signal: controller.signal,

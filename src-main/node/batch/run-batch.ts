@@ -4,7 +4,8 @@ import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import type { Device } from '../../core/image.js';
 import { badInput, cancelled, isKintsugiError } from '../../core/errors.js';
-import { checkGrow, checkStrength, Engine, type EngineOptions } from '../engine.js';
+import { checkGrow, checkStrength, DEFAULT_DETAIL, Engine, type EngineOptions } from '../engine.js';
+import type { FillDetail } from '../../core/pipeline.js';
 import { restoreFile, type ToneStepOptions } from '../restore-file.js';
 import { isOutOfSpace, prepareOutputFolder } from '../output-folder.js';
 import { relateFolders, WriteGuard } from '../output-guard.js';
@@ -28,8 +29,8 @@ export interface BatchOptions {
   device?: Device;
   /** Pixels to grow each mask by before filling (default 0: masks are filled exactly as given). */
   grow?: number;
-  /** Add grain matched to each hole's surroundings (default: the engine's DEFAULT_GRAIN, on). */
-  grain?: boolean;
+  /** Fine detail added to fills (default: the engine's DEFAULT_DETAIL, copied texture). */
+  detail?: FillDetail;
   /** Also restore each photo's tone after the fill (fading, colour cast, see-through stains). */
   tone?: ToneStepOptions;
   /** Photos processed at the same time, each on its own engine (its own inference worker). */
@@ -292,7 +293,7 @@ async function runLocked(
         // Growth is part of what a result was made with (left out at 0, so ledgers from before it match).
         const params = JSON.stringify({
           model: opts.modelId ?? 'default', mask: maskSha, ...(opts.grow ? { grow: opts.grow } : {}),
-          ...(opts.grain === false ? { grain: false } : {}),
+          ...(opts.detail !== undefined && opts.detail !== DEFAULT_DETAIL ? { detail: opts.detail } : {}),
           ...(opts.tone ? { tone: { model: opts.tone.modelId ?? 'default', strength: opts.tone.strength ?? 1, keepSepia: !!opts.tone.keepSepia } } : {}),
         });
         const row = ledger.get(file.rel);
@@ -328,7 +329,7 @@ async function runLocked(
           ...(opts.modelId !== undefined ? { modelId: opts.modelId } : {}),
           ...(opts.device !== undefined ? { device: opts.device } : {}),
           ...(opts.grow ? { grow: opts.grow } : {}),
-          ...(opts.grain !== undefined ? { grain: opts.grain } : {}),
+          ...(opts.detail !== undefined ? { detail: opts.detail } : {}),
           ...(opts.tone ? { tone: opts.tone } : {}),
           ...(signal !== undefined ? { signal } : {}),
           ...(opts.saveMasksDir !== undefined ? { saveMaskPath: path.join(opts.saveMasksDir, file.rel.replace(/\.[^./]*$/, '') + '.png') } : {}),

@@ -3,6 +3,7 @@ import { basename, join, resolve } from 'node:path';
 import { badInput, cancelled } from '../../core/errors.js';
 import type { Mask, Progress, Raster } from '../../core/image.js';
 import { detailRatio, scoreRestoration, type RestorationScores } from '../../core/metrics.js';
+import type { FillDetail } from '../../core/pipeline.js';
 import type { EvalRepo } from '../store/eval-repo.js';
 import { groupMasks, IMAGE_EXTENSIONS, listImages, maskFor, readMaskResized, readRgb8 } from './pairing.js';
 import type { ReferenceMethod } from './opencv-telea.js';
@@ -14,7 +15,7 @@ import { BAND_RANGES, bandOf, holeRatio, seedFor, syntheticMask, type SyntheticK
  */
 export interface EvalEngine {
   listModels(): Promise<{ id: string; name: string; task: string; sha256?: string; isDefault: boolean; provider?: string }[]>;
-  restore(image: Raster, mask: Mask, opts: { modelId?: string; signal?: AbortSignal; grow?: number; grain?: boolean; haloGuard?: boolean }): Promise<{ image: Raster; modelId: string; provider: string }>;
+  restore(image: Raster, mask: Mask, opts: { modelId?: string; signal?: AbortSignal; grow?: number; detail?: FillDetail; haloGuard?: boolean }): Promise<{ image: Raster; modelId: string; provider: string }>;
 }
 
 /** What to measure. Exactly one of `masksDir` / `synthetic`. */
@@ -36,8 +37,8 @@ export interface EvalOptions {
    * change is scored, so growing the mask costs what it costs a user.
    */
   grow?: number;
-  /** Whether the engine adds grain to fills (default: the product's default, on). */
-  grain?: boolean;
+  /** Fine detail the engine adds to fills (default: the product's default, DEFAULT_DETAIL). */
+  detail?: FillDetail;
   /** Whether the engine hides the damage's edge around a tight mask (default: the product's, on). */
   haloGuard?: boolean;
   /** Seed of the synthetic damage. */
@@ -104,7 +105,7 @@ export async function runEval(engine: EvalEngine, repo: EvalRepo, opts: EvalOpti
       baseline: opts.baseline ?? null,
       references: references.map((r) => r.id),
       grow: opts.grow ?? 0,
-      grain: opts.grain ?? 'default',
+      detail: opts.detail ?? 'default',
       haloGuard: opts.haloGuard ?? 'default',
       limit: opts.limit ?? null,
     },
@@ -144,7 +145,7 @@ export async function runEval(engine: EvalEngine, repo: EvalRepo, opts: EvalOpti
         const out = await engine.restore(damaged, mask, {
           modelId: m.id,
           ...(opts.grow ? { grow: opts.grow } : {}),
-          ...(opts.grain !== undefined ? { grain: opts.grain } : {}),
+          ...(opts.detail !== undefined ? { detail: opts.detail } : {}),
           ...(opts.haloGuard !== undefined ? { haloGuard: opts.haloGuard } : {}),
           ...(opts.signal ? { signal: opts.signal } : {}),
         });

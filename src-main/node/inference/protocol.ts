@@ -5,6 +5,7 @@
 import type { ErrorCode } from '../../core/errors.js';
 import type { Device, Mask, Raster } from '../../core/image.js';
 import type { ToneParams } from '../../core/tone.js';
+import type { FillDetail } from '../../core/pipeline.js';
 import type { ModelSpec } from '../models/registry.js';
 
 /** Asks the worker to create (or reuse) the session of a model and report its provider. */
@@ -25,8 +26,8 @@ export interface RestoreRequest {
   mask: Mask;
   /** Pixels to grow the mask by before filling (0: filled exactly as given). */
   grow: number;
-  /** Whether to add grain matched to the surroundings to the fill. */
-  grain: boolean;
+  /** Fine detail added to the fill. */
+  detail: FillDetail;
   /** Whether the damage's edge around a tight mask is hidden from the network (core/halo.ts). */
   haloGuard: boolean;
 }

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { classicalBackend } from '../../../src-main/core/classical.js';
 import type { Mask, Raster } from '../../../src-main/core/image.js';
 import { dilate } from '../../../src-main/core/mask.js';
-import { inpaintRaster, reflectIndex, type InpaintBackend } from '../../../src-main/core/pipeline.js';
+import { FILL_DETAILS, inpaintRaster, reflectIndex, type FillDetail, type InpaintBackend } from '../../../src-main/core/pipeline.js';
 import { detectRaster } from '../../../src-main/core/detect.js';
 
 function randomRaster(w: number, h: number, channels: 1 | 2 | 3 | 4, depth: 8 | 16, seed: number): Raster {
@@ -35,17 +35,17 @@ const caseArb = fc.record({ w: fc.integer({ min: 1, max: 90 }), h: fc.integer({ 
   fc.record({
     w: fc.constant(w), h: fc.constant(h), mask: maskArb(w, h),
     channels: fc.constantFrom<1 | 2 | 3 | 4>(1, 2, 3, 4), depth: fc.constantFrom<8 | 16>(8, 16),
-    seed: fc.nat(), grow: fc.integer({ min: 0, max: 3 }), useDefault: fc.boolean(), grain: fc.boolean(), tile: fc.integer({ min: 8, max: 64 }),
+    seed: fc.nat(), grow: fc.integer({ min: 0, max: 3 }), useDefault: fc.boolean(), detail: fc.constantFrom<FillDetail>(...FILL_DETAILS), tile: fc.integer({ min: 8, max: 64 }),
   }));
 
 describe('inpaintRaster', () => {
-  it('keeps every pixel outside the mask (grown only by `grow`, default none) bit-identical, and alpha everywhere, with or without grain (property, classical backend)', async () => {
+  it('keeps every pixel outside the mask (grown only by `grow`, default none) bit-identical, and alpha everywhere, with any added detail (property, classical backend)', async () => {
     await fc.assert(
       fc.asyncProperty(caseArb, async (c) => {
         const image = randomRaster(c.w, c.h, c.channels, c.depth, c.seed);
         const backend = { ...classicalBackend(), tileSize: c.tile, overlap: 6, margin: 5 };
         const grow = c.useDefault ? 0 : c.grow;
-        const out = await inpaintRaster(image, c.mask, backend, c.useDefault ? {} : { grow, grain: c.grain, grainSeed: c.seed });
+        const out = await inpaintRaster(image, c.mask, backend, c.useDefault ? {} : { grow, detail: c.detail, grainSeed: c.seed });
         expect(out.width).toBe(c.w);
         expect(out.channels).toBe(c.channels);
         expect(out.data.constructor).toBe(image.data.constructor);
