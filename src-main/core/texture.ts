@@ -9,8 +9,8 @@
  * - the guide is the luma of the filled photo blurred by GUIDE_SIGMA: the network's structure inside the hole,
  *   the picture outside it;
  * - every PATCH×PATCH patch of the hole (on a STEP grid) looks for the known patch within `search` px whose guide
- *   neighbourhood (GUIDE_SIDE px square, sampled every 2 px) is closest, among at most CANDIDATES_SIDE² candidates
- *   (the grid is coarser for far searches); a patch with no known patch in reach searches twice as far, up to
+ *   neighbourhood (GUIDE_SIDE px square, sampled every 2 px) is closest: a grid of about CANDIDATES_SIDE²
+ *   candidates over the reach, then every position around the grid's best; a patch with no known patch in reach searches twice as far, up to
  *   MAX_SEARCH;
  * - as in PatchMatch, a patch keeps copying from where its left or upper neighbour copies (same offset) unless
  *   that matches clearly worse, and no source patch is copied twice: over a smooth fill every patch would
@@ -45,14 +45,15 @@ const GUIDE_SIGMA = 2;
 const GUIDE_SIDE = 16;
 const SEARCH = 48;
 const MAX_SEARCH = 384;
-const CANDIDATES_SIDE = 48;
+const CANDIDATES_SIDE = 16;
 /**
  * A neighbour's offset is kept when its guide distance is within this ratio of the best candidate's, plus this
- * slack per guide sample and channel (squared levels): near-ties go to the contiguous copy.
+ * slack per guide sample (squared levels): near-ties go to the contiguous copy.
  */
 const COHERENCE_RATIO = 2;
 const COHERENCE_SLACK = 9;
-const BLOCK = 128;
+const BLOCK = 256;
+const LUMA = [0.299, 0.587, 0.114] as const;
 /**
  * How much of the sources' detail is added, by depth in the hole (px to the nearest known pixel): THIN_GAIN up to
  * DEPTH_FROM, rising to DEEP_GAIN at DEPTH_TO. A copied texture is never exactly the lost one, so every bit of it
@@ -60,8 +61,8 @@ const BLOCK = 128;
  * hold; deep in a wide hole, where the fill is smoothest and its guide finds the quieter sources, all of it.
  * Chosen on 12 dev photos per band for a detail ratio of about 0.55 (README, "Detail in the fill").
  */
-const THIN_GAIN = 0.72;
-const DEEP_GAIN = 1.03;
+const THIN_GAIN = 0.76;
+const DEEP_GAIN = 1.08;
 const DEPTH_FROM = 2;
 const DEPTH_TO = 10;
 const DEPTH_PAD = DEPTH_TO + 6;
@@ -72,18 +73,23 @@ function blur(src: Float32Array, w: number, h: number, sigma: number): Float32Ar
   const r = (k.length - 1) / 2;
   const tmp = new Float32Array(w * h);
   const out = new Float32Array(w * h);
+  const clampX = (x: number): number => (x < 0 ? 0 : x >= w ? w - 1 : x);
   for (let y = 0; y < h; y++) {
+    const row = y * w;
     for (let x = 0; x < w; x++) {
-      let s = 0;
-      for (let i = -r; i <= r; i++) s += k[i + r]! * src[y * w + Math.min(w - 1, Math.max(0, x + i))]!;
-      tmp[y * w + x] = s;
+      let acc = 0;
+      if (x >= r && x < w - r) for (let i = -r; i <= r; i++) acc += k[i + r]! * src[row + x + i]!;
+      else for (let i = -r; i <= r; i++) acc += k[i + r]! * src[row + clampX(x + i)]!;
+      tmp[row + x] = acc;
     }
   }
+  // vertical pass row by row: out row y = sum over taps of a whole tmp row
   for (let y = 0; y < h; y++) {
-    for (let x = 0; x < w; x++) {
-      let s = 0;
-      for (let i = -r; i <= r; i++) s += k[i + r]! * tmp[Math.min(h - 1, Math.max(0, y + i)) * w + x]!;
-      out[y * w + x] = s;
+    const row = y * w;
+    for (let i = -r; i <= r; i++) {
+      const from = Math.min(h - 1, Math.max(0, y + i)) * w;
+      const kk = k[i + r]!;
+      for (let x = 0; x < w; x++) out[row + x] = out[row + x]! + kk * tmp[from + x]!;
     }
   }
   return out;
@@ -97,8 +103,8 @@ interface Window {
   h: number;
   /** Fine detail per colour channel (0 where not known). */
   detail: Float32Array[];
-  /** The filled photo blurred, per colour channel. */
-  guide: Float32Array[];
+  /** Luma of the filled photo, blurred. */
+  guide: Float32Array;
   /** 1 where a patch with its top-left corner here is known entirely (a possible source). */
   source: Uint8Array;
   /** One 8-bit level, squared, in sample units (1, or 257² for 16-bit photos). */
@@ -110,17 +116,19 @@ function readWindow(out: Raster, original: Raster, unknown: Mask, x0: number, y0
   const w = x1 - x0;
   const h = y1 - y0;
   const known = new Float32Array(w * h);
-  const filled = Array.from({ length: colours }, () => new Float32Array(w * h));
+  const luma = new Float32Array(w * h);
   const planes = Array.from({ length: colours }, () => new Float32Array(w * h));
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const p = (y0 + y) * W + x0 + x;
       const j = y * w + x;
       known[j] = unknown.data[p] ? 0 : 1;
+      let l = 0;
       for (let c = 0; c < colours; c++) {
         planes[c]![j] = known[j]! * original.data[p * C + c]!;
-        filled[c]![j] = out.data[p * C + c]!;
+        l += (colours === 3 ? LUMA[c]! : 1) * out.data[p * C + c]!;
       }
+      luma[j] = l;
     }
   }
   const knownBlur = blur(known, w, h, DETAIL_SIGMA);
@@ -143,7 +151,7 @@ function readWindow(out: Raster, original: Raster, unknown: Mask, x0: number, y0
       if (ok) source[y * w + x] = 1;
     }
   }
-  return { x0, y0, w, h, detail, guide: filled.map((f) => blur(f, w, h, GUIDE_SIGMA)), source, level2: out.depth === 16 ? 257 * 257 : 1 };
+  return { x0, y0, w, h, detail, guide: blur(luma, w, h, GUIDE_SIGMA), source, level2: out.depth === 16 ? 257 * 257 : 1 };
 }
 
 /** Guide distance between the neighbourhoods of two patch corners (window coordinates), sampled every 2 px. */
@@ -155,12 +163,8 @@ function guideDistance(win: Window, tx: number, ty: number, sx: number, sy: numb
     const ay = Math.min(h - 1, Math.max(0, ty + dy)) * w;
     const by = Math.min(h - 1, Math.max(0, sy + dy)) * w;
     for (let dx = -half; dx < PATCH + half; dx += 2) {
-      const a = ay + Math.min(w - 1, Math.max(0, tx + dx));
-      const b = by + Math.min(w - 1, Math.max(0, sx + dx));
-      for (const g of guide) {
-        const e = g[a]! - g[b]!;
-        d += e * e;
-      }
+      const e = guide[ay + Math.min(w - 1, Math.max(0, tx + dx))]! - guide[by + Math.min(w - 1, Math.max(0, sx + dx))]!;
+      d += e * e;
     }
     if (d >= limit) return d;
   }
@@ -174,22 +178,30 @@ function guideDistance(win: Window, tx: number, ty: number, sx: number, sy: numb
  * fill, which shows as a STEP-px grid.
  */
 function bestSource(win: Window, tx: number, ty: number, search: number, coherent: number[], taken: (s: number) => boolean): number {
-  const step = Math.max(2, Math.ceil((2 * search) / CANDIDATES_SIDE));
   let best = -1;
   let bestD = Infinity;
-  for (let sy = Math.max(0, ty - search); sy <= Math.min(win.h - PATCH, ty + search); sy += step) {
-    for (let sx = Math.max(0, tx - search); sx <= Math.min(win.w - PATCH, tx + search); sx += step) {
-      if (!win.source[sy * win.w + sx] || taken(sy * win.w + sx)) continue;
-      const d = guideDistance(win, tx, ty, sx, sy, bestD);
-      if (d < bestD) {
-        bestD = d;
-        best = sy * win.w + sx;
+  const scan = (x0: number, x1: number, y0: number, y1: number, step: number): void => {
+    for (let sy = Math.max(0, y0); sy <= Math.min(win.h - PATCH, y1); sy += step) {
+      for (let sx = Math.max(0, x0); sx <= Math.min(win.w - PATCH, x1); sx += step) {
+        if (!win.source[sy * win.w + sx] || taken(sy * win.w + sx)) continue;
+        const d = guideDistance(win, tx, ty, sx, sy, bestD);
+        if (d < bestD) {
+          bestD = d;
+          best = sy * win.w + sx;
+        }
       }
     }
-  }
+  };
+  // coarse grid over the whole reach, then every position around its best
+  const step = Math.max(2, Math.ceil((2 * search) / CANDIDATES_SIDE));
+  scan(tx - search, tx + search, ty - search, ty + search, step);
   if (best < 0) return best;
+  const cx = best % win.w;
+  const cy = (best - cx) / win.w;
+  const r = step >> 1;
+  scan(cx - r, cx + r, cy - r, cy + r, 1);
   let pick = best;
-  let pickD = bestD * COHERENCE_RATIO + COHERENCE_SLACK * win.level2 * (GUIDE_SIDE / 2) ** 2 * win.guide.length;
+  let pickD = bestD * COHERENCE_RATIO + COHERENCE_SLACK * win.level2 * (GUIDE_SIDE / 2) ** 2;
   for (const c of coherent) {
     if (c < 0 || c === best || !win.source[c]) continue;
     const d = guideDistance(win, tx, ty, c % win.w, Math.floor(c / win.w), pickD);
@@ -244,10 +256,18 @@ export function addTexture(out: Raster, original: Raster, hole: Mask, opts: Text
       const used = new Set<number>(); // source corners already copied (a patch copied twice repeats)
       const key = (x: number, y: number): number => (y + PATCH) * (W + 2 * PATCH) + x + PATCH;
       for (let search = SEARCH; pending.length > 0 && search <= MAX_SEARCH; search *= 2) {
+        // the window: what the pending patches can reach (a scratch's window is a band, not the block's square)
+        let tx0 = Infinity, ty0 = Infinity, tx1 = -Infinity, ty1 = -Infinity;
+        for (const [x, y] of pending) {
+          tx0 = Math.min(tx0, x);
+          ty0 = Math.min(ty0, y);
+          tx1 = Math.max(tx1, x + PATCH);
+          ty1 = Math.max(ty1, y + PATCH);
+        }
         const pad = search + GUIDE_SIDE;
-        const x0 = Math.max(0, bx0 - pad);
-        const y0 = Math.max(0, by0 - pad);
-        const w = readWindow(out, original, unknown, x0, y0, Math.min(W, bx1 + pad), Math.min(H, by1 + pad), colours);
+        const x0 = Math.max(0, tx0 - pad);
+        const y0 = Math.max(0, ty0 - pad);
+        const w = readWindow(out, original, unknown, x0, y0, Math.min(W, tx1 + pad), Math.min(H, ty1 + pad), colours);
         const missed: Array<[number, number]> = [];
         for (const [x, y] of pending) {
           const coherent = [offsets.get(key(x - STEP, y)), offsets.get(key(x, y - STEP))].map((o) => {

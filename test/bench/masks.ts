@@ -2,28 +2,40 @@
 import type { Mask } from '../../src-main/core/image.js';
 import { dilate } from '../../src-main/core/mask.js';
 
+/** A seeded generator of numbers in [0, 1) (the same LCG every bench mask uses). */
+export function lcg(seed: number): () => number {
+  let s = seed;
+  return () => { s = (s * 1103515245 + 12345) & 0x7fffffff; return s / 0x7fffffff; };
+}
+
+/** Draws one near-straight scratch of `width` px from (x, y) along `angle` for `len` steps, wobbling with `rnd`. */
+export function traceScratch(data: Uint8Array, w: number, h: number, rnd: () => number,
+  s: { x: number; y: number; angle: number; len: number; width: number; vertical: boolean }): void {
+  let { x, y } = s;
+  for (let t = 0; t < s.len; t++) {
+    x += Math.cos(s.angle) + (rnd() - 0.5) * 0.3;
+    y += Math.sin(s.angle);
+    for (let d = 0; d < s.width; d++) {
+      const xi = Math.round(s.vertical ? x + d : x);
+      const yi = Math.round(s.vertical ? y : y + d);
+      if (xi >= 0 && yi >= 0 && xi < w && yi < h) data[yi * w + xi] = 255;
+    }
+  }
+}
+
 /** Deterministic scratch mask: a dozen long 1–4 px near-straight scratches across the frame and specks. */
 export function scratchMask(w: number, h: number): Mask {
   const data = new Uint8Array(w * h);
-  let s = 12345;
-  const rnd = (): number => { s = (s * 1103515245 + 12345) & 0x7fffffff; return s / 0x7fffffff; };
+  const rnd = lcg(12345);
   const scale = Math.sqrt(w * h / 1e6);
   for (let k = 0; k < 12; k++) {
     const vertical = rnd() < 0.7;
     const len = (vertical ? h : w) * (0.4 + 0.6 * rnd());
-    let x = rnd() * w;
-    let y = rnd() * h * (vertical ? 0.3 : 1);
+    const x = rnd() * w;
+    const y = rnd() * h * (vertical ? 0.3 : 1);
     const angle = (vertical ? Math.PI / 2 : 0) + (rnd() - 0.5) * 0.15;
     const width = Math.max(1, Math.round((1 + rnd() * 3) * Math.min(2, scale / 2)));
-    for (let t = 0; t < len; t++) {
-      x += Math.cos(angle) + (rnd() - 0.5) * 0.3;
-      y += Math.sin(angle);
-      for (let d = 0; d < width; d++) {
-        const xi = Math.round(vertical ? x + d : x);
-        const yi = Math.round(vertical ? y : y + d);
-        if (xi >= 0 && yi >= 0 && xi < w && yi < h) data[yi * w + xi] = 255;
-      }
-    }
+    traceScratch(data, w, h, rnd, { x, y, angle, len, width, vertical });
   }
   const specks = Math.round(300 * scale * scale);
   const base = { width: w, height: h, data };
@@ -34,8 +46,7 @@ export function scratchMask(w: number, h: number): Mask {
 /** Deterministic blotch mask: irregular discs (stains, flaked emulsion, torn-off bits) over ≈5 % of the frame. */
 export function blotchMask(w: number, h: number): Mask {
   const data = new Uint8Array(w * h);
-  let s = 777;
-  const rnd = (): number => { s = (s * 1103515245 + 12345) & 0x7fffffff; return s / 0x7fffffff; };
+  const rnd = lcg(777);
   const side = Math.min(w, h);
   let holes = 0;
   while (holes < 0.05 * w * h) {

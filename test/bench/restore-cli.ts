@@ -12,6 +12,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { tempDir } from '../support/temp-dir.js';
+import { lcg, traceScratch } from './masks.js';
 
 const TIME = '/usr/bin/time';
 const PYTHON = '/usr/bin/python3';
@@ -23,25 +24,16 @@ interface Sample { wall: number; cpu: number; rssMiB: number }
 /** The issue's mask: 12 long 1–3 px near-straight scratches (mostly vertical) and 200 specks of radius 2–7. */
 export function issueMask(w: number, h: number): Uint8Array {
   const data = new Uint8Array(w * h);
-  let s = 777;
-  const rnd = (): number => { s = (s * 1103515245 + 12345) & 0x7fffffff; return s / 0x7fffffff; };
+  const rnd = lcg(777);
   const k = Math.sqrt((w * h) / 12e6);
   for (let n = 0; n < 12; n++) {
     const vertical = rnd() < 0.7;
     const len = (vertical ? h : w) * (0.5 + 0.5 * rnd());
-    let x = rnd() * w;
-    let y = vertical ? rnd() * h * 0.3 : rnd() * h;
+    const x = rnd() * w;
+    const y = vertical ? rnd() * h * 0.3 : rnd() * h;
     const angle = (vertical ? Math.PI / 2 : 0) + (rnd() - 0.5) * 0.15;
     const width = Math.max(1, Math.round((1 + Math.round(rnd() * 1.6)) * k));
-    for (let t = 0; t < len; t++) {
-      x += Math.cos(angle) + (rnd() - 0.5) * 0.3;
-      y += Math.sin(angle);
-      for (let d = 0; d < width; d++) {
-        const xi = Math.round(vertical ? x + d : x);
-        const yi = Math.round(vertical ? y : y + d);
-        if (xi >= 0 && yi >= 0 && xi < w && yi < h) data[yi * w + xi] = 255;
-      }
-    }
+    traceScratch(data, w, h, rnd, { x, y, angle, len, width, vertical });
   }
   for (let n = 0; n < 200; n++) {
     const cx = Math.floor(rnd() * w);
