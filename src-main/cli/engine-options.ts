@@ -29,7 +29,7 @@ export function detailOption(): Option {
   return new Option(
     '--detail <kind>',
     "fine detail added to fills: texture = the photo's own grain and texture, copied from the places around the hole " +
-      'whose structure matches; grain = synthetic grain matched to the surroundings; none = the fill as the model made it',
+      'whose structure matches (grain in thin scratches); grain = synthetic grain matched to the surroundings; none = the fill as the model made it',
   ).choices([...FILL_DETAILS]).default('texture' satisfies FillDetail);
 }
 

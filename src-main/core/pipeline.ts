@@ -334,8 +334,9 @@ export async function inpaintRaster(image: Raster, mask: Mask, backend: InpaintB
       ...(hidden !== hole ? { unknown: hidden } : {}),
       ...(feather > 0 ? { weight: (x: number, y: number) => featherAlpha(hole, x, y, feather) } : {}),
     };
-    if (detail === 'texture') addTexture(out, image, hole, where);
-    else addGrain(out, image, hole, { seed: opts.grainSeed ?? 0, ...where });
+    // Copied texture leaves the thin parts of the hole to grain (core/texture.ts addTexture).
+    const grainHole = detail === 'texture' ? addTexture(out, image, hole, where) : hole;
+    if (grainHole) addGrain(out, image, grainHole, { seed: opts.grainSeed ?? 0, ...where, unknown: hidden });
   }
   return out;
 }

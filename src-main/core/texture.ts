@@ -16,7 +16,10 @@
  *   that matches clearly worse, and no source patch is copied twice: over a smooth fill every patch would
  *   otherwise pick the same best source and tile it, a grid every STEP px;
  * - the sources' detail is blended with a Hann window over the overlapping patches and added to the fill, more
- *   of it deep inside wide holes (THIN_GAIN, DEEP_GAIN).
+ *   of it deep inside wide holes (THIN_GAIN, DEEP_GAIN);
+ * - thin parts of a hole (a 1–5 px scratch, a small speck: no pixel deeper than THIN_DEPTH) are left to synthetic
+ *   grain (core/grain.ts): a patch copied over them is mostly the scratch's own surroundings, and the search would
+ *   cost more there than everywhere else (a 12 MP scan with long scratches: seconds).
  *
  * The detail is zero-mean, so each pixel's expected value — its colour — stays where the fill put it. It costs
  * PSNR (a copied texture is never exactly the lost one), less than synthetic grain of the same detail because
@@ -42,8 +45,9 @@ const STEP = PATCH / 2;
 /** Blur that splits the fine detail (what is copied) from the structure (what the network gives). */
 export const DETAIL_SIGMA = 0.8;
 const GUIDE_SIGMA = 2;
+const BLUR_REACH = 2.5;
 const GUIDE_SIDE = 16;
-const SEARCH = 48;
+const SEARCH = 24;
 const MAX_SEARCH = 384;
 const CANDIDATES_SIDE = 16;
 /**
@@ -52,7 +56,7 @@ const CANDIDATES_SIDE = 16;
  */
 const COHERENCE_RATIO = 2;
 const COHERENCE_SLACK = 9;
-const BLOCK = 256;
+const BLOCK = 64;
 const LUMA = [0.299, 0.587, 0.114] as const;
 /**
  * How much of the sources' detail is added, by depth in the hole (px to the nearest known pixel): THIN_GAIN up to
@@ -66,10 +70,22 @@ const DEEP_GAIN = 1.08;
 const DEPTH_FROM = 2;
 const DEPTH_TO = 10;
 const DEPTH_PAD = DEPTH_TO + 6;
+/** Hole pixels at most this deep (px to the nearest known pixel) are thin: see addTexture. */
+const THIN_DEPTH = 2.5;
+
+/** A Gaussian kernel cut at BLUR_REACH sigmas (beyond that its taps add nothing visible), normalised. */
+function truncatedKernel(sigma: number): Float64Array {
+  const full = kernel1d(sigma);
+  const r = Math.min((full.length - 1) / 2, Math.ceil(BLUR_REACH * sigma));
+  const mid = (full.length - 1) / 2;
+  const k = full.slice(mid - r, mid + r + 1);
+  const sum = k.reduce((a, b) => a + b, 0);
+  return k.map((v) => v / sum);
+}
 
 /** Separable Gaussian blur of a w×h plane (edges clamped). */
 function blur(src: Float32Array, w: number, h: number, sigma: number): Float32Array {
-  const k = kernel1d(sigma);
+  const k = truncatedKernel(sigma);
   const r = (k.length - 1) / 2;
   const tmp = new Float32Array(w * h);
   const out = new Float32Array(w * h);
@@ -216,9 +232,12 @@ function bestSource(win: Window, tx: number, ty: number, search: number, coheren
 /**
  * Adds the photo's own fine detail, copied from the best-matching known places, to every hole pixel of `out`
  * (in place). `original` supplies the known pixels (outside the hole it equals `out`); pixels outside `hole`
- * and alpha are never touched. Hole pixels no known patch within MAX_SEARCH matches are left as they are.
+ * and alpha are never touched. Returns the hole pixels it left as they are (null when none): the thin parts of
+ * the hole (no pixel deeper than THIN_DEPTH in any patch over them, e.g. a 1–5 px scratch or a small speck), where a
+ * copied patch is mostly context and the search costs far more than it brings, and pixels no known patch within
+ * MAX_SEARCH matches. The pipeline gives those synthetic grain.
  */
-export function addTexture(out: Raster, original: Raster, hole: Mask, opts: TextureOptions = {}): void {
+export function addTexture(out: Raster, original: Raster, hole: Mask, opts: TextureOptions = {}): Mask | null {
   const { width: W, height: H, channels: C, depth } = out;
   const max = depth === 16 ? 65535 : 255;
   const colours = C >= 3 ? 3 : 1;
@@ -228,11 +247,22 @@ export function addTexture(out: Raster, original: Raster, hole: Mask, opts: Text
   for (let i = 0; i < PATCH; i++) {
     for (let j = 0; j < PATCH; j++) win[i * PATCH + j] = Math.sin((Math.PI * (i + 1)) / (PATCH + 1)) * Math.sin((Math.PI * (j + 1)) / (PATCH + 1));
   }
+  const left: Mask = { width: W, height: H, data: new Uint8Array(W * H) };
+  let leftAny = false;
   for (let by0 = 0; by0 < H; by0 += BLOCK) {
     for (let bx0 = 0; bx0 < W; bx0 += BLOCK) {
       const bx1 = Math.min(W, bx0 + BLOCK);
       const by1 = Math.min(H, by0 + BLOCK);
-      // Targets: patch corners on the STEP grid whose patch holds a hole pixel of this block.
+      let any = false;
+      for (let yy = by0; yy < by1 && !any; yy++) for (let xx = bx0; xx < bx1; xx++) if (hole.data[yy * W + xx]) { any = true; break; }
+      if (!any) continue;
+      const dx0 = Math.max(0, bx0 - DEPTH_PAD), dy0 = Math.max(0, by0 - DEPTH_PAD);
+      const dw = Math.min(W, bx1 + DEPTH_PAD) - dx0, dh = Math.min(H, by1 + DEPTH_PAD) - dy0;
+      const marked = new Uint8Array(dw * dh);
+      for (let y = 0; y < dh; y++) for (let x = 0; x < dw; x++) marked[y * dw + x] = hole.data[(dy0 + y) * W + dx0 + x] ? 1 : 0;
+      const depth = insideDistance(marked, dw, dh);
+      const depthAt = (xx: number, yy: number): number => depth[(yy - dy0) * dw + xx - dx0]!;
+      // Targets: patch corners on the STEP grid whose patch holds a hole pixel of this block deeper than THIN_DEPTH.
       const targets: Array<[number, number]> = [];
       for (let y = by0 - PATCH + STEP; y < by1; y += STEP) {
         for (let x = bx0 - PATCH + STEP; x < bx1; x += STEP) {
@@ -242,13 +272,17 @@ export function addTexture(out: Raster, original: Raster, hole: Mask, opts: Text
             if (yy < by0 || yy >= by1) continue;
             for (let dx = 0; dx < PATCH; dx++) {
               const xx = x + dx;
-              if (xx >= bx0 && xx < bx1 && hole.data[yy * W + xx]) { has = true; break; }
+              if (xx >= bx0 && xx < bx1 && depthAt(xx, yy) > THIN_DEPTH) { has = true; break; }
             }
           }
           if (has) targets.push([x, y]);
         }
       }
-      if (targets.length === 0) continue;
+      if (targets.length === 0) {
+        for (let yy = by0; yy < by1; yy++) for (let xx = bx0; xx < bx1; xx++) if (hole.data[yy * W + xx]) left.data[yy * W + xx] = 255;
+        leftAny = true;
+        continue;
+      }
       const acc = Array.from({ length: colours }, () => new Float32Array((bx1 - bx0) * (by1 - by0)));
       const wacc = new Float32Array((bx1 - bx0) * (by1 - by0));
       let pending = targets;
@@ -264,7 +298,7 @@ export function addTexture(out: Raster, original: Raster, hole: Mask, opts: Text
           tx1 = Math.max(tx1, x + PATCH);
           ty1 = Math.max(ty1, y + PATCH);
         }
-        const pad = search + GUIDE_SIDE;
+        const pad = search + (GUIDE_SIDE - PATCH) / 2 + BLUR_REACH * 2;
         const x0 = Math.max(0, tx0 - pad);
         const y0 = Math.max(0, ty0 - pad);
         const w = readWindow(out, original, unknown, x0, y0, Math.min(W, tx1 + pad), Math.min(H, ty1 + pad), colours);
@@ -300,17 +334,17 @@ export function addTexture(out: Raster, original: Raster, hole: Mask, opts: Text
         }
         pending = missed;
       }
-      const dx0 = Math.max(0, bx0 - DEPTH_PAD), dy0 = Math.max(0, by0 - DEPTH_PAD);
-      const dw = Math.min(W, bx1 + DEPTH_PAD) - dx0, dh = Math.min(H, by1 + DEPTH_PAD) - dy0;
-      const marked = new Uint8Array(dw * dh);
-      for (let y = 0; y < dh; y++) for (let x = 0; x < dw; x++) marked[y * dw + x] = hole.data[(dy0 + y) * W + dx0 + x] ? 1 : 0;
-      const depth = insideDistance(marked, dw, dh);
       for (let yy = by0; yy < by1; yy++) {
         for (let xx = bx0; xx < bx1; xx++) {
           const p = yy * W + xx;
           const j = (yy - by0) * (bx1 - bx0) + xx - bx0;
-          if (!hole.data[p] || wacc[j]! <= 0) continue;
-          const t = Math.min(1, Math.max(0, (depth[(yy - dy0) * dw + xx - dx0]! - DEPTH_FROM) / (DEPTH_TO - DEPTH_FROM)));
+          if (!hole.data[p]) continue;
+          if (wacc[j]! <= 0) {
+            left.data[p] = 255;
+            leftAny = true;
+            continue;
+          }
+          const t = Math.min(1, Math.max(0, (depthAt(xx, yy) - DEPTH_FROM) / (DEPTH_TO - DEPTH_FROM)));
           const gain = THIN_GAIN + t * (DEEP_GAIN - THIN_GAIN);
           const k = (strength * gain * (opts.weight ? opts.weight(xx, yy) : 1)) / wacc[j]!;
           for (let c = 0; c < colours; c++) {
@@ -321,4 +355,5 @@ export function addTexture(out: Raster, original: Raster, hole: Mask, opts: Text
       }
     }
   }
+  return leftAny ? left : null;
 }

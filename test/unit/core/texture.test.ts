@@ -86,11 +86,34 @@ describe('addTexture', () => {
     }
   });
 
-  it('leaves a hole alone where nothing around it is known', () => {
+  it('leaves a hole alone where nothing around it is known, and returns it', () => {
     const { image, filled } = scene(3, 8);
     const all: Mask = { width: W, height: H, data: new Uint8Array(W * H).fill(255) };
     const out: Raster = { ...filled, data: filled.data.slice() };
-    addTexture(out, image, all);
+    const left = addTexture(out, image, all);
     expect(Array.from(out.data)).toEqual(Array.from(filled.data));
+    expect(left && Array.from(left.data)).toEqual(Array.from(all.data));
+  });
+
+  it('returns the thin parts of a hole (a 3 px scratch) untouched, for grain, and textures the wide ones', () => {
+    const { image, filled, hole } = scene(3, 8);
+    const withScratch = hole.data.slice();
+    for (let y = 4; y < 44; y++) for (let x = 10; x < 13; x++) withScratch[y * W + x] = 255;
+    const mask: Mask = { width: W, height: H, data: withScratch };
+    const out: Raster = { ...filled, data: filled.data.slice() };
+    const left = addTexture(out, image, mask);
+    expect(left).not.toBeNull();
+    let leftScratch = 0;
+    let leftSquares = 0;
+    let changedScratch = 0;
+    for (let p = 0; p < W * H; p++) {
+      if (!withScratch[p]) continue;
+      const inSquare = hole.data[p] !== 0;
+      if (left!.data[p]) inSquare ? leftSquares++ : leftScratch++;
+      if (!inSquare && out.data[p * 3] !== filled.data[p * 3]) changedScratch++;
+    }
+    expect(leftScratch).toBe(40 * 3);
+    expect(changedScratch).toBe(0);
+    expect(leftSquares).toBe(0);
   });
 });
