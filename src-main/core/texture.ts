@@ -10,8 +10,8 @@
  *   the picture outside it;
  * - every PATCH×PATCH patch of the hole (on a STEP grid) looks for the known patch within `search` px whose guide
  *   neighbourhood (GUIDE_SIDE px square, sampled every 2 px) is closest: a grid of about CANDIDATES_SIDE²
- *   candidates over the reach, then every position around the grid's best; a patch with no known patch in reach searches twice as far, up to
- *   MAX_SEARCH;
+ *   candidates over the reach, then every position around the grid's best; a patch with no known patch in reach
+ *   searches twice as far, up to MAX_SEARCH;
  * - as in PatchMatch, a patch keeps copying from where its left or upper neighbour copies (same offset) unless
  *   that matches clearly worse, and no source patch is copied twice: over a smooth fill every patch would
  *   otherwise pick the same best source and tile it, a grid every STEP px;
@@ -40,10 +40,10 @@ export interface TextureOptions {
   strength?: number;
 }
 
-export const PATCH = 8;
+const PATCH = 8;
 const STEP = PATCH / 2;
 /** Blur that splits the fine detail (what is copied) from the structure (what the network gives). */
-export const DETAIL_SIGMA = 0.8;
+const DETAIL_SIGMA = 0.8;
 const GUIDE_SIGMA = 2;
 const BLUR_REACH = 2.5;
 const GUIDE_SIDE = 16;
