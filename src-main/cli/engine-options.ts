@@ -5,9 +5,9 @@
 import { Option, type Command } from 'commander';
 import { badInput } from '../core/errors.js';
 import { DEVICES, type Device } from '../core/image.js';
-import { checkGrow, checkStrength, checkThreshold, Engine, type EngineOptions } from '../node/engine.js';
+import { checkGrow, checkStrength, checkThreshold, DEFAULT_DETAIL, Engine, type EngineOptions } from '../node/engine.js';
 import type { ToneStepOptions } from '../node/restore-file.js';
-import { FILL_DETAILS, type FillDetail } from '../core/pipeline.js';
+import { FILL_DETAILS } from '../core/pipeline.js';
 
 /** Flags added by addEngineOptions. */
 export interface EngineFlags {
@@ -30,7 +30,7 @@ export function detailOption(): Option {
     '--detail <kind>',
     "fine detail added to fills: texture = the photo's own grain and texture, copied from the places around the hole " +
       'whose structure matches (grain in thin scratches); grain = synthetic grain matched to the surroundings; none = the fill as the model made it',
-  ).choices([...FILL_DETAILS]).default('texture' satisfies FillDetail);
+  ).choices([...FILL_DETAILS]).default(DEFAULT_DETAIL);
 }
 
 /** Opens an engine for one command and always closes it. */

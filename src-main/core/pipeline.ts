@@ -331,12 +331,12 @@ export async function inpaintRaster(image: Raster, mask: Mask, backend: InpaintB
   const detail = opts.detail ?? 'none';
   if (detail !== 'none' && total > 0) {
     const where = {
-      ...(hidden !== hole ? { unknown: hidden } : {}),
+      unknown: hidden,
       ...(feather > 0 ? { weight: (x: number, y: number) => featherAlpha(hole, x, y, feather) } : {}),
     };
     // Copied texture leaves the thin parts of the hole to grain (core/texture.ts addTexture).
     const grainHole = detail === 'texture' ? addTexture(out, image, hole, where) : hole;
-    if (grainHole) addGrain(out, image, grainHole, { seed: opts.grainSeed ?? 0, ...where, unknown: hidden });
+    if (grainHole) addGrain(out, image, grainHole, { seed: opts.grainSeed ?? 0, ...where });
   }
   return out;
 }
