@@ -117,8 +117,8 @@ interface Window {
   y0: number;
   w: number;
   h: number;
-  /** Fine detail per colour channel (0 where not known). */
-  detail: Float32Array[];
+  /** 1 where the pixel is known (not `unknown`). */
+  known: Float32Array;
   /** Luma of the filled photo, blurred. */
   guide: Float32Array;
   /** 1 where a patch with its top-left corner here is known entirely (a possible source). */
@@ -127,36 +127,28 @@ interface Window {
   level2: number;
 }
 
-function readWindow(out: Raster, original: Raster, unknown: Mask, x0: number, y0: number, x1: number, y1: number, colours: number): Window {
+/** Margin of known pixels a source patch needs around it: the reach of the detail blur. */
+const DETAIL_OFF = Math.ceil(2 * DETAIL_SIGMA);
+
+function readWindow(out: Raster, unknown: Mask, x0: number, y0: number, x1: number, y1: number, colours: number): Window {
   const { width: W, channels: C } = out;
   const w = x1 - x0;
   const h = y1 - y0;
   const known = new Float32Array(w * h);
   const luma = new Float32Array(w * h);
-  const planes = Array.from({ length: colours }, () => new Float32Array(w * h));
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
       const p = (y0 + y) * W + x0 + x;
       const j = y * w + x;
       known[j] = unknown.data[p] ? 0 : 1;
       let l = 0;
-      for (let c = 0; c < colours; c++) {
-        planes[c]![j] = known[j]! * original.data[p * C + c]!;
-        l += (colours === 3 ? LUMA[c]! : 1) * out.data[p * C + c]!;
-      }
+      for (let c = 0; c < colours; c++) l += (colours === 3 ? LUMA[c]! : 1) * out.data[p * C + c]!;
       luma[j] = l;
     }
   }
-  const knownBlur = blur(known, w, h, DETAIL_SIGMA);
-  const detail = planes.map((plane) => {
-    const b = blur(plane, w, h, DETAIL_SIGMA);
-    const d = new Float32Array(w * h);
-    for (let j = 0; j < w * h; j++) d[j] = known[j] ? plane[j]! - b[j]! / Math.max(knownBlur[j]!, 1e-6) : 0;
-    return d;
-  });
   // A source patch must be known, and so must the pixels its detail was measured from (the blur's reach).
-  const reach = PATCH + 2 * Math.ceil(2 * DETAIL_SIGMA);
-  const off = Math.ceil(2 * DETAIL_SIGMA);
+  const reach = PATCH + 2 * DETAIL_OFF;
+  const off = DETAIL_OFF;
   const rowRun = new Int32Array(w * h); // known pixels in a row from here to the right, capped
   for (let y = 0; y < h; y++) for (let x = w - 1; x >= 0; x--) rowRun[y * w + x] = known[y * w + x] ? Math.min(reach, 1 + (x + 1 < w ? rowRun[y * w + x + 1]! : 0)) : 0;
   const source = new Uint8Array(w * h);
@@ -167,7 +159,50 @@ function readWindow(out: Raster, original: Raster, unknown: Mask, x0: number, y0
       if (ok) source[y * w + x] = 1;
     }
   }
-  return { x0, y0, w, h, detail, guide: blur(luma, w, h, GUIDE_SIGMA), source, level2: out.depth === 16 ? 257 * 257 : 1 };
+  return { x0, y0, w, h, known, guide: blur(luma, w, h, GUIDE_SIGMA), source, level2: out.depth === 16 ? 257 * 257 : 1 };
+}
+
+const DETAIL_KERNEL = truncatedKernel(DETAIL_SIGMA);
+/** The detail blur of an all-known neighbourhood, with its float32 rounding (1 within a few ulps). */
+const KNOWN_BLUR = ((): number => {
+  let row = 0;
+  for (const v of DETAIL_KERNEL) row += v;
+  let b = 0;
+  for (const v of DETAIL_KERNEL) b = Math.fround(b + v * Math.fround(row));
+  return b;
+})();
+
+/**
+ * Fine detail (the photo minus its blur, per colour channel) of the PATCH×PATCH source patch with its corner at
+ * photo pixel (px, py), as PATCH² values per channel. Only a source patch's detail is ever copied, so it is
+ * measured there alone; a source and its blur reach are known, so this is the blur of the known pixels.
+ */
+function sourceDetail(original: Raster, px: number, py: number, colours: number): Float32Array[] {
+  const { width: W, channels: C } = original;
+  const k = DETAIL_KERNEL;
+  const r = (k.length - 1) / 2;
+  const side = PATCH + 2 * r;
+  const tmp = new Float32Array(side * PATCH);
+  return Array.from({ length: colours }, (_, c) => {
+    // horizontal pass over the patch's columns, on its rows and r above and below
+    for (let y = 0; y < side; y++) {
+      const row = (py - r + y) * W;
+      for (let x = 0; x < PATCH; x++) {
+        let acc = 0;
+        for (let i = -r; i <= r; i++) acc += k[i + r]! * original.data[(row + px + x + i) * C + c]!;
+        tmp[y * PATCH + x] = acc;
+      }
+    }
+    const d = new Float32Array(PATCH * PATCH);
+    for (let y = 0; y < PATCH; y++) {
+      for (let x = 0; x < PATCH; x++) {
+        let b = 0;
+        for (let i = -r; i <= r; i++) b = Math.fround(b + k[i + r]! * tmp[(y + r + i) * PATCH + x]!);
+        d[y * PATCH + x] = original.data[((py + y) * W + px + x) * C + c]! - b / KNOWN_BLUR;
+      }
+    }
+    return d;
+  });
 }
 
 /** Guide distance between the neighbourhoods of two patch corners (window coordinates), sampled every 2 px. */
@@ -263,21 +298,22 @@ export function addTexture(out: Raster, original: Raster, hole: Mask, opts: Text
       const depth = insideDistance(marked, dw, dh);
       const depthAt = (xx: number, yy: number): number => depth[(yy - dy0) * dw + xx - dx0]!;
       // Targets: patch corners on the STEP grid whose patch holds a hole pixel of this block deeper than THIN_DEPTH.
-      const targets: Array<[number, number]> = [];
-      for (let y = by0 - PATCH + STEP; y < by1; y += STEP) {
-        for (let x = bx0 - PATCH + STEP; x < bx1; x += STEP) {
-          let has = false;
-          for (let dy = 0; dy < PATCH && !has; dy++) {
-            const yy = y + dy;
-            if (yy < by0 || yy >= by1) continue;
-            for (let dx = 0; dx < PATCH; dx++) {
-              const xx = x + dx;
-              if (xx >= bx0 && xx < bx1 && depthAt(xx, yy) > THIN_DEPTH) { has = true; break; }
-            }
-          }
-          if (has) targets.push([x, y]);
+      const cx0 = bx0 - PATCH + STEP;
+      const cy0 = by0 - PATCH + STEP;
+      const cols = Math.ceil((bx1 - cx0) / STEP);
+      const rows = Math.ceil((by1 - cy0) / STEP);
+      const corner = new Uint8Array(cols * rows);
+      for (let yy = by0; yy < by1; yy++) {
+        for (let xx = bx0; xx < bx1; xx++) {
+          if (depthAt(xx, yy) <= THIN_DEPTH) continue;
+          // the corners x with x <= xx < x + PATCH
+          const i1 = Math.floor((xx - cx0) / STEP);
+          const j1 = Math.floor((yy - cy0) / STEP);
+          for (let j = Math.max(0, j1 - PATCH / STEP + 1); j <= j1; j++) for (let i = Math.max(0, i1 - PATCH / STEP + 1); i <= i1; i++) corner[j * cols + i] = 1;
         }
       }
+      const targets: Array<[number, number]> = [];
+      for (let j = 0; j < rows; j++) for (let i = 0; i < cols; i++) if (corner[j * cols + i]) targets.push([cx0 + i * STEP, cy0 + j * STEP]);
       if (targets.length === 0) {
         for (let yy = by0; yy < by1; yy++) for (let xx = bx0; xx < bx1; xx++) if (hole.data[yy * W + xx]) left.data[yy * W + xx] = 255;
         leftAny = true;
@@ -301,7 +337,7 @@ export function addTexture(out: Raster, original: Raster, hole: Mask, opts: Text
         const pad = search + (GUIDE_SIDE - PATCH) / 2 + BLUR_REACH * 2;
         const x0 = Math.max(0, tx0 - pad);
         const y0 = Math.max(0, ty0 - pad);
-        const w = readWindow(out, original, unknown, x0, y0, Math.min(W, tx1 + pad), Math.min(H, ty1 + pad), colours);
+        const w = readWindow(out, unknown, x0, y0, Math.min(W, tx1 + pad), Math.min(H, ty1 + pad), colours);
         const missed: Array<[number, number]> = [];
         for (const [x, y] of pending) {
           const coherent = [offsets.get(key(x - STEP, y)), offsets.get(key(x, y - STEP))].map((o) => {
@@ -319,6 +355,7 @@ export function addTexture(out: Raster, original: Raster, hole: Mask, opts: Text
           const sy = (s - sx) / w.w;
           offsets.set(key(x, y), [sx + x0 - x, sy + y0 - y]);
           used.add((sy + y0) * W + sx + x0);
+          const detail = sourceDetail(original, sx + x0, sy + y0, colours);
           for (let dy = 0; dy < PATCH; dy++) {
             const yy = y + dy;
             if (yy < by0 || yy >= by1) continue;
@@ -327,7 +364,7 @@ export function addTexture(out: Raster, original: Raster, hole: Mask, opts: Text
               if (xx < bx0 || xx >= bx1) continue;
               const k = win[dy * PATCH + dx]!;
               const j = (yy - by0) * (bx1 - bx0) + xx - bx0;
-              for (let c = 0; c < colours; c++) acc[c]![j] = acc[c]![j]! + k * w.detail[c]![(sy + dy) * w.w + sx + dx]!;
+              for (let c = 0; c < colours; c++) acc[c]![j] = acc[c]![j]! + k * detail[c]![dy * PATCH + dx]!;
               wacc[j] = wacc[j]! + k;
             }
           }

@@ -16,6 +16,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { tempDir } from '../support/temp-dir.js';
+import { hostNote } from './host.js';
 
 const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const devImages = path.resolve(repoRoot, '../shared/data/dev-eval/images');
@@ -158,7 +159,7 @@ export async function benchBatch(): Promise<string> {
     const note =
       `# Batch benchmark (test/bench/batch.bench.ts)\n\n` +
       `${new Date().toISOString()} · ${PHOTOS} JPEG photos of ~3 MP generated from /work/shared/data, ` +
-      `2 CPU cores (a training run may share them), real \`kintsugi batch\` CLI per row (wall time includes ` +
+      `${hostNote()}, real \`kintsugi batch\` CLI per row (wall time includes ` +
       `process start and model loading); peak RSS is the CLI process's VmHWM (inference workers are threads, ` +
       `so included).\n\n${md}\n`;
     const out = process.env['KINTSUGI_BENCH_OUT'];

@@ -12,6 +12,7 @@ import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import sharp from 'sharp';
 import { tempDir } from '../support/temp-dir.js';
+import { hostNote } from './host.js';
 import { lcg, traceScratch } from './masks.js';
 
 const TIME = '/usr/bin/time';
@@ -131,7 +132,7 @@ export async function benchIssueCase(repoRoot: string, source: string): Promise<
     const big = await timed(process.execPath, [bin, 'restore', p40.image, '--mask', p40.mask, '-o', path.join(dir, 'out40.jpg')], env, repoRoot, path.join(dir, 'out40.jpg'));
     return [
       `Issue 17 case: 4000×3000 JPEG, given mask of 12 long 1–3 px scratches + 200 specks (${p12.holes} px, ${(100 * p12.holes / 12e6).toFixed(2)} %),`,
-      `whole process, median of ${RUNS} (interleaved); CLI ${fresh ? 'compiled (dist/)' : 'from source through tsx (dist/ is older than src-main)'}; CPU = user + system of every thread.`,
+      `whole process, median of ${RUNS} (interleaved); CLI ${fresh ? 'compiled (dist/)' : 'from source through tsx (dist/ is older than src-main)'}; CPU = user + system of every thread; ${hostNote()}.`,
       '',
       '| method | wall s | CPU s | peak RSS MiB | wall × Telea | CPU × Telea | wall × classical |',
       '|---|---:|---:|---:|---:|---:|---:|',

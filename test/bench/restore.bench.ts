@@ -21,6 +21,7 @@ import sharp from 'sharp';
 import type { Mask, Raster } from '../../src-main/core/image.js';
 import { countHoles } from '../../src-main/core/mask.js';
 import { Engine } from '../../src-main/node/engine.js';
+import { hostNote } from './host.js';
 import { scratchMask } from './masks.js';
 import { benchIssueCase } from './restore-cli.js';
 
@@ -87,7 +88,7 @@ async function main(): Promise<void> {
   }
   const base = rows[0]!;
   const lines = [
-    `Restore benchmark — ${new Date().toISOString().slice(0, 10)}, ${process.platform} ${process.arch}, Node ${process.version}, ${(await import('node:os')).cpus().length} CPU cores (a training run shared the CPU)`,
+    `Restore benchmark — ${new Date().toISOString().slice(0, 10)}, ${process.platform} ${process.arch}, Node ${process.version}, ${hostNote()}`,
     `Photo: ${path.basename(source)} upscaled (Lanczos) to each size; mask: 12 long scratches (1–4 px) + specks, dilated 2 px by the pipeline.`,
     onnxDefault ? `ONNX model: ${onnxDefault.id} (${onnxDefault.family}, ${onnxDefault.source})` : 'ONNX model: none installed (models/manifest.json absent) — classical fallback only.',
     devices.length > 1 ? `Providers: ${devices.join(', ')}` : 'Providers: cpu only on this machine (no CUDA/DirectML/CoreML/WebGPU).',

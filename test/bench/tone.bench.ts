@@ -9,7 +9,7 @@
  *   KINTSUGI_BENCH_SIZES=12,40 KINTSUGI_BENCH_RUNS=5 npx tsx test/bench/tone.bench.ts
  */
 import { mkdtempSync, rmSync } from 'node:fs';
-import { cpus, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
@@ -17,6 +17,7 @@ import type { Raster } from '../../src-main/core/image.js';
 import { Engine } from '../../src-main/node/engine.js';
 import { readImage } from '../../src-main/node/image-io.js';
 import { restoreFile } from '../../src-main/node/restore-file.js';
+import { hostNote } from './host.js';
 
 const self = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(self), '../..');
@@ -62,7 +63,7 @@ async function main(): Promise<void> {
     rmSync(work, { recursive: true, force: true });
   }
   const table = [
-    `Tone benchmark — ${new Date().toISOString().slice(0, 10)}, ${process.platform} ${process.arch}, Node ${process.version}, ${cpus().length} CPU cores; median of ${RUNS} runs after a warm-up`,
+    `Tone benchmark — ${new Date().toISOString().slice(0, 10)}, ${process.platform} ${process.arch}, Node ${process.version}, ${hostNote()}; median of ${RUNS} runs after a warm-up`,
     `Photo: ${path.basename(source)} (bopbtl-old) upscaled (Lanczos) to each size, JPEG in and out, all-black mask (nothing to fill).`,
     '',
     '| size | restore s | restore --tone s | extra s | ratio | Engine.tone alone s |',
