@@ -103,3 +103,57 @@ export function dropAreas(prob: Float32Array, width: number, height: number, thr
   });
   return dropped;
 }
+
+/** Completing thick marks (`DetectPostprocess.complete`). */
+export interface CompleteCue {
+  /** Probability a pixel next to a thick mark needs to join it. */
+  low: number;
+  /** Marks at least this thick (px of the working image, radius of the largest disk inside) are completed. */
+  minThick: number;
+}
+
+/**
+ * Completes thick marks (a torn patch, a flake): the pixels connected to one through pixels above `cue.low` join
+ * it (their probability is lifted just over `threshold`), unless they are more than the mark itself — then they
+ * are a region of their own the network is unsure of, not the rest of this mark. Where such a patch meets a
+ * background of its own brightness (white paper torn off over a pale forehead) the network grows unsure towards
+ * its tip; at the threshold the fill would stop there and leave a white point. Thin marks (lines: rigging,
+ * wires, the marks the second look judges) are left as they are. Returns how many pixels joined.
+ */
+export function completeMarks(prob: Float32Array, width: number, height: number, threshold: number, cue: CompleteCue): number {
+  const joined: number[] = [];
+  const seen = new Uint8Array(width * height);
+  const grown: number[] = [];
+  forEachMark(prob, width, height, threshold, ({ members, thickest }) => {
+    if (thickest < cue.minThick) return;
+    const stack = members.slice();
+    for (const q of stack) seen[q] = 1;
+    const own: number[] = [];
+    while (stack.length > 0 && own.length <= members.length) {
+      const p = stack.pop()!;
+      const x = p % width;
+      const y = (p - x) / width;
+      for (let dy = -1; dy <= 1; dy++) {
+        const yy = y + dy;
+        if (yy < 0 || yy >= height) continue;
+        for (let dx = -1; dx <= 1; dx++) {
+          const xx = x + dx;
+          if (xx < 0 || xx >= width) continue;
+          const q = yy * width + xx;
+          if (seen[q] || prob[q]! <= cue.low) continue;
+          seen[q] = 1;
+          stack.push(q);
+          own.push(q);
+        }
+      }
+    }
+    if (own.length <= members.length) grown.push(...own);
+  });
+  const lifted = Math.fround(Math.min(1, threshold + 1e-4));
+  for (const q of grown) {
+    if (prob[q]! > threshold) continue;
+    prob[q] = lifted;
+    joined.push(q);
+  }
+  return joined.length;
+}

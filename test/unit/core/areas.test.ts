@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { dropAreas, insideDistance } from '../../../src-main/core/areas.js';
+import { completeMarks, dropAreas, insideDistance } from '../../../src-main/core/areas.js';
 import type { Raster } from '../../../src-main/core/image.js';
-import { detectMask } from '../../../src-main/core/detect.js';
+import { detectMask, effectivePostprocess } from '../../../src-main/core/detect.js';
 
 const W = 200, H = 100;
 
@@ -61,6 +61,33 @@ describe('dropAreas', () => {
   });
 });
 
+describe('completeMarks', () => {
+  const cue = { low: 0.4, minThick: 3 };
+  const marked = (prob: Float32Array, t: number): number => prob.reduce((n, p) => n + (p > t ? 1 : 0), 0);
+
+  it('joins the less sure tip of a thick mark to it, and nothing unconnected', () => {
+    // a 20x20 sure patch, its 10x6 tip at 0.6, and an unconnected 0.6 blob elsewhere
+    const prob = probWith([[20, 20, 40, 40]]);
+    for (let y = 27; y < 33; y++) for (let x = 40; x < 50; x++) prob[y * W + x] = 0.6;
+    for (let y = 70; y < 80; y++) for (let x = 150; x < 160; x++) prob[y * W + x] = 0.6;
+    expect(completeMarks(prob, W, H, 0.85, cue)).toBe(60);
+    expect(prob[30 * W + 49]).toBeGreaterThan(0.85);
+    expect(prob[75 * W + 155]).toBeCloseTo(0.6);
+    expect(marked(prob, 0.85)).toBe(400 + 60);
+  });
+
+  it('leaves thin marks (a line into an unsure region) and a region larger than the mark as they are', () => {
+    // a 2 px line running into a 0.6 band; a 6x6 sure patch inside a 40x40 unsure area
+    const prob = probWith([[10, 10, 120, 12]]);
+    for (let y = 12; y < 20; y++) for (let x = 10; x < 120; x++) prob[y * W + x] = 0.6;
+    for (let y = 40; y < 80; y++) for (let x = 140; x < 180; x++) prob[y * W + x] = 0.6;
+    for (let y = 57; y < 63; y++) for (let x = 157; x < 163; x++) prob[y * W + x] = 0.95;
+    const before = prob.slice();
+    expect(completeMarks(prob, W, H, 0.85, cue)).toBe(0);
+    expect(prob).toEqual(before);
+  });
+});
+
 describe('detectMask with maxRadius', () => {
   const image: Raster = { width: W, height: H, channels: 3, depth: 8, data: new Uint8Array(W * H * 3) };
   // A detector that marks a long thin scratch and a wide pale area, whatever the photo holds.
@@ -84,5 +111,23 @@ describe('detectMask with maxRadius', () => {
     expect(unattended.data[60 * W + 80]).toBe(0);
     expect(review.data[10 * W + 150]).toBe(255);
     expect(unattended.data[10 * W + 150]).toBe(255);
+  });
+
+  it('completes a thick mark when the post-processing asks for it, in the review and unattended alike', async () => {
+    const tipped = {
+      ...fixed,
+      run: async (rgb: Float32Array, w: number, h: number) => {
+        const p = await fixed.run(rgb, w, h);
+        for (let y = 55; y < 65; y++) for (let x = 100; x < 110; x++) p[y * w + x] = 0.6; // the unsure tip
+        return p;
+      },
+    };
+    const pp = { threshold: 0.85, dilate: 0, complete: { low: 0.4, minThick: 3 } };
+    const plain = await detectMask(image, tipped, { threshold: 0.85, dilate: 0 });
+    const completed = await detectMask(image, tipped, pp);
+    const unattended = await detectMask(image, tipped, effectivePostprocess({ ...pp, threshold: 0.7, unattended: { threshold: 0.85 } }, { unattended: true }));
+    expect(plain.data[60 * W + 105]).toBe(0);
+    expect(completed.data[60 * W + 105]).toBe(255);
+    expect(unattended.data[60 * W + 105]).toBe(255);
   });
 });
