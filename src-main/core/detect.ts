@@ -9,6 +9,7 @@ import { dilate, probToMask } from './mask.js';
 import { flood8 } from './flood.js';
 import { completeMarks, dropAreas, type CompleteCue } from './areas.js';
 import { dropLights, type LightCue } from './lights.js';
+import { takeRims, type RimCue } from './rims.js';
 import { addSpecks, type SpeckCue } from './specks.js';
 import { downscaleArea, fitWithin, resizeRaster, upsampleBilinear } from './resample.js';
 import { combineLooks, judgedMarks, type ConfirmCue } from './confirm.js';
@@ -72,9 +73,11 @@ export interface DetectPostprocess {
    * Where nobody reviews the mask (CLI restore and batch without masks): stricter values that replace the
    * ones above. A false mark there is a ruined photo; a missed speck is only a speck.
    */
-  unattended?: { threshold?: number; seed?: number; dilate?: number; maxRadius?: number; confirm?: ConfirmCue; complete?: CompleteCue };
+  unattended?: { threshold?: number; seed?: number; dilate?: number; maxRadius?: number; confirm?: ConfirmCue; complete?: CompleteCue; rims?: RimCue };
   /** Thick marks (a torn patch) completed into the less sure pixels around them (areas.ts); absent: off. */
   complete?: CompleteCue;
+  /** Marks take in the rims around them that look like the mark, not the picture (rims.ts); absent: off. */
+  rims?: RimCue;
   /** Dust specks found as local outliers and confirmed by the network (specks.ts); absent: off. */
   specks?: SpeckCue;
   /** Coloured scene lights (street lights, windows) dropped from the marks (lights.ts); absent: off. */
@@ -163,6 +166,7 @@ export async function detectMask(
   }
   const areasLeft = pp.maxRadius !== undefined ? dropAreas(prob, work.width, work.height, pp.threshold, pp.maxRadius) : undefined;
   if (pp.complete) completeMarks(prob, work.width, work.height, pp.threshold, pp.complete);
+  if (pp.rims) takeRims(work, prob, pp.threshold, pp.rims);
   const toMask = (p: Float32Array, seed = pp.seed): Mask =>
     fit
       ? probToMask(upsampleBilinear(p, fit.width, fit.height, width, height), width, height, pp.threshold, Math.round(pp.dilate / fit.scale), seed)
