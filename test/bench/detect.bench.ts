@@ -2,7 +2,7 @@
  * Damage detection speed at 1 and 12 MP with the shipped detector, as the CLI and the app run it: the review
  * proposal (`kintsugi detect`, the app's Detect, with its suggestions) and the unattended mask (restore / batch
  * without a mask), each with the manifest's post-processing as shipped and with its second look (`confirm`)
- * switched off, in the same run. Ratios are against the one-look review detection at the same size: the review
+ * switched off, and without session 12's completion and rims, in the same run. Ratios are against the one-look review detection at the same size: the review
  * as it was before it had a second look (one look at the suggestions' seed, areas kept, nothing suggested). Real photo: bopbtl-old/f (a harbour
  * with rigging) upscaled with Lanczos; every case is a fresh engine and the first call warms it up.
  *
@@ -25,24 +25,39 @@ const ROUNDS = 2;
 
 interface Manifest { models: Array<{ id: string; task: string; postprocess?: Record<string, unknown> & { unattended?: Record<string, unknown> } }> }
 
-/**
- * A models folder like the shipped one whose detector looks once (no `confirm`, anywhere) and whose review
- * proposal is what one look marks (the suggestions' seed, areas kept): the review before it had suggestions.
- */
-function oneLookModels(): string {
+/** A models folder like the shipped one whose detector's post-processing `edit` changes. */
+function modelsWith(edit: (pp: NonNullable<Manifest['models'][number]['postprocess']>) => void): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'kintsugi-bench-detect-'));
   for (const f of readdirSync(modelsDir)) if (f.endsWith('.onnx')) symlinkSync(path.join(modelsDir, f), path.join(dir, f));
   const manifest = JSON.parse(readFileSync(path.join(modelsDir, 'manifest.json'), 'utf8')) as Manifest;
-  for (const m of manifest.models) {
-    if (m.task !== 'detect-damage' || !m.postprocess) continue;
-    delete m.postprocess['confirm'];
-    delete m.postprocess['maxRadius'];
-    if (m.postprocess['suggestSeed'] !== undefined) m.postprocess['seed'] = m.postprocess['suggestSeed'];
-    delete m.postprocess['suggestSeed'];
-    if (m.postprocess.unattended) delete m.postprocess.unattended['confirm'];
-  }
+  for (const m of manifest.models) if (m.task === 'detect-damage' && m.postprocess) edit(m.postprocess);
   writeFileSync(path.join(dir, 'manifest.json'), JSON.stringify(manifest));
   return dir;
+}
+
+/** Session 12's completion of thick marks and rims of long marks, off. */
+function withoutGrowth(pp: NonNullable<Manifest['models'][number]['postprocess']>): void {
+  delete pp['complete'];
+  delete pp['rims'];
+  if (pp.unattended) {
+    delete pp.unattended['complete'];
+    delete pp.unattended['rims'];
+  }
+}
+
+/**
+ * The detector looking once (no `confirm`, anywhere), its review proposal what one look marks (the suggestions'
+ * seed, areas kept), and no completion or rims: the review before it had suggestions.
+ */
+function oneLookModels(): string {
+  return modelsWith((pp) => {
+    delete pp['confirm'];
+    delete pp['maxRadius'];
+    if (pp['suggestSeed'] !== undefined) pp['seed'] = pp['suggestSeed'];
+    delete pp['suggestSeed'];
+    if (pp.unattended) delete pp.unattended['confirm'];
+    withoutGrowth(pp);
+  });
 }
 
 async function photo(mp: number): Promise<Raster> {
@@ -73,6 +88,7 @@ async function seconds(dir: string, image: Raster, unattended: boolean): Promise
 }
 
 const oneLook = oneLookModels();
+const noGrowth = modelsWith(withoutGrowth);
 try {
   const rows: string[] = [];
   for (const mp of SIZES) {
@@ -81,8 +97,10 @@ try {
     const cases: Array<[string, string, boolean]> = [
       ['review, one look', oneLook, false],
       ['review, as shipped', modelsDir, false],
+      ['review, as shipped without completion and rims', noGrowth, false],
       ['unattended, one look', oneLook, true],
       ['unattended, as shipped', modelsDir, true],
+      ['unattended, as shipped without completion and rims', noGrowth, true],
     ];
     for (const [name, dir, unattended] of cases) {
       const r = name === 'review, one look' ? base : await seconds(dir, image, unattended);
@@ -95,4 +113,5 @@ try {
   for (const r of rows) console.log(r);
 } finally {
   rmSync(oneLook, { recursive: true, force: true });
+  rmSync(noGrowth, { recursive: true, force: true });
 }
