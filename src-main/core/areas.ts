@@ -121,39 +121,21 @@ export interface CompleteCue {
  * wires, the marks the second look judges) are left as they are. Returns how many pixels joined.
  */
 export function completeMarks(prob: Float32Array, width: number, height: number, threshold: number, cue: CompleteCue): number {
-  const joined: number[] = [];
   const seen = new Uint8Array(width * height);
+  const region: number[] = [];
   const grown: number[] = [];
   forEachMark(prob, width, height, threshold, ({ members, thickest }) => {
-    if (thickest < cue.minThick) return;
-    const stack = members.slice();
-    for (const q of stack) seen[q] = 1;
-    const own: number[] = [];
-    while (stack.length > 0 && own.length <= members.length) {
-      const p = stack.pop()!;
-      const x = p % width;
-      const y = (p - x) / width;
-      for (let dy = -1; dy <= 1; dy++) {
-        const yy = y + dy;
-        if (yy < 0 || yy >= height) continue;
-        for (let dx = -1; dx <= 1; dx++) {
-          const xx = x + dx;
-          if (xx < 0 || xx >= width) continue;
-          const q = yy * width + xx;
-          if (seen[q] || prob[q]! <= cue.low) continue;
-          seen[q] = 1;
-          stack.push(q);
-          own.push(q);
-        }
-      }
-    }
-    if (own.length <= members.length) grown.push(...own);
+    if (thickest < cue.minThick || seen[members[0]!]) return; // thin, or reached from a mark before it
+    // the mark and what joins it, at most as many pixels again
+    flood8(members[0]!, width, height, (q) => prob[q]! > cue.low, seen, region, 2 * members.length);
+    if (region.length <= 2 * members.length) grown.push(...region);
   });
   const lifted = Math.fround(Math.min(1, threshold + 1e-4));
+  let joined = 0;
   for (const q of grown) {
     if (prob[q]! > threshold) continue;
     prob[q] = lifted;
-    joined.push(q);
+    joined++;
   }
-  return joined.length;
+  return joined;
 }

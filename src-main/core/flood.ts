@@ -6,15 +6,17 @@
 /**
  * Visits the 8-connected set of pixels reachable from `start` through pixels `accept` allows, marking each in
  * `seen` (non-zero = visited; `start` is marked too, whatever `accept` says of it). Returns the members in
- * `members` (cleared first), so callers can reuse one array across many fills.
+ * `members` (cleared first), so callers can reuse one array across many fills. With `limit`, stops once more
+ * than `limit` pixels are members (the caller only wants to know the set is larger than that).
  */
 export function flood8(
   start: number, width: number, height: number, accept: (i: number) => boolean, seen: Uint8Array, members: number[] = [],
+  limit = Infinity,
 ): number[] {
   members.length = 0;
   const stack = [start];
   seen[start] = 255;
-  while (stack.length) {
+  while (stack.length && members.length <= limit) {
     const p = stack.pop()!;
     members.push(p);
     const x = p % width;

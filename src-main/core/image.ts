@@ -32,3 +32,16 @@ export interface Progress {
   done: number;
   total: number;
 }
+
+/** Luma (Rec. 601 weights) of every pixel in [0, top]; a one- or two-channel raster's first channel. */
+export function lumaPlane(image: Raster, top = 1): Float32Array {
+  const { width, height, channels, depth, data } = image;
+  const n = width * height;
+  const out = new Float32Array(n);
+  const scale = top / (depth === 16 ? 65535 : 255);
+  for (let i = 0; i < n; i++) {
+    const o = i * channels;
+    out[i] = channels >= 3 ? (0.299 * data[o]! + 0.587 * data[o + 1]! + 0.114 * data[o + 2]!) * scale : data[o]! * scale;
+  }
+  return out;
+}

@@ -9,8 +9,9 @@
  * side (a light rim beside a light crack, a dark one beside a dark hair). Only long marks (scratches, cracks,
  * tears) take in rims: see RimCue.minLength. Pure: no node or DOM imports.
  */
-import type { Raster } from './image.js';
+import { lumaPlane, type Raster } from './image.js';
 import { forEachMark } from './areas.js';
+import { median } from './grain-noise.js';
 import { dilate } from './mask.js';
 
 /** How far marks take in their rims (`DetectPostprocess.rims`). */
@@ -29,7 +30,6 @@ export interface RimCue {
   minLength: number;
 }
 
-const LUMA = [0.299, 0.587, 0.114] as const;
 /** Fewest picture pixels in the window for a judgement. */
 const MIN_PICTURE = 8;
 /** The picture around a mark is what lies more than this many pixels from it (a rim is a few pixels wide). */
@@ -38,32 +38,13 @@ const BEYOND = 4;
 const SPREADS = 3;
 const MAD_TO_SIGMA = 1.4826;
 
-function median(v: number[]): number {
-  v.sort((a, b) => a - b);
-  const m = v.length >> 1;
-  return v.length % 2 ? v[m]! : 0.5 * (v[m - 1]! + v[m]!);
-}
-
-function lumaOf(image: Raster): Float32Array {
-  const { width: w, height: h, channels: C, depth } = image;
-  const scale = depth === 16 ? 255 / 65535 : 1;
-  const colours = C >= 3 ? 3 : 1;
-  const out = new Float32Array(w * h);
-  for (let i = 0; i < w * h; i++) {
-    let l = 0;
-    for (let c = 0; c < colours; c++) l += (colours === 3 ? LUMA[c]! : 1) * image.data[i * C + c]!;
-    out[i] = l * scale;
-  }
-  return out;
-}
-
 /**
  * Lifts the probability of rim pixels (see above) of every mark above `threshold` just over it, in place, over
  * `cue.steps` rings. `image` is the photo at the probability map's size. Returns how many pixels joined.
  */
 export function takeRims(image: Raster, prob: Float32Array, threshold: number, cue: RimCue): number {
   const { width: w, height: h } = image;
-  const luma = lumaOf(image);
+  const luma = lumaPlane(image, 255);
   const marked = new Uint8Array(w * h); // pixels of the marks that take in their rims
   const minLength = cue.minLength * Math.max(w, h);
   forEachMark(prob, w, h, threshold, ({ members, length }) => {

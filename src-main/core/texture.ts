@@ -127,8 +127,9 @@ interface Window {
   level2: number;
 }
 
-/** Margin of known pixels a source patch needs around it: the reach of the detail blur. */
-const DETAIL_OFF = Math.ceil(2 * DETAIL_SIGMA);
+
+/** Reach of the detail blur (px): the margin of known pixels a source patch needs around it. */
+const DETAIL_R = (truncatedKernel(DETAIL_SIGMA).length - 1) / 2;
 
 function readWindow(out: Raster, unknown: Mask, x0: number, y0: number, x1: number, y1: number, colours: number): Window {
   const { width: W, channels: C } = out;
@@ -147,8 +148,8 @@ function readWindow(out: Raster, unknown: Mask, x0: number, y0: number, x1: numb
     }
   }
   // A source patch must be known, and so must the pixels its detail was measured from (the blur's reach).
-  const reach = PATCH + 2 * DETAIL_OFF;
-  const off = DETAIL_OFF;
+  const reach = PATCH + 2 * DETAIL_R;
+  const off = DETAIL_R;
   const rowRun = new Int32Array(w * h); // known pixels in a row from here to the right, capped
   for (let y = 0; y < h; y++) for (let x = w - 1; x >= 0; x--) rowRun[y * w + x] = known[y * w + x] ? Math.min(reach, 1 + (x + 1 < w ? rowRun[y * w + x + 1]! : 0)) : 0;
   const source = new Uint8Array(w * h);
@@ -162,43 +163,29 @@ function readWindow(out: Raster, unknown: Mask, x0: number, y0: number, x1: numb
   return { x0, y0, w, h, known, guide: blur(luma, w, h, GUIDE_SIGMA), source, level2: out.depth === 16 ? 257 * 257 : 1 };
 }
 
-const DETAIL_KERNEL = truncatedKernel(DETAIL_SIGMA);
-/** The detail blur of an all-known neighbourhood, with its float32 rounding (1 within a few ulps). */
-const KNOWN_BLUR = ((): number => {
-  let row = 0;
-  for (const v of DETAIL_KERNEL) row += v;
-  let b = 0;
-  for (const v of DETAIL_KERNEL) b = Math.fround(b + v * Math.fround(row));
-  return b;
-})();
+/** The detail blur of an all-known neighbourhood (1 within float32 rounding), as the whole-plane blur gives it. */
+const KNOWN_BLUR = blur(new Float32Array((2 * DETAIL_R + 1) ** 2).fill(1), 2 * DETAIL_R + 1, 2 * DETAIL_R + 1, DETAIL_SIGMA)[DETAIL_R * (2 * DETAIL_R + 2)]!;
 
 /**
  * Fine detail (the photo minus its blur, per colour channel) of the PATCH×PATCH source patch with its corner at
  * photo pixel (px, py), as PATCH² values per channel. Only a source patch's detail is ever copied, so it is
- * measured there alone; a source and its blur reach are known, so this is the blur of the known pixels.
+ * measured there alone: the patch and the blur's reach around it (all known, as a source must be) are blurred
+ * as one small plane, whose edge clamping never reaches the patch.
  */
 function sourceDetail(original: Raster, px: number, py: number, colours: number): Float32Array[] {
   const { width: W, channels: C } = original;
-  const k = DETAIL_KERNEL;
-  const r = (k.length - 1) / 2;
-  const side = PATCH + 2 * r;
-  const tmp = new Float32Array(side * PATCH);
+  const side = PATCH + 2 * DETAIL_R;
+  const plane = new Float32Array(side * side);
   return Array.from({ length: colours }, (_, c) => {
-    // horizontal pass over the patch's columns, on its rows and r above and below
     for (let y = 0; y < side; y++) {
-      const row = (py - r + y) * W;
-      for (let x = 0; x < PATCH; x++) {
-        let acc = 0;
-        for (let i = -r; i <= r; i++) acc += k[i + r]! * original.data[(row + px + x + i) * C + c]!;
-        tmp[y * PATCH + x] = acc;
-      }
+      for (let x = 0; x < side; x++) plane[y * side + x] = original.data[((py - DETAIL_R + y) * W + px - DETAIL_R + x) * C + c]!;
     }
+    const b = blur(plane, side, side, DETAIL_SIGMA);
     const d = new Float32Array(PATCH * PATCH);
     for (let y = 0; y < PATCH; y++) {
       for (let x = 0; x < PATCH; x++) {
-        let b = 0;
-        for (let i = -r; i <= r; i++) b = Math.fround(b + k[i + r]! * tmp[(y + r + i) * PATCH + x]!);
-        d[y * PATCH + x] = original.data[((py + y) * W + px + x) * C + c]! - b / KNOWN_BLUR;
+        const j = (y + DETAIL_R) * side + x + DETAIL_R;
+        d[y * PATCH + x] = plane[j]! - b[j]! / KNOWN_BLUR;
       }
     }
     return d;
