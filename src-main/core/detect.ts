@@ -9,7 +9,7 @@ import { dilate, probToMask } from './mask.js';
 import { flood8 } from './flood.js';
 import { completeMarks, dropAreas, type CompleteCue } from './areas.js';
 import { dropLights, type LightCue } from './lights.js';
-import { takeRims, type RimCue } from './rims.js';
+import { takeHalos, takeRims, type HaloCue, type RimCue } from './rims.js';
 import { addSpecks, type SpeckCue } from './specks.js';
 import { downscaleArea, fitWithin, resizeRaster, upsampleBilinear } from './resample.js';
 import { combineLooks, judgedMarks, type ConfirmCue } from './confirm.js';
@@ -78,6 +78,11 @@ export interface DetectPostprocess {
   complete?: CompleteCue;
   /** Marks take in the rims around them that look like the mark, not the picture (rims.ts); absent: off. */
   rims?: RimCue;
+  /**
+   * The final mask takes in the halo just outside it (rims.ts takeHalos), at the photo's resolution, where the
+   * mask grows by less than HALO_COVERED px there; absent: off.
+   */
+  halo?: HaloCue;
   /** Dust specks found as local outliers and confirmed by the network (specks.ts); absent: off. */
   specks?: SpeckCue;
   /** Coloured scene lights (street lights, windows) dropped from the marks (lights.ts); absent: off. */
@@ -134,6 +139,12 @@ export interface DetectMaskOptions extends Pick<PipelineOptions, 'signal' | 'onP
   suggest?: boolean;
 }
 
+/**
+ * A sharpening halo is a pixel or so wide at the photo's resolution: where the mask is grown by this many pixels
+ * or more (a photo detected on a copy half its size or smaller), the growth already covers it.
+ */
+const HALO_COVERED = 2;
+
 /** The damage mask proposal at the photo's full resolution. */
 export async function detectMask(
   image: Raster,
@@ -167,11 +178,13 @@ export async function detectMask(
   const areasLeft = pp.maxRadius !== undefined ? dropAreas(prob, work.width, work.height, pp.threshold, pp.maxRadius) : undefined;
   if (pp.complete) completeMarks(prob, work.width, work.height, pp.threshold, pp.complete);
   if (pp.rims) takeRims(work, prob, pp.threshold, pp.rims);
+  const dilation = fit ? Math.round(pp.dilate / fit.scale) : pp.dilate; // at the photo's resolution
   const toMask = (p: Float32Array, seed = pp.seed): Mask =>
     fit
-      ? probToMask(upsampleBilinear(p, fit.width, fit.height, width, height), width, height, pp.threshold, Math.round(pp.dilate / fit.scale), seed)
-      : probToMask(p, width, height, pp.threshold, pp.dilate, seed);
+      ? probToMask(upsampleBilinear(p, fit.width, fit.height, width, height), width, height, pp.threshold, dilation, seed)
+      : probToMask(p, width, height, pp.threshold, dilation, seed);
   const mask: DetectedMask = toMask(prob);
+  if (pp.halo && dilation < HALO_COVERED) takeHalos(image, mask, pp.halo);
   if (areasLeft !== undefined) mask.areasLeft = areasLeft;
   if (oneLook) {
     const suggested = leftOut(toMask(oneLook, pp.suggestSeed ?? pp.seed), mask);

@@ -9,7 +9,7 @@
  * side (a light rim beside a light crack, a dark one beside a dark hair). Only long marks (scratches, cracks,
  * tears) take in rims: see RimCue.minLength. Pure: no node or DOM imports.
  */
-import { lumaPlane, type Raster } from './image.js';
+import { lumaPlane, type Mask, type Raster } from './image.js';
 import { forEachMark } from './areas.js';
 import { median } from './grain-noise.js';
 import { dilate } from './mask.js';
@@ -94,4 +94,78 @@ export function takeRims(image: Raster, prob: Float32Array, threshold: number, c
     joined += join.length;
   }
   return joined;
+}
+
+/** How a mask takes in the halo just outside it (`DetectPostprocess.halo`). */
+export interface HaloCue {
+  /** A halo pixel differs from the picture by at least this much luma (0–255). */
+  contrast: number;
+  /** ... and by more than this many of the picture's standard deviations. */
+  spreads: number;
+  /** Half-side of the square around a pixel where the picture's luma is read. */
+  window: number;
+}
+
+/** How far inside the mask (pixels) the mark a halo pixel stands beside is looked for. */
+const HALO_REACH = 2;
+
+/**
+ * Adds to `mask`, in place, its halo: the pixels just outside it that stand out from the picture beyond (see
+ * takeRims) on the other side from the mark beside them, which stands out at least as far. A scanner's
+ * sharpening draws a light line along a dark hair; left outside the mask, the fill takes it for the picture
+ * around the hole and a light trail stays where the hair was. One ring of pixels, at the mask's resolution.
+ * Returns how many pixels joined.
+ */
+export function takeHalos(image: Raster, mask: Mask, cue: HaloCue): number {
+  const { width: w, height: h } = image;
+  const data = mask.data;
+  const luma = lumaPlane(image, 255);
+  const near = dilate(mask, BEYOND).data;
+  const edge = dilate(mask, 1).data;
+  const k = cue.window;
+  // the picture's luma in whole levels: its median and spread from two 256-bin histograms (a ring pixel each)
+  const levels = new Int32Array(256);
+  const spreads = new Int32Array(256);
+  const join: number[] = [];
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const i = y * w + x;
+      if (data[i] || !edge[i]) continue;
+      levels.fill(0);
+      let n = 0;
+      for (let yy = Math.max(0, y - k); yy <= Math.min(h - 1, y + k); yy++) {
+        for (let xx = Math.max(0, x - k); xx <= Math.min(w - 1, x + k); xx++) {
+          const j = yy * w + xx;
+          if (!near[j]) { levels[Math.round(luma[j]!)]!++; n++; }
+        }
+      }
+      if (n < MIN_PICTURE) continue;
+      const lb = histogramMedian(levels, n);
+      spreads.fill(0);
+      for (let v = 0; v < 256; v++) if (levels[v]) spreads[Math.abs(v - lb)]! += levels[v]!;
+      const d = luma[i]! - lb;
+      if (Math.abs(d) < Math.max(cue.contrast, cue.spreads * MAD_TO_SIGMA * histogramMedian(spreads, n))) continue;
+      let beside = false;
+      for (let yy = Math.max(0, y - HALO_REACH); yy <= Math.min(h - 1, y + HALO_REACH) && !beside; yy++) {
+        for (let xx = Math.max(0, x - HALO_REACH); xx <= Math.min(w - 1, x + HALO_REACH); xx++) {
+          const j = yy * w + xx;
+          if (data[j] && -Math.sign(d) * (luma[j]! - lb) >= Math.abs(d)) { beside = true; break; }
+        }
+      }
+      if (beside) join.push(i);
+    }
+  }
+  for (const i of join) data[i] = 255;
+  return join.length;
+}
+
+/** The lower median of `n` values counted in a histogram of whole levels. */
+function histogramMedian(counts: Int32Array, n: number): number {
+  const half = (n + 1) >> 1;
+  let seen = 0;
+  for (let v = 0; v < counts.length; v++) {
+    seen += counts[v]!;
+    if (seen >= half) return v;
+  }
+  return counts.length - 1;
 }

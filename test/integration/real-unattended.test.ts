@@ -87,3 +87,48 @@ describe('unattended restore of a real cracked print (shipped models)', () => {
     expect((await share(mask)) + (await share(suggested))).toBeGreaterThan(0.006);
   }, 180_000);
 });
+
+/**
+ * A dark hair on a real film scan (../shared/data/real-damage-labelled/film-velvia50_0, the labelled hair at
+ * x 199-222, y 46-86) carries the light halo of the scanner's sharpening. Left outside the mask, the fill took it
+ * for the picture and a light trail stayed where the hair was (rims.ts takeHalos).
+ */
+describe('unattended restore of a hair on a real film scan (shipped models)', () => {
+  const dir = join(resolve(repoRoot, '../shared/data'), 'real-damage-labelled/film-velvia50_0');
+
+  /** Luma of an 8-bit RGB buffer at pixel i. */
+  const luma = (b: Buffer, i: number): number => 0.299 * b[3 * i]! + 0.587 * b[3 * i + 1]! + 0.114 * b[3 * i + 2]!;
+
+  it('leaves neither the hair nor a light trail where it was', async () => {
+    const work = tempDir('kintsugi-unattended-hair-');
+    const out = join(work, 'velvia-restored.png');
+    const r = await runKintsugi(['restore', join(dir, 'damaged.jpg'), '--out', out, '--models-dir', join(repoRoot, 'models')], {
+      cwd: work, env: { ...process.env },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    const label = await sharp(join(dir, 'mask.png')).greyscale().raw().toBuffer({ resolveWithObject: true });
+    const width = label.info.width;
+    const [before, after] = await Promise.all([rgb(join(dir, 'damaged.jpg')), rgb(out)]);
+    // Chebyshev distance of each pixel of a window around the hair to the hair's label
+    const [x0, y0, x1, y1] = [185, 32, 237, 101];
+    const hair: Array<[number, number]> = [];
+    for (let y = 46; y <= 86; y++) for (let x = 199; x <= 222; x++) if (label.data[y * width + x]! > 127) hair.push([x, y]);
+    expect(hair.length).toBeGreaterThan(40);
+    const near: number[] = [];
+    const beyond: number[] = [];
+    for (let y = y0; y < y1; y++) {
+      for (let x = x0; x < x1; x++) {
+        const d = Math.min(...hair.map(([hx, hy]) => Math.max(Math.abs(hx - x), Math.abs(hy - y))));
+        if (d <= 3) near.push(y * width + x);
+        else if (d >= 6 && d <= 10) beyond.push(y * width + x);
+      }
+    }
+    const sorted = beyond.map((i) => luma(before, i)).sort((a, b) => a - b);
+    const picture = sorted[sorted.length >> 1]!;
+    const count = (b: Buffer, f: (v: number) => boolean): number => near.filter((i) => f(luma(b, i))).length;
+    expect(count(before, (v) => v < picture - 12)).toBeGreaterThan(60); // the hair
+    expect(count(before, (v) => v > picture + 12)).toBeGreaterThan(60); // its halo
+    expect(count(after, (v) => v < picture - 12)).toBeLessThan(15);
+    expect(count(after, (v) => v > picture + 12)).toBeLessThan(20); // was 49 before the halo was taken in
+  }, 120_000);
+});
