@@ -7,7 +7,8 @@
  * far from the picture around it (the pixels more than BEYOND px from the mark: median, and spread from the
  * median absolute deviation) and the mark near it holds pixels at least half as far from the picture on the same
  * side (a light rim beside a light crack, a dark one beside a dark hair). Only long marks (scratches, cracks,
- * tears) take in rims: see RimCue.minLength. Pure: no node or DOM imports.
+ * tears) take in rims: see RimCue.minLength. Then the final mask takes in its halo (takeHalos): the light line a
+ * scanner's sharpening draws just outside a dark hair, on the other side from the mark. Pure: no node or DOM imports.
  */
 import { lumaPlane, type Mask, type Raster } from './image.js';
 import { forEachMark } from './areas.js';
@@ -125,7 +126,7 @@ export function takeHalos(image: Raster, mask: Mask, cue: HaloCue): number {
   const k = cue.window;
   // the picture's luma in whole levels: its median and spread from two 256-bin histograms (a ring pixel each)
   const levels = new Int32Array(256);
-  const spreads = new Int32Array(256);
+  const deviations = new Int32Array(256);
   const join: number[] = [];
   for (let y = 0; y < h; y++) {
     for (let x = 0; x < w; x++) {
@@ -141,10 +142,10 @@ export function takeHalos(image: Raster, mask: Mask, cue: HaloCue): number {
       }
       if (n < MIN_PICTURE) continue;
       const lb = histogramMedian(levels, n);
-      spreads.fill(0);
-      for (let v = 0; v < 256; v++) if (levels[v]) spreads[Math.abs(v - lb)]! += levels[v]!;
+      deviations.fill(0);
+      for (let v = 0; v < 256; v++) if (levels[v]) deviations[Math.abs(v - lb)]! += levels[v]!;
       const d = luma[i]! - lb;
-      if (Math.abs(d) < Math.max(cue.contrast, cue.spreads * MAD_TO_SIGMA * histogramMedian(spreads, n))) continue;
+      if (Math.abs(d) < Math.max(cue.contrast, cue.spreads * MAD_TO_SIGMA * histogramMedian(deviations, n))) continue;
       let beside = false;
       for (let yy = Math.max(0, y - HALO_REACH); yy <= Math.min(h - 1, y + HALO_REACH) && !beside; yy++) {
         for (let xx = Math.max(0, x - HALO_REACH); xx <= Math.min(w - 1, x + HALO_REACH); xx++) {
