@@ -33,15 +33,23 @@ export interface Progress {
   total: number;
 }
 
+/** Rec. 601 luma weights of R, G and B. */
+export const LUMA = [0.299, 0.587, 0.114] as const;
+
+/**
+ * Luma (Rec. 601 weights) of the pixel at offset `o` of interleaved samples with `channels` per pixel, in the
+ * samples' own units; with fewer than three channels, the first channel.
+ */
+export function lumaAt(data: ArrayLike<number>, o: number, channels: number): number {
+  return channels >= 3 ? LUMA[0] * data[o]! + LUMA[1] * data[o + 1]! + LUMA[2] * data[o + 2]! : data[o]!;
+}
+
 /** Luma (Rec. 601 weights) of every pixel in [0, top]; a one- or two-channel raster's first channel. */
 export function lumaPlane(image: Raster, top = 1): Float32Array {
   const { width, height, channels, depth, data } = image;
   const n = width * height;
   const out = new Float32Array(n);
   const scale = top / (depth === 16 ? 65535 : 255);
-  for (let i = 0; i < n; i++) {
-    const o = i * channels;
-    out[i] = channels >= 3 ? (0.299 * data[o]! + 0.587 * data[o + 1]! + 0.114 * data[o + 2]!) * scale : data[o]! * scale;
-  }
+  for (let i = 0; i < n; i++) out[i] = lumaAt(data, i * channels, channels) * scale;
   return out;
 }

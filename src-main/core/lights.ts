@@ -11,7 +11,7 @@
  * Pure: no node or DOM imports.
  */
 import { flood8 } from './flood.js';
-import type { Raster } from './image.js';
+import { lumaAt, type Raster } from './image.js';
 
 /** Manifest `postprocess.lights`: when a bright mark is a coloured light rather than damage. */
 export interface LightCue {
@@ -38,7 +38,7 @@ export function dropLights(image: Raster, prob: Float32Array, threshold: number,
   for (let i = 0; i < n; i++) {
     const o = i * channels;
     const r = data[o]!, g = data[o + 1]!, b = data[o + 2]!;
-    luma[i] = (0.299 * r + 0.587 * g + 0.114 * b) * scale;
+    luma[i] = lumaAt(data, o, channels) * scale;
     chroma[i] = (Math.max(r, g, b) - Math.min(r, g, b)) * scale;
   }
   const seen = new Uint8Array(n);

@@ -7,6 +7,8 @@
  * (models/training/kintsugi_train/devset.py) agree to 1e-4. Pure TypeScript, float64 throughout.
  */
 
+import { lumaAt } from './image.js';
+
 /** Interleaved (HWC) samples on a 0..dataRange scale; a Raster with depth 8 fits as is. */
 export interface MetricImage {
   width: number;
@@ -219,7 +221,7 @@ export function meanAbsLaplacian(img: MetricImage, hole: ArrayLike<number>): num
   if (hole.length !== w * h) throw new Error('hole mask size does not match the image');
   const luma = (x: number, y: number): number => {
     const o = (Math.min(h - 1, Math.max(0, y)) * w + Math.min(w - 1, Math.max(0, x))) * c;
-    return c >= 3 ? 0.299 * data[o]! + 0.587 * data[o + 1]! + 0.114 * data[o + 2]! : data[o]!;
+    return lumaAt(data, o, c);
   };
   let sum = 0;
   let n = 0;

@@ -8,7 +8,7 @@
  * word (`gate`), because a street light in a night city is an outlier too. Pure: no node or DOM imports.
  */
 import { flood8 } from './flood.js';
-import type { Raster } from './image.js';
+import { lumaAt, type Raster } from './image.js';
 
 /** Manifest `postprocess.specks`: how the speck cue joins the detector's probability map. */
 export interface SpeckCue {
@@ -35,7 +35,7 @@ function luma(image: Raster): { q: Uint8Array; g: Float32Array } {
   const scale = 1 / (depth === 16 ? 65535 : 255);
   for (let i = 0; i < n; i++) {
     const o = i * channels;
-    const v = channels >= 3 ? (0.299 * data[o]! + 0.587 * data[o + 1]! + 0.114 * data[o + 2]!) * scale : data[o]! * scale;
+    const v = lumaAt(data, o, channels) * scale;
     g[i] = v;
     q[i] = Math.min(255, Math.max(0, Math.round(v * 255)));
   }

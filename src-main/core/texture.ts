@@ -26,7 +26,7 @@
  * the sources are chosen for their structure; `kintsugi eval` measures both, next to the detail ratio.
  * Deterministic: the same photo and mask give the same result.
  */
-import type { Mask, Raster } from './image.js';
+import { LUMA, type Mask, type Raster } from './image.js';
 import { insideDistance } from './areas.js';
 import { kernel1d } from './grain-noise.js';
 
@@ -57,7 +57,6 @@ const CANDIDATES_SIDE = 16;
 const COHERENCE_RATIO = 2;
 const COHERENCE_SLACK = 9;
 const BLOCK = 64;
-const LUMA = [0.299, 0.587, 0.114] as const;
 /**
  * How much of the sources' detail is added, by depth in the hole (px to the nearest known pixel): THIN_GAIN up to
  * DEPTH_FROM, rising to DEEP_GAIN at DEPTH_TO. A copied texture is never exactly the lost one, so every bit of it

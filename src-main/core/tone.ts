@@ -13,7 +13,7 @@
  * A photo is black-and-white when the network says so (mono > 0.5), when it has one grey channel, or when its
  * small copy has (nearly) equal channels everywhere; an exactly grey photo never gets a tint. Alpha is kept.
  */
-import type { Raster } from './image.js';
+import { LUMA, type Raster } from './image.js';
 import { downscaleArea } from './resample.js';
 
 /** What the tone network predicted for one photo: plain numbers, cheap to send between threads. */
@@ -49,7 +49,6 @@ export interface ToneOutcome {
   isMono: boolean;
 }
 
-const LUMA = [0.299, 0.587, 0.114] as const;
 /** Largest channel spread (in 8-bit levels) of the small copy for which a photo counts as grey. */
 const GREY_TOLERANCE = 2 / 255;
 

@@ -8,7 +8,7 @@
 import { open, stat } from 'node:fs/promises';
 import { extname } from 'node:path';
 import sharp from 'sharp';
-import type { Mask, Raster } from '../core/image.js';
+import { lumaAt, type Mask, type Raster } from '../core/image.js';
 import { badInput, isKintsugiError } from '../core/errors.js';
 import { writeFileAtomic } from './atomic-write.js';
 import { type CarriedMetadata, injectJpegMetadata, injectPngMetadata } from './image-metadata.js';
@@ -270,8 +270,7 @@ export async function readMask(path: string, size: { width: number; height: numb
   for (let i = 0; i < n; i++) {
     const o = i * ch;
     let g: number;
-    if (ch >= 3) g = 0.299 * src[o]! + 0.587 * src[o + 1]! + 0.114 * src[o + 2]!;
-    else g = src[o]!;
+    g = lumaAt(src, o, ch);
     // Transparent pixels count as black (keep): the mask is flattened onto black.
     if (hasA) g = (g * src[o + ch - 1]!) / max;
     out[i] = g > cut ? 255 : 0;

@@ -10,6 +10,7 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import type { BatchFileView } from '../../core/api/contract.js';
+import { lumaAt } from '../../core/image.js';
 import { findMask, indexMasks } from '../batch/scan.js';
 
 /** The folders of one batch as the app runs it. */
@@ -71,7 +72,7 @@ export async function maskOverlayThumb(photoPath: string, maskPath: string, widt
     const c = photo.info.channels;
     const out = Buffer.alloc(w * h * 3);
     for (let i = 0; i < w * h; i++) {
-      const grey = c >= 3 ? 0.299 * rgb[i * c]! + 0.587 * rgb[i * c + 1]! + 0.114 * rgb[i * c + 2]! : rgb[i * c]!;
+      const grey = lumaAt(rgb, i * c, c);
       const a = (mask[i]! / 255) * 0.85;
       const s = suggested && !mask[i] ? (suggested[i]! / 255) * 0.7 : 0;
       out[i * 3] = Math.round(grey * (1 - a - s) + 255 * a + 255 * s);

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { basename, extname, join } from 'node:path';
 import { badInput } from '../../core/errors.js';
-import type { Mask, Raster } from '../../core/image.js';
+import { lumaAt, type Mask, type Raster } from '../../core/image.js';
 import { readImage } from '../image-io.js';
 
 /** Extensions `kintsugi eval` picks up in IMAGES_DIR and MASKS_DIR. */
@@ -88,7 +88,7 @@ export async function readMaskResized(path: string, width: number, height: numbe
   const gray = new Uint8Array(r.width * r.height);
   const c = r.channels;
   for (let p = 0; p < gray.length; p++) {
-    const v = c >= 3 ? Math.round(0.299 * r.data[p * c]! + 0.587 * r.data[p * c + 1]! + 0.114 * r.data[p * c + 2]!) : r.data[p * c]!;
+    const v = Math.round(lumaAt(r.data, p * c, c)); // whole samples: rounding a grey one changes nothing
     gray[p] = r.depth === 16 ? Math.trunc(v / 257) : v;
   }
   const resized = resizeNearest(gray, r.width, r.height, width, height);
