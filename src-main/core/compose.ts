@@ -4,7 +4,7 @@
  * edge. Pixels outside the dilated hole are never written, so they stay bit-identical. Alpha is never
  * changed; gray images get the fill's luma.
  */
-import type { Mask, Raster } from './image.js';
+import { lumaAt, type Mask, type Raster } from './image.js';
 import type { Rect } from './mask.js';
 
 /**
@@ -64,17 +64,14 @@ export function pasteFill(target: Raster, original: Raster, hole: Mask, rect: Re
       if (!hole.data[i]) continue;
       const a = featherAlpha(hole, x, y, feather);
       const o = i * channels;
-      const r = fill[k * 3]!;
-      const g = fill[k * 3 + 1]!;
-      const b = fill[k * 3 + 2]!;
-      k++;
       if (isColor) {
-        out[o] = blend(r, src[o]!, a, max);
-        out[o + 1] = blend(g, src[o + 1]!, a, max);
-        out[o + 2] = blend(b, src[o + 2]!, a, max);
+        out[o] = blend(fill[k * 3]!, src[o]!, a, max);
+        out[o + 1] = blend(fill[k * 3 + 1]!, src[o + 1]!, a, max);
+        out[o + 2] = blend(fill[k * 3 + 2]!, src[o + 2]!, a, max);
       } else {
-        out[o] = blend(0.299 * r + 0.587 * g + 0.114 * b, src[o]!, a, max);
+        out[o] = blend(lumaAt(fill, k * 3, 3), src[o]!, a, max);
       }
+      k++;
       // channels 2 and 4: alpha at o + channels - 1 is left as it was.
     }
   }
