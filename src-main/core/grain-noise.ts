@@ -169,6 +169,19 @@ export function quietMean(values: number[], share: number): number {
   return s / k;
 }
 
+/**
+ * The value at 0-based rank `k` among the values counted in `counts` (a histogram of whole levels: counts[v] values
+ * equal v); the last level when fewer than k + 1 are counted.
+ */
+export function histogramRank(counts: ArrayLike<number>, k: number): number {
+  let seen = 0;
+  for (let v = 0; v < counts.length - 1; v++) {
+    seen += counts[v]!;
+    if (seen > k) return v;
+  }
+  return counts.length - 1;
+}
+
 export function median(values: number[]): number {
   if (values.length === 0) return 0;
   const a = Float64Array.from(values).sort();

@@ -12,7 +12,7 @@
  */
 import { lumaPlane, type Mask, type Raster } from './image.js';
 import { forEachMark } from './areas.js';
-import { median } from './grain-noise.js';
+import { histogramRank, median } from './grain-noise.js';
 import { dilate } from './mask.js';
 
 /** How far marks take in their rims (`DetectPostprocess.rims`). */
@@ -107,6 +107,9 @@ export interface HaloCue {
   window: number;
 }
 
+/** The rank of the lower median of n values. */
+const LOWER_MEDIAN = (n: number): number => ((n + 1) >> 1) - 1;
+
 /** How far inside the mask (pixels) the mark a halo pixel stands beside is looked for. */
 const HALO_REACH = 2;
 
@@ -141,11 +144,11 @@ export function takeHalos(image: Raster, mask: Mask, cue: HaloCue): number {
         }
       }
       if (n < MIN_PICTURE) continue;
-      const lb = histogramMedian(levels, n);
+      const lb = histogramRank(levels, LOWER_MEDIAN(n));
       deviations.fill(0);
       for (let v = 0; v < 256; v++) if (levels[v]) deviations[Math.abs(v - lb)]! += levels[v]!;
       const d = luma[i]! - lb;
-      if (Math.abs(d) < Math.max(cue.contrast, cue.spreads * MAD_TO_SIGMA * histogramMedian(deviations, n))) continue;
+      if (Math.abs(d) < Math.max(cue.contrast, cue.spreads * MAD_TO_SIGMA * histogramRank(deviations, LOWER_MEDIAN(n)))) continue;
       let beside = false;
       for (let yy = Math.max(0, y - HALO_REACH); yy <= Math.min(h - 1, y + HALO_REACH) && !beside; yy++) {
         for (let xx = Math.max(0, x - HALO_REACH); xx <= Math.min(w - 1, x + HALO_REACH); xx++) {
@@ -158,15 +161,4 @@ export function takeHalos(image: Raster, mask: Mask, cue: HaloCue): number {
   }
   for (const i of join) data[i] = 255;
   return join.length;
-}
-
-/** The lower median of `n` values counted in a histogram of whole levels. */
-function histogramMedian(counts: Int32Array, n: number): number {
-  const half = (n + 1) >> 1;
-  let seen = 0;
-  for (let v = 0; v < counts.length; v++) {
-    seen += counts[v]!;
-    if (seen >= half) return v;
-  }
-  return counts.length - 1;
 }

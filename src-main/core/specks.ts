@@ -8,6 +8,7 @@
  * word (`gate`), because a street light in a night city is an outlier too. Pure: no node or DOM imports.
  */
 import { flood8 } from './flood.js';
+import { histogramRank } from './grain-noise.js';
 import { lumaAt, type Raster } from './image.js';
 
 /** Manifest `postprocess.specks`: how the speck cue joins the detector's probability map. */
@@ -58,10 +59,7 @@ export function median8(q: Uint8Array, w: number, h: number, r: number): Uint8Ar
           hist[at(x + r, y + dy)]!++;
         }
       }
-      let acc = 0;
-      let v = 0;
-      while (v < 255 && acc + hist[v]! <= half) acc += hist[v++]!;
-      out[y * w + x] = v;
+      out[y * w + x] = histogramRank(hist, half);
     }
   }
   return out;

@@ -11,6 +11,7 @@ import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
+import { lumaAt } from '../../src-main/core/image.js';
 import { runKintsugi } from '../support/cli.js';
 import { tempDir } from '../support/temp-dir.js';
 
@@ -97,7 +98,7 @@ describe('unattended restore of a hair on a real film scan (shipped models)', ()
   const dir = join(resolve(repoRoot, '../shared/data'), 'real-damage-labelled/film-velvia50_0');
 
   /** Luma of an 8-bit RGB buffer at pixel i. */
-  const luma = (b: Buffer, i: number): number => 0.299 * b[3 * i]! + 0.587 * b[3 * i + 1]! + 0.114 * b[3 * i + 2]!;
+  const luma = (b: Buffer, i: number): number => lumaAt(b, 3 * i, 3);
 
   it('leaves neither the hair nor a light trail where it was', async () => {
     const work = tempDir('kintsugi-unattended-hair-');
