@@ -9,7 +9,7 @@ import { dilate, probToMask } from './mask.js';
 import { flood8 } from './flood.js';
 import { completeMarks, dropAreas, type CompleteCue } from './areas.js';
 import { dropLights, type LightCue } from './lights.js';
-import { takeHalos, takeRims, type HaloCue, type RimCue } from './rims.js';
+import { takeOvershoot, takeRims, type OvershootCue, type RimCue } from './rims.js';
 import { addSpecks, type SpeckCue } from './specks.js';
 import { downscaleArea, fitWithin, resizeRaster, upsampleBilinear } from './resample.js';
 import { combineLooks, judgedMarks, type ConfirmCue } from './confirm.js';
@@ -79,10 +79,10 @@ export interface DetectPostprocess {
   /** Marks take in the rims around them that look like the mark, not the picture (rims.ts); absent: off. */
   rims?: RimCue;
   /**
-   * The final mask takes in the halo just outside it (rims.ts takeHalos), at the photo's resolution, where the
-   * mask grows by less than HALO_COVERED px there; absent: off.
+   * The final mask takes in the sharpening overshoot just outside it (rims.ts takeOvershoot), at the photo's
+   * resolution, where the mask grows by less than OVERSHOOT_COVERED px there; absent: off.
    */
-  halo?: HaloCue;
+  overshoot?: OvershootCue;
   /** Dust specks found as local outliers and confirmed by the network (specks.ts); absent: off. */
   specks?: SpeckCue;
   /** Coloured scene lights (street lights, windows) dropped from the marks (lights.ts); absent: off. */
@@ -140,10 +140,10 @@ export interface DetectMaskOptions extends Pick<PipelineOptions, 'signal' | 'onP
 }
 
 /**
- * A sharpening halo is a pixel or so wide at the photo's resolution: where the mask is grown by this many pixels
+ * A sharpening overshoot is a pixel or so wide at the photo's resolution: where the mask is grown by this many pixels
  * or more (a photo detected on a copy half its size or smaller), the growth already covers it.
  */
-const HALO_COVERED = 2;
+const OVERSHOOT_COVERED = 2;
 
 /** The damage mask proposal at the photo's full resolution. */
 export async function detectMask(
@@ -184,7 +184,7 @@ export async function detectMask(
       ? probToMask(upsampleBilinear(p, fit.width, fit.height, width, height), width, height, pp.threshold, dilation, seed)
       : probToMask(p, width, height, pp.threshold, dilation, seed);
   const mask: DetectedMask = toMask(prob);
-  if (pp.halo && dilation < HALO_COVERED) takeHalos(image, mask, pp.halo);
+  if (pp.overshoot && dilation < OVERSHOOT_COVERED) takeOvershoot(image, mask, pp.overshoot);
   if (areasLeft !== undefined) mask.areasLeft = areasLeft;
   if (oneLook) {
     const suggested = leftOut(toMask(oneLook, pp.suggestSeed ?? pp.seed), mask);

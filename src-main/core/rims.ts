@@ -7,8 +7,9 @@
  * far from the picture around it (the pixels more than BEYOND px from the mark: median, and spread from the
  * median absolute deviation) and the mark near it holds pixels at least half as far from the picture on the same
  * side (a light rim beside a light crack, a dark one beside a dark hair). Only long marks (scratches, cracks,
- * tears) take in rims: see RimCue.minLength. Then the final mask takes in its halo (takeHalos): the light line a
- * scanner's sharpening draws just outside a dark hair, on the other side from the mark. Pure: no node or DOM imports.
+ * tears) take in rims: see RimCue.minLength. Then the final mask takes in its overshoot (takeOvershoot): the light line a
+ * scanner's sharpening draws just outside a dark hair, on the other side from the mark (not halo.ts's halo guard,
+ * which hides a damage's own soft edge from the fill). Pure: no node or DOM imports.
  */
 import { lumaPlane, type Mask, type Raster } from './image.js';
 import { forEachMark } from './areas.js';
@@ -97,9 +98,9 @@ export function takeRims(image: Raster, prob: Float32Array, threshold: number, c
   return joined;
 }
 
-/** How a mask takes in the halo just outside it (`DetectPostprocess.halo`). */
-export interface HaloCue {
-  /** A halo pixel differs from the picture by at least this much luma (0–255). */
+/** How a mask takes in the sharpening overshoot just outside it (`DetectPostprocess.overshoot`). */
+export interface OvershootCue {
+  /** An overshoot pixel differs from the picture by at least this much luma (0–255). */
   contrast: number;
   /** ... and by more than this many of the picture's standard deviations. */
   spreads: number;
@@ -110,17 +111,17 @@ export interface HaloCue {
 /** The rank of the lower median of n values. */
 const LOWER_MEDIAN = (n: number): number => ((n + 1) >> 1) - 1;
 
-/** How far inside the mask (pixels) the mark a halo pixel stands beside is looked for. */
-const HALO_REACH = 2;
+/** How far inside the mask (pixels) the mark an overshoot pixel stands beside is looked for. */
+const OVERSHOOT_REACH = 2;
 
 /**
- * Adds to `mask`, in place, its halo: the pixels just outside it that stand out from the picture beyond (see
+ * Adds to `mask`, in place, its overshoot: the pixels just outside it that stand out from the picture beyond (see
  * takeRims) on the other side from the mark beside them, which stands out at least as far. A scanner's
  * sharpening draws a light line along a dark hair; left outside the mask, the fill takes it for the picture
  * around the hole and a light trail stays where the hair was. One ring of pixels, at the mask's resolution.
  * Returns how many pixels joined.
  */
-export function takeHalos(image: Raster, mask: Mask, cue: HaloCue): number {
+export function takeOvershoot(image: Raster, mask: Mask, cue: OvershootCue): number {
   const { width: w, height: h } = image;
   const data = mask.data;
   const luma = lumaPlane(image, 255);
@@ -150,8 +151,8 @@ export function takeHalos(image: Raster, mask: Mask, cue: HaloCue): number {
       const d = luma[i]! - lb;
       if (Math.abs(d) < Math.max(cue.contrast, cue.spreads * MAD_TO_SIGMA * histogramRank(deviations, LOWER_MEDIAN(n)))) continue;
       let beside = false;
-      for (let yy = Math.max(0, y - HALO_REACH); yy <= Math.min(h - 1, y + HALO_REACH) && !beside; yy++) {
-        for (let xx = Math.max(0, x - HALO_REACH); xx <= Math.min(w - 1, x + HALO_REACH); xx++) {
+      for (let yy = Math.max(0, y - OVERSHOOT_REACH); yy <= Math.min(h - 1, y + OVERSHOOT_REACH) && !beside; yy++) {
+        for (let xx = Math.max(0, x - OVERSHOOT_REACH); xx <= Math.min(w - 1, x + OVERSHOOT_REACH); xx++) {
           const j = yy * w + xx;
           if (data[j] && -Math.sign(d) * (luma[j]! - lb) >= Math.abs(d)) { beside = true; break; }
         }

@@ -91,8 +91,8 @@ describe('unattended restore of a real cracked print (shipped models)', () => {
 
 /**
  * A dark hair on a real film scan (../shared/data/real-damage-labelled/film-velvia50_0, the labelled hair at
- * x 199-222, y 46-86) carries the light halo of the scanner's sharpening. Left outside the mask, the fill took it
- * for the picture and a light trail stayed where the hair was (rims.ts takeHalos).
+ * x 199-222, y 46-86) carries the light overshoot of the scanner's sharpening. Left outside the mask, the fill took it
+ * for the picture and a light trail stayed where the hair was (rims.ts takeOvershoot).
  */
 describe('unattended restore of a hair on a real film scan (shipped models)', () => {
   const dir = join(resolve(repoRoot, '../shared/data'), 'real-damage-labelled/film-velvia50_0');
@@ -128,8 +128,8 @@ describe('unattended restore of a hair on a real film scan (shipped models)', ()
     const picture = sorted[sorted.length >> 1]!;
     const count = (b: Buffer, f: (v: number) => boolean): number => near.filter((i) => f(luma(b, i))).length;
     expect(count(before, (v) => v < picture - 12)).toBeGreaterThan(60); // the hair
-    expect(count(before, (v) => v > picture + 12)).toBeGreaterThan(60); // its halo
+    expect(count(before, (v) => v > picture + 12)).toBeGreaterThan(60); // its overshoot
     expect(count(after, (v) => v < picture - 12)).toBeLessThan(15);
-    expect(count(after, (v) => v > picture + 12)).toBeLessThan(20); // was 49 before the halo was taken in
+    expect(count(after, (v) => v > picture + 12)).toBeLessThan(20); // was 49 before the overshoot was taken in
   }, 120_000);
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { Mask, Raster } from '../../../src-main/core/image.js';
-import { takeHalos, takeRims } from '../../../src-main/core/rims.js';
+import { takeOvershoot, takeRims } from '../../../src-main/core/rims.js';
 
 const W = 60, H = 40;
 const cue = { steps: 3, window: 7, contrast: 12, minLength: 0.2 };
@@ -57,8 +57,8 @@ describe('takeRims', () => {
   });
 });
 
-describe('takeHalos', () => {
-  const halo = { contrast: 12, spreads: 3, window: 7 };
+describe('takeOvershoot', () => {
+  const overshoot = { contrast: 12, spreads: 3, window: 7 };
   /** The mask of the given rows. */
   const maskOn = (rows: number[]): Mask => {
     const data = new Uint8Array(W * H);
@@ -67,21 +67,21 @@ describe('takeHalos', () => {
   };
   const rowIn = (m: Mask, y: number): boolean => m.data[y * W + W / 2]! > 0;
 
-  it("takes in the light halo a scanner's sharpening leaves beside a dark hair, one ring, not the picture beyond", () => {
+  it("takes in the light overshoot a scanner's sharpening leaves beside a dark hair, one ring, not the picture beyond", () => {
     // a dark hair (rows 19-21, marked) with a light line on each side (rows 18 and 22) on a lighter, grainy picture
     const image = photo(200, 4, { 18: 235, 19: 150, 20: 90, 21: 150, 22: 235 });
     const mask = maskOn([19, 20, 21]);
-    expect(takeHalos(image, mask, halo)).toBe(2 * W);
+    expect(takeOvershoot(image, mask, overshoot)).toBe(2 * W);
     for (const y of [18, 22]) expect(rowIn(mask, y)).toBe(true);
     for (const y of [16, 17, 23, 24]) expect(rowIn(mask, y)).toBe(false);
   });
 
-  it('leaves the edge alone when it is not a halo: a faint one, one on the mark\'s side, or on a busy picture', () => {
+  it('leaves the edge alone when it is not an overshoot: a faint one, one on the mark\'s side, or on a busy picture', () => {
     const faint = photo(200, 4, { 18: 208, 19: 150, 20: 90, 21: 150, 22: 208 }); // 8 levels: under `contrast`
-    expect(takeHalos(faint, maskOn([19, 20, 21]), halo)).toBe(0);
+    expect(takeOvershoot(faint, maskOn([19, 20, 21]), overshoot)).toBe(0);
     const sameSide = photo(200, 4, { 18: 160, 19: 150, 20: 90, 21: 150, 22: 160 }); // a dark rim: takeRims' work
-    expect(takeHalos(sameSide, maskOn([19, 20, 21]), halo)).toBe(0);
+    expect(takeOvershoot(sameSide, maskOn([19, 20, 21]), overshoot)).toBe(0);
     const busy = photo(160, 60, { 18: 235, 19: 150, 20: 90, 21: 150, 22: 235 });
-    expect(takeHalos(busy, maskOn([19, 20, 21]), halo)).toBe(0);
+    expect(takeOvershoot(busy, maskOn([19, 20, 21]), overshoot)).toBe(0);
   });
 });
