@@ -6,63 +6,11 @@
  * runtime, and stays close to OpenCV's output (≈5 grey levels mean difference on the fixture photo; see the unit test).
  */
 import type { InpaintBackend } from './pipeline.js';
+import { PixelHeap } from './pixel-heap.js';
 
 const KNOWN = 0;
 const BAND = 1;
 const INSIDE = 2;
-
-/** Min-heap of pixel indices keyed by arrival time (no decrease-key needed: each pixel enters once). */
-class PixelHeap {
-  private keys: Float64Array;
-  private ids: Int32Array;
-  size = 0;
-
-  constructor(capacity: number) {
-    this.keys = new Float64Array(Math.max(16, capacity));
-    this.ids = new Int32Array(Math.max(16, capacity));
-  }
-
-  push(id: number, key: number): void {
-    if (this.size === this.ids.length) {
-      const k = new Float64Array(this.size * 2);
-      k.set(this.keys);
-      const d = new Int32Array(this.size * 2);
-      d.set(this.ids);
-      this.keys = k;
-      this.ids = d;
-    }
-    let i = this.size++;
-    while (i > 0) {
-      const p = (i - 1) >> 1;
-      if (this.keys[p]! <= key) break;
-      this.keys[i] = this.keys[p]!;
-      this.ids[i] = this.ids[p]!;
-      i = p;
-    }
-    this.keys[i] = key;
-    this.ids[i] = id;
-  }
-
-  pop(): number {
-    const top = this.ids[0]!;
-    const n = --this.size;
-    const key = this.keys[n]!;
-    const id = this.ids[n]!;
-    let i = 0;
-    for (;;) {
-      let c = 2 * i + 1;
-      if (c >= n) break;
-      if (c + 1 < n && this.keys[c + 1]! < this.keys[c]!) c++;
-      if (this.keys[c]! >= key) break;
-      this.keys[i] = this.keys[c]!;
-      this.ids[i] = this.ids[c]!;
-      i = c;
-    }
-    this.keys[i] = key;
-    this.ids[i] = id;
-    return top;
-  }
-}
 
 /** One eikonal update from two neighbours (OpenCV's FastMarching_solve), using only settled pixels. */
 function solve(a: number, b: number, flag: Uint8Array, t: Float32Array, settled: number): number {

@@ -10,6 +10,7 @@ import { flood8 } from './flood.js';
 import { completeMarks, dropAreas, type CompleteCue } from './areas.js';
 import { dropLights, type LightCue } from './lights.js';
 import { takeOvershoot, takeRims, type OvershootCue, type RimCue } from './rims.js';
+import { bridgeGaps, type BridgeCue } from './bridges.js';
 import { addSpecks, type SpeckCue } from './specks.js';
 import { downscaleArea, fitWithin, resizeRaster, upsampleBilinear } from './resample.js';
 import { combineLooks, judgedMarks, type ConfirmCue } from './confirm.js';
@@ -78,6 +79,8 @@ export interface DetectPostprocess {
   complete?: CompleteCue;
   /** Marks take in the rims around them that look like the mark, not the picture (rims.ts); absent: off. */
   rims?: RimCue;
+  /** Line marks that point at each other across a gap are joined along the ridge between them (bridges.ts); absent: off. */
+  bridges?: BridgeCue;
   /**
    * The final mask takes in the sharpening overshoot just outside it (rims.ts takeOvershoot), at the photo's
    * resolution, where the mask grows by less than OVERSHOOT_COVERED px there; absent: off.
@@ -178,6 +181,7 @@ export async function detectMask(
   const areasLeft = pp.maxRadius !== undefined ? dropAreas(prob, work.width, work.height, pp.threshold, pp.maxRadius) : undefined;
   if (pp.complete) completeMarks(prob, work.width, work.height, pp.threshold, pp.complete);
   if (pp.rims) takeRims(work, prob, pp.threshold, pp.rims);
+  if (pp.bridges) bridgeGaps(work, prob, pp.threshold, pp.bridges);
   const dilation = fit ? Math.round(pp.dilate / fit.scale) : pp.dilate; // at the photo's resolution
   const toMask = (p: Float32Array, seed = pp.seed): Mask =>
     fit

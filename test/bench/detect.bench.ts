@@ -2,7 +2,7 @@
  * Damage detection speed at 1 and 12 MP with the shipped detector, as the CLI and the app run it: the review
  * proposal (`kintsugi detect`, the app's Detect, with its suggestions) and the unattended mask (restore / batch
  * without a mask), each with the manifest's post-processing as shipped and with its second look (`confirm`)
- * switched off, and without the growth of marks (completion, rims, overshoot), in the same run. Ratios are against the one-look review detection at the same size: the review
+ * switched off, and without the growth of marks (completion, rims, bridges, overshoot), in the same run. Ratios are against the one-look review detection at the same size: the review
  * as it was before it had a second look (one look at the suggestions' seed, areas kept, nothing suggested). Real photo: bopbtl-old/f (a harbour
  * with rigging) upscaled with Lanczos; every case is a fresh engine and the first call warms it up.
  *
@@ -35,11 +35,15 @@ function modelsWith(edit: (pp: NonNullable<Manifest['models'][number]['postproce
   return dir;
 }
 
-/** The growth of marks off: completion of thick marks, rims of long marks (session 12), the sharpening overshoot (session 13). */
+/**
+ * The growth of marks off: completion of thick marks, rims of long marks (session 12), the sharpening overshoot
+ * (session 13), bridges across the gaps of a crack (session 14).
+ */
 function withoutGrowth(pp: NonNullable<Manifest['models'][number]['postprocess']>): void {
   delete pp['complete'];
   delete pp['rims'];
   delete pp['overshoot'];
+  delete pp['bridges'];
   if (pp.unattended) {
     delete pp.unattended['complete'];
     delete pp.unattended['rims'];
@@ -98,10 +102,10 @@ try {
     const cases: Array<[string, string, boolean]> = [
       ['review, one look', oneLook, false],
       ['review, as shipped', modelsDir, false],
-      ['review, as shipped without completion, rims and overshoot', noGrowth, false],
+      ['review, as shipped without completion, rims, bridges and overshoot', noGrowth, false],
       ['unattended, one look', oneLook, true],
       ['unattended, as shipped', modelsDir, true],
-      ['unattended, as shipped without completion, rims and overshoot', noGrowth, true],
+      ['unattended, as shipped without completion, rims, bridges and overshoot', noGrowth, true],
     ];
     for (const [name, dir, unattended] of cases) {
       const r = name === 'review, one look' ? base : await seconds(dir, image, unattended);

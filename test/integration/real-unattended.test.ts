@@ -51,6 +51,42 @@ describe('unattended restore of a real cracked print (shipped models)', () => {
     expect(changed(before, after, 256, [215, 190, 256, 250])).toBeLessThan(0.05); // the right sleeve
   }, 120_000);
 
+  it('fills the crack across the forehead too, where it grows faint on the skin (core/bridges.ts)', async () => {
+    const work = tempDir('kintsugi-unattended-forehead-');
+    const out = join(work, 'b-restored.png');
+    const mask = join(work, 'b-mask.png');
+    const r = await runKintsugi(['restore', photo, '--out', out, '--save-mask', mask, '--models-dir', join(repoRoot, 'models')], {
+      cwd: work, env: { ...process.env },
+    });
+    expect(r.code, r.stderr).toBe(0);
+    // The crack's course across the forehead, read off the photo: the detector marks it up to x 106 and from
+    // x 174 on, and lost the faint stretch between (0 of these 65 columns marked before bridging).
+    const course: Array<[number, number]> = [[106, 92], [118, 87], [130, 89], [142, 85], [154, 80], [166, 77], [174, 75]];
+    const rowAt = (x: number): number => {
+      const k = course.findIndex(([cx]) => cx >= x);
+      const [x0, y0] = course[Math.max(0, k - 1)]!, [x1, y1] = course[k]!;
+      return Math.round(x1 === x0 ? y1 : y0 + ((x - x0) * (y1 - y0)) / (x1 - x0));
+    };
+    const [m, before, after] = await Promise.all([sharp(mask).greyscale().raw().toBuffer(), rgb(photo), rgb(out)]);
+    const luma = (b: Buffer, i: number): number => lumaAt(b, 3 * i, 3);
+    let covered = 0;
+    let darkened = 0; // columns where the fill took the light line down by more than 3 levels somewhere
+    for (let x = 108; x <= 172; x++) {
+      const y = rowAt(x);
+      let hit = false;
+      let most = 0;
+      for (let dy = -3; dy <= 3; dy++) {
+        const i = (y + dy) * 256 + x;
+        hit ||= m[i]! > 127;
+        most = Math.max(most, luma(before, i) - luma(after, i));
+      }
+      if (hit) covered++;
+      if (most > 3) darkened++;
+    }
+    expect(covered).toBeGreaterThanOrEqual(60);
+    expect(darkened).toBeGreaterThanOrEqual(40); // 46 of 65 with the shipped models; none before bridging
+  }, 120_000);
+
   it('batch names the photos whose marked areas were left for review, and only those', async () => {
     const work = tempDir('kintsugi-unattended-batch-');
     const inDir = join(work, 'in');
