@@ -99,6 +99,9 @@ def main() -> None:
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--objective", choices=["l1", "psnr"], default="l1",
                     help="l1: mean absolute error; psnr: the mean per-photo PSNR itself (see loss_fn)")
+    ap.add_argument("--snapshots", action="store_true", help="also keep every checkpoint as step-N.pt (to judge each)")
+    ap.add_argument("--lab-weight", type=float, default=0.0,
+                    help="add this weight times the mean CIEDE2000 against the target to the objective")
     ap.add_argument("--init-onnx", type=Path, default=None,
                     help="without a last.pt to resume: start from the weights inside an exported restore-tone.onnx")
     ap.add_argument("--init-ckpt", type=Path, default=None,
@@ -149,7 +152,7 @@ def main() -> None:
 
     rng = np.random.default_rng([state["seed"], state["step"]])  # a fresh stream per invocation
     state["seed"] += 1
-    state["objective"] = args.objective  # export_tone.py describes the objective from this
+    state["objective"] = args.objective + (f"+{args.lab_weight}*ciede2000" if args.lab_weight else "")  # export_tone.py describes the objective from this
     t0 = t_ck = start = time.time()
 
     def set_lr() -> float:
@@ -175,6 +178,8 @@ def main() -> None:
         save_atomic({"model": net.state_dict(), "opt": opt.state_dict(), "state": state}, last)
         if is_best:
             save_atomic({"model": net.state_dict(), "state": state}, args.run_dir / "best.pt")
+        if args.snapshots:
+            save_atomic({"model": net.state_dict(), "state": state}, args.run_dir / f"step-{state['step']}.pt")
         log(f"ckpt step={state['step']} minutes={state['minutes']:.1f} val={json.dumps(ev)}"
             f"{' best' if is_best else ''}{' final' if final else ''}")
 
@@ -183,7 +188,7 @@ def main() -> None:
         lr = set_lr()
         x, aged, target, keep, mono = batch(rng, photos, args.batch, args.work, args.loss_size)
         p = net(x)
-        loss, parts = loss_fn(p, aged, target, keep, mono, args.objective)
+        loss, parts = loss_fn(p, aged, target, keep, mono, args.objective, args.lab_weight)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()

@@ -256,11 +256,12 @@ def tv(grid: torch.Tensor) -> torch.Tensor:
 
 
 def loss_fn(p: dict[str, torch.Tensor], aged: torch.Tensor, target: torch.Tensor, keep: torch.Tensor,
-            mono: torch.Tensor, objective: str = "l1") -> tuple[torch.Tensor, dict]:
+            mono: torch.Tensor, objective: str = "l1", lab_weight: float = 0.0) -> tuple[torch.Tensor, dict]:
     """L1 of the transformed photo against the target (objective "psnr": minus the mean per-photo PSNR in units
     of 100 dB, floored at 40 dB, which weighs a nearly clean photo as much as a badly faded one, as the measure
     does), L1 of the kept-sepia projection on mono photos, BCE of the mono flag, and a small total-variation prior
-    on the grid (smooth changes only)."""
+    on the grid (smooth changes only); with lab_weight, plus that weight times the mean CIEDE2000 against the
+    target (the colour difference the measure reports next to PSNR)."""
     d = transform(aged, p)
     if objective == "psnr":
         mse = ((d.clamp(0, 1) - target) ** 2).mean((1, 2, 3))
@@ -274,4 +275,60 @@ def loss_fn(p: dict[str, torch.Tensor], aged: torch.Tensor, target: torch.Tensor
     g = p["grid"]
     l_tv = tv(torch.log(g[:, :3])) + tv(g[:, 3:])
     total = l1 + l_sep + 0.05 * bce + 0.02 * l_tv
-    return total, {"l1": float(l1), "sepia": float(l_sep), "bce": float(bce), "tv": float(l_tv)}
+    parts = {"l1": float(l1), "sepia": float(l_sep), "bce": float(bce), "tv": float(l_tv)}
+    if lab_weight > 0:
+        with torch.no_grad():
+            lab_t = rgb_to_lab(target)
+        de = ciede2000(rgb_to_lab(d), lab_t).mean()
+        total = total + lab_weight * de
+        parts["de2000"] = float(de)
+    return total, parts
+
+
+# ------------------------------------------------------------------------------------------ colour difference
+
+_RGB_TO_XYZ = ((0.412453, 0.357580, 0.180423), (0.212671, 0.715160, 0.072169), (0.019334, 0.119193, 0.950227))
+_WHITE = (0.95047, 1.0, 1.08883)  # D65, as skimage.color.rgb2lab
+
+
+def rgb_to_lab(x: torch.Tensor) -> torch.Tensor:
+    """sRGB [N,3,H,W] in [0,1] to CIELAB (D65), as skimage.color.rgb2lab, differentiable."""
+    x = x.clamp(0, 1)
+    lin = torch.where(x > 0.04045, ((x + 0.055) / 1.055).clamp(min=1e-6) ** 2.4, x / 12.92)
+    m = torch.tensor(_RGB_TO_XYZ, dtype=x.dtype)
+    xyz = torch.einsum("ij,njhw->nihw", m, lin) / torch.tensor(_WHITE, dtype=x.dtype).view(1, 3, 1, 1)
+    f = torch.where(xyz > 0.008856, xyz.clamp(min=1e-6) ** (1 / 3), 7.787 * xyz + 16 / 116)
+    return torch.stack([116 * f[:, 1] - 16, 500 * (f[:, 0] - f[:, 1]), 200 * (f[:, 1] - f[:, 2])], 1)
+
+
+def ciede2000(lab1: torch.Tensor, lab2: torch.Tensor) -> torch.Tensor:
+    """CIEDE2000 per pixel between two CIELAB tensors [N,3,H,W] (kL = kC = kH = 1), differentiable away from
+    zero chroma; matches skimage.color.deltaE_ciede2000."""
+    eps = 1e-8
+    L1, a1, b1 = lab1.unbind(1)
+    L2, a2, b2 = lab2.unbind(1)
+    cbar = 0.5 * (torch.sqrt(a1 ** 2 + b1 ** 2 + eps) + torch.sqrt(a2 ** 2 + b2 ** 2 + eps))
+    c7 = cbar ** 7
+    g = 0.5 * (1 - torch.sqrt(c7 / (c7 + 25.0 ** 7)))
+    a1p, a2p = (1 + g) * a1, (1 + g) * a2
+    c1p, c2p = torch.sqrt(a1p ** 2 + b1 ** 2 + eps), torch.sqrt(a2p ** 2 + b2 ** 2 + eps)
+    h1p = torch.rad2deg(torch.atan2(b1, a1p + eps)) % 360
+    h2p = torch.rad2deg(torch.atan2(b2, a2p + eps)) % 360
+    dl, dc = L2 - L1, c2p - c1p
+    dh = h2p - h1p
+    dh = torch.where(dh > 180, dh - 360, torch.where(dh < -180, dh + 360, dh))
+    dhh = 2 * torch.sqrt(c1p * c2p) * torch.sin(torch.deg2rad(dh) / 2)
+    lbar, cbarp = 0.5 * (L1 + L2), 0.5 * (c1p + c2p)
+    hsum = h1p + h2p
+    hbar = torch.where((h1p - h2p).abs() <= 180, hsum / 2, torch.where(hsum < 360, (hsum + 360) / 2, (hsum - 360) / 2))
+    rad = torch.deg2rad
+    t = (1 - 0.17 * torch.cos(rad(hbar - 30)) + 0.24 * torch.cos(rad(2 * hbar)) + 0.32 * torch.cos(rad(3 * hbar + 6))
+         - 0.20 * torch.cos(rad(4 * hbar - 63)))
+    dtheta = 30 * torch.exp(-(((hbar - 275) / 25) ** 2))
+    cp7 = cbarp ** 7
+    rc = 2 * torch.sqrt(cp7 / (cp7 + 25.0 ** 7))
+    sl = 1 + 0.015 * (lbar - 50) ** 2 / torch.sqrt(20 + (lbar - 50) ** 2)
+    sc, sh = 1 + 0.045 * cbarp, 1 + 0.015 * cbarp * t
+    rt = -torch.sin(rad(2 * dtheta)) * rc
+    q = (dl / sl) ** 2 + (dc / sc) ** 2 + (dhh / sh) ** 2 + rt * (dc / sc) * (dhh / sh)
+    return torch.sqrt(q.clamp(min=0) + eps)

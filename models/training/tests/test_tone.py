@@ -18,7 +18,8 @@ from export_tone import CHECK_PHOTO, export_onnx, ort_max_abs_diff
 from kintsugi_train import manifest
 from kintsugi_train.detector import read_rgb, split_train
 from kintsugi_train.tone import (
-    SIZE, ToneNet, apply_tone, loss_fn, predict_params, restore_tone, small_copy, weights_from_onnx,
+    SIZE, ToneNet, apply_tone, ciede2000, loss_fn, predict_params, restore_tone, rgb_to_lab, small_copy,
+    weights_from_onnx,
 )
 from kintsugi_train.tone_ageing import age_heldout, age_train, age_unseen, random_pair
 from kintsugi_train.tone_metrics import BASELINES, scores, to_u8
@@ -144,6 +145,21 @@ class Transform(unittest.TestCase):
             self.assertEqual(out.shape, faded.shape, name)
             self.assertGreater(float(out.max() - out.min()), float(faded.max() - faded.min()), name)
 
+    def test_differentiable_ciede2000_is_the_measure(self):
+        from skimage.color import deltaE_ciede2000, rgb2lab
+        a = _photo(1)
+        b = np.clip(a + np.random.default_rng(5).normal(0, 0.08, a.shape), 0, 1)
+        b[:8] = b[:8, :, :1]  # grey rows: zero chroma, where the formula has its edge cases
+        ta = torch.tensor(a.transpose(2, 0, 1)[None], requires_grad=True)
+        tb = torch.tensor(b.transpose(2, 0, 1)[None])
+        la = rgb_to_lab(ta)
+        np.testing.assert_allclose(la[0].detach().numpy().transpose(1, 2, 0), rgb2lab(a), atol=1e-3)
+        d = ciede2000(la, rgb_to_lab(tb))
+        ref = deltaE_ciede2000(rgb2lab(a), rgb2lab(b))
+        self.assertLess(float(np.abs(d[0].detach().numpy() - ref).max()), 0.05)
+        d.mean().backward()
+        self.assertTrue(bool(torch.isfinite(ta.grad).all()))
+
 
 class Training(unittest.TestCase):
     def test_loss_falls_on_one_batch(self):
@@ -164,6 +180,16 @@ class Training(unittest.TestCase):
             loss.backward()
             opt.step()
         self.assertLess(float(loss), first * 0.8)
+        # with the colour-difference term (--lab-weight) the photos' CIEDE2000 falls too
+        opt = torch.optim.Adam(net.parameters(), 1e-3)
+        de = []
+        for _ in range(15):
+            loss, parts = loss_fn(net(x), x, y, keep, mono, "psnr", 0.01)
+            de.append(parts["de2000"])
+            opt.zero_grad()
+            loss.backward()
+            opt.step()
+        self.assertLess(de[-1], de[0])
 
     def test_trains_resumes_exports_and_onnx_matches_pytorch(self):
         with tempfile.TemporaryDirectory() as d:
