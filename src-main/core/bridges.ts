@@ -5,7 +5,8 @@
  * joined along the ridge between them (the cheapest path through the photo where a thin line of the marks'
  * polarity stands out, a grey top-hat), when that ridge is a line of its own: it stands out by `contrast` levels
  * and by `sides` times what the same path shifted SIDE_SHIFT px to either side finds, in a quiet neighbourhood
- * (`quiet`: the picture around it has few thin lines, unlike rigging or foliage), and it runs nearly straight.
+ * (`quiet`: the picture around it has few thin lines, unlike rigging or foliage), and it runs nearly straight
+ * (MAX_DETOUR: lettering winds).
  * Pure: no node or DOM imports.
  */
 import { insideDistance } from './areas.js';
@@ -46,7 +47,7 @@ const BOX_MARGIN = 10;
 /** How far to either side the path is shifted to see whether the ridge is a line or a brighter region. */
 const SIDE_SHIFT = 3;
 /** A bridge's path is at most this much longer than the straight gap (plus 2 px). */
-const MAX_DETOUR = 1.3;
+const MAX_DETOUR = 1.15;
 /** End points this close to the image's edge are where a mark leaves the photo, not a gap. */
 const EDGE = 2;
 

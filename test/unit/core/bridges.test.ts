@@ -63,6 +63,21 @@ describe('bridgeGaps', () => {
     expect(bridgedColumns(prob, 46, 74)).toBe(0);
   });
 
+  it('leaves the gap when the only line across it winds (lettering, not a crack)', () => {
+    // across the gap the light line runs 4 px above the crack's course, then 4 px below, switching every 6 columns
+    // with a vertical stroke between: a path along it is over twice the gap
+    const level = (x: number): number => crackY(x) + (Math.floor((x - 46) / 6) % 2 ? 4 : -4);
+    const wind = (x: number, y: number): boolean => {
+      if (x <= 45 || x >= 75) return false;
+      if (y === level(x)) return true;
+      const prev = x > 46 ? level(x - 1) : crackY(45);
+      return y > Math.min(prev, level(x)) && y < Math.max(prev, level(x)); // the stroke joining the two levels
+    };
+    const image = photo({ line: (x) => (x > 45 && x < 75 ? 0 : 40), extra: (x, y) => (wind(x, y) ? 40 : 0) });
+    // (the side and quiet rules off: the detour alone refuses it)
+    expect(bridgeGaps(image, marks([10, 45], [75, 110]), 0.5, { ...cue, sides: 0, quiet: 255 })).toBe(0);
+  });
+
   it('leaves the gap on a busy picture (rigging, foliage): thin lines all around it', () => {
     const image = photo({ extra: (x) => (x % 3 !== 0 ? 30 : 0) }); // thin light lines, one dark pixel apart
     const prob = marks([10, 45], [75, 110]);
