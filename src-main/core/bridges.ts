@@ -6,8 +6,8 @@
  * polarity stands out, a grey top-hat), when that ridge is a line of its own: it stands out by `contrast` levels
  * and by `sides` times what the same path shifted SIDE_SHIFT px to either side finds, in a quiet neighbourhood
  * (`quiet`: the picture around it has few thin lines, unlike rigging or foliage), and it runs nearly straight
- * (MAX_DETOUR: lettering winds).
- * Pure: no node or DOM imports.
+ * (MAX_DETOUR: lettering winds). A bridge makes one mark of the two, so a piece short of the proposal's seed
+ * joins the proposal through a bridge to a sure one. Pure: no node or DOM imports.
  */
 import { insideDistance } from './areas.js';
 import { lumaPlane, type Raster } from './image.js';
