@@ -68,7 +68,7 @@ export function bridgeGaps(image: Raster, prob: Float32Array, threshold: number,
   const n = w * h;
   const marked = new Uint8Array(n);
   for (let i = 0; i < n; i++) marked[i] = prob[i]! > threshold ? 1 : 0;
-  const label = labelMarks(marked, w, h);
+  const { label, members } = labelMarks(marked, w, h);
   const skel = skeletonize(marked, w, h);
   const side = Math.max(w, h);
   const minLength = Math.max(MIN_SKELETON, cue.minLength * side);
@@ -78,11 +78,9 @@ export function bridgeGaps(image: Raster, prob: Float32Array, threshold: number,
   if (ends.length < 2) return 0;
 
   const luma = lumaPlane(image, 255);
-  const members = new Map<number, number[]>(ends.map((e) => [e.label, []]));
-  for (let i = 0; i < n; i++) if (label[i]) members.get(label[i]!)?.push(i);
   const polarity = new Map<number, number>();
   const polarityOf = (l: number): number => {
-    if (!polarity.has(l)) polarity.set(l, markPolarity(members.get(l)!, marked, luma, w, h));
+    if (!polarity.has(l)) polarity.set(l, markPolarity(members[l - 1]!, marked, luma, w, h));
     return polarity.get(l)!;
   };
   const cosMax = Math.cos((cue.angle * Math.PI) / 180);
@@ -141,18 +139,18 @@ export function bridgeGaps(image: Raster, prob: Float32Array, threshold: number,
   return bridged;
 }
 
-/** 8-connected labels of the marked pixels (0 = unmarked, marks from 1). */
-function labelMarks(marked: Uint8Array, w: number, h: number): Int32Array {
+/** 8-connected labels of the marked pixels (0 = unmarked, marks from 1) and each mark's pixels (`members[label - 1]`). */
+function labelMarks(marked: Uint8Array, w: number, h: number): { label: Int32Array; members: number[][] } {
   const label = new Int32Array(w * h);
   const seen = new Uint8Array(w * h);
-  const members: number[] = [];
-  let next = 0;
+  const members: number[][] = [];
   for (let i = 0; i < w * h; i++) {
     if (!marked[i] || seen[i]) continue;
-    next++;
-    for (const q of flood8(i, w, h, (k) => marked[k] === 1, seen, members)) label[q] = next;
+    const mark = flood8(i, w, h, (k) => marked[k] === 1, seen, []);
+    members.push(mark);
+    for (const q of mark) label[q] = members.length;
   }
-  return label;
+  return { label, members };
 }
 
 /** Zhang–Suen thinning of the marked pixels to one-pixel-wide lines. */

@@ -18,6 +18,9 @@ import { tempDir } from '../support/temp-dir.js';
 const repoRoot = resolve(__dirname, '../..');
 const photo = join(resolve(repoRoot, '../shared/data'), 'real-damage/bopbtl-scratched/b.png');
 
+/** Luma of an 8-bit RGB buffer at pixel i. */
+const luma = (b: Buffer, i: number): number => lumaAt(b, 3 * i, 3);
+
 async function rgb(file: string): Promise<Buffer> {
   return (await sharp(file).removeAlpha().toColourspace('srgb').raw().toBuffer({ resolveWithObject: true })).data;
 }
@@ -68,7 +71,6 @@ describe('unattended restore of a real cracked print (shipped models)', () => {
       return Math.round(x1 === x0 ? y1 : y0 + ((x - x0) * (y1 - y0)) / (x1 - x0));
     };
     const [m, before, after] = await Promise.all([sharp(mask).greyscale().raw().toBuffer(), rgb(photo), rgb(out)]);
-    const luma = (b: Buffer, i: number): number => lumaAt(b, 3 * i, 3);
     let covered = 0;
     let darkened = 0; // columns where the fill took the light line down by more than 3 levels somewhere
     for (let x = 108; x <= 172; x++) {
@@ -132,9 +134,6 @@ describe('unattended restore of a real cracked print (shipped models)', () => {
  */
 describe('unattended restore of a hair on a real film scan (shipped models)', () => {
   const dir = join(resolve(repoRoot, '../shared/data'), 'real-damage-labelled/film-velvia50_0');
-
-  /** Luma of an 8-bit RGB buffer at pixel i. */
-  const luma = (b: Buffer, i: number): number => lumaAt(b, 3 * i, 3);
 
   it('leaves neither the hair nor a light trail where it was', async () => {
     const work = tempDir('kintsugi-unattended-hair-');
