@@ -14,6 +14,7 @@ import { lumaPlane, type Raster } from './image.js';
 import { flood8 } from './flood.js';
 import { median } from './grain-noise.js';
 import { PixelHeap } from './pixel-heap.js';
+import { topHats, type Box } from './ridges.js';
 
 /** How gaps between line marks are bridged (`DetectPostprocess.bridges`). */
 export interface BridgeCue {
@@ -51,10 +52,6 @@ const MAX_DETOUR = 1.15;
 /** End points this close to the image's edge are where a mark leaves the photo, not a gap. */
 const EDGE = 2;
 
-/** Thin light and thin dark lines: the white and black top-hats of the luma (0 outside the region asked for). */
-interface Ridges { light: Float32Array; dark: Float32Array }
-
-interface Box { x0: number; x1: number; y0: number; y1: number }
 
 /** A gap worth a look: its two ends (pixel indices), their distance and unit direction, the marks' polarity. */
 interface Gap { from: number; to: number; dist: number; uy: number; ux: number; light: boolean; box: Box }
@@ -113,7 +110,7 @@ export function bridgeGaps(image: Raster, prob: Float32Array, threshold: number,
     region.x0 = Math.min(region.x0, Math.max(0, box.x0 - SIDE_SHIFT - 1)); region.x1 = Math.max(region.x1, Math.min(w - 1, box.x1 + SIDE_SHIFT + 1));
     region.y0 = Math.min(region.y0, Math.max(0, box.y0 - SIDE_SHIFT - 1)); region.y1 = Math.max(region.y1, Math.min(h - 1, box.y1 + SIDE_SHIFT + 1));
   }
-  const ridges = topHats(luma, w, h, region);
+  const ridges = topHats(luma, w, h, region, RIDGE_RADIUS);
   const lifted = Math.fround(Math.min(1, threshold + 1e-4));
   let bridged = 0;
   for (const { from, to, dist, uy, ux, light, box } of gaps) {
@@ -253,68 +250,6 @@ function markPolarity(members: number[], marked: Uint8Array, luma: Float32Array,
 function touchesMark(q: number, marked: Uint8Array, w: number, h: number): boolean {
   const x = q % w, y = (q - x) / w;
   return (x > 0 && marked[q - 1] === 1) || (x < w - 1 && marked[q + 1] === 1) || (y > 0 && marked[q - w] === 1) || (y < h - 1 && marked[q + w] === 1);
-}
-
-/** White and black top-hats of the luma with a disk of RIDGE_RADIUS, over `region`: thin light and dark lines. */
-function topHats(luma: Float32Array, w: number, h: number, region: Box): Ridges {
-  const grown = (b: Box, r: number): Box => ({ x0: Math.max(0, b.x0 - r), x1: Math.min(w - 1, b.x1 + r), y0: Math.max(0, b.y0 - r), y1: Math.min(h - 1, b.y1 + r) });
-  const inner = grown(region, RIDGE_RADIUS);
-  const opened = diskFilter(diskFilter(luma, w, h, inner, true), w, h, region, false);
-  const closed = diskFilter(diskFilter(luma, w, h, inner, false), w, h, region, true);
-  const light = new Float32Array(w * h), dark = new Float32Array(w * h);
-  for (let y = region.y0; y <= region.y1; y++) {
-    for (let x = region.x0; x <= region.x1; x++) {
-      const i = y * w + x;
-      light[i] = luma[i]! - opened[i]!;
-      dark[i] = closed[i]! - luma[i]!;
-    }
-  }
-  return { light, dark };
-}
-
-/**
- * Grey erosion (`min`) or dilation of `src` by a disk of RIDGE_RADIUS (x² + y² ≤ r²), over `box` only (edges
- * clamped). A disk is the union of centred horizontal runs, one per row offset: a running minimum of each row
- * for each run length, then the minimum over the rows.
- */
-function diskFilter(src: Float32Array, w: number, h: number, box: Box, min: boolean): Float32Array {
-  const r = RIDGE_RADIUS;
-  const sign = min ? 1 : -1; // a dilation is an erosion of the negated values
-  const halfWidths: number[] = [];
-  for (let dy = -r; dy <= r; dy++) halfWidths.push(Math.floor(Math.sqrt(r * r - dy * dy)));
-  const bw = box.x1 - box.x0 + 1;
-  const runs = new Map<number, Float32Array>(); // per half-width k: the row filtered over [x-k, x+k], rows y0-r..y1+r
-  const rows = box.y1 - box.y0 + 1 + 2 * r;
-  for (const k of new Set(halfWidths)) {
-    const out = new Float32Array(rows * bw);
-    for (let ry = 0; ry < rows; ry++) {
-      const y = Math.min(h - 1, Math.max(0, box.y0 - r + ry)) * w;
-      for (let bx = 0; bx < bw; bx++) {
-        const x = box.x0 + bx;
-        let v = sign * src[y + x]!;
-        for (let dx = 1; dx <= k; dx++) {
-          const a = sign * src[y + Math.max(0, x - dx)]!, b = sign * src[y + Math.min(w - 1, x + dx)]!;
-          if (a < v) v = a;
-          if (b < v) v = b;
-        }
-        out[ry * bw + bx] = v;
-      }
-    }
-    runs.set(k, out);
-  }
-  const byRow = halfWidths.map((k) => runs.get(k)!);
-  const out = new Float32Array(w * h);
-  for (let y = box.y0; y <= box.y1; y++) {
-    for (let bx = 0; bx < bw; bx++) {
-      let v = Infinity;
-      for (let j = 0; j <= 2 * r; j++) {
-        const c = byRow[j]![(y - box.y0 + j) * bw + bx]!;
-        if (c < v) v = c;
-      }
-      out[y * w + box.x0 + bx] = sign * v;
-    }
-  }
-  return out;
 }
 
 /**
