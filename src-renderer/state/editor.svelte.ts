@@ -212,6 +212,18 @@ export class EditorState {
     void this.#appendLocal(() => this.api.history.append({ command: commandFromOp(op) }));
   }
 
+  /**
+   * The crack wand: adds the crack network under (x, y) (image pixels) to the mask, one history step; the service
+   * finds it in the picture at the cursor and says so when no line stands out there.
+   */
+  async traceCrack(x: number, y: number): Promise<void> {
+    if (!this.mask || this.job) return;
+    this.error = null;
+    this.isMaskVisible = true;
+    const command = { kind: 'trace-crack' as const, at: { x: Math.round(x), y: Math.round(y) }, tolerance: this.tools.crackTolerance };
+    await this.#serial(async () => this.#adopt(await this.api.history.append({ command })));
+  }
+
   clearMask(): void {
     if (!this.mask || this.job) return;
     this.#previewed = null;

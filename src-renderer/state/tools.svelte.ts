@@ -6,7 +6,8 @@
 import type { PhotoInfo } from '@core/api/contract.js';
 import { actualSize, fitView, zoomAround, type View } from '../lib/canvas/viewport.js';
 
-export type ToolName = 'brush' | 'line' | 'eraser';
+/** `crack`: the crack wand, a click adds the crack network under it (src-main/core/crack-wand.ts). */
+export type ToolName = 'brush' | 'line' | 'eraser' | 'crack';
 
 export const MIN_BRUSH = 1;
 export const MAX_BRUSH = 400;
@@ -16,6 +17,8 @@ export class Tools {
   tool = $state<ToolName>('brush');
   brushSize = $state(24);
   hardness = $state(0.85);
+  /** The crack wand's hue tolerance (opponent colour, 0–255). */
+  crackTolerance = $state(24);
 
   setBrushSize(px: number): void {
     this.brushSize = Math.round(Math.min(MAX_BRUSH, Math.max(MIN_BRUSH, px)));

@@ -79,12 +79,24 @@ export const addSuggestionsCommandSchema = z.object({
   at: z.object({ x: z.number().int().nonnegative(), y: z.number().int().nonnegative() }).strict().optional(),
 });
 
+/**
+ * Adds the crack under `at` (image pixels) to the mask: the crack wand (src-main/core/crack-wand.ts) selects the
+ * network of thin lines of the clicked line's polarity and hue that it belongs to, in the picture at the cursor.
+ * `tolerance` is the largest hue difference (0–255 opponent colour; default 24).
+ */
+export const traceCrackCommandSchema = z.object({
+  kind: z.literal('trace-crack'),
+  at: z.object({ x: z.number().int().nonnegative(), y: z.number().int().nonnegative() }).strict(),
+  tolerance: z.number().min(1).max(255).optional(),
+});
+
 /** Commands the renderer may append; detect / restore / open entries are created by the backend itself. */
 export const historyCommandSchema = z.discriminatedUnion('kind', [
   strokeCommandSchema,
   clearCommandSchema,
   maskImportCommandSchema,
   addSuggestionsCommandSchema,
+  traceCrackCommandSchema,
 ]);
 export type StrokeCommand = z.infer<typeof strokeCommandSchema>;
 export type HistoryCommand = z.infer<typeof historyCommandSchema>;

@@ -21,6 +21,7 @@ import type { HistoryEntry } from '../store/history-repo.js';
 import type { Library } from '../store/library.js';
 import type { Project } from '../store/projects-repo.js';
 import { maskToPng, pngToMask } from './mask-png.js';
+import { traceCrack } from '../../core/crack-wand.js';
 import { storedIdOf, storeSuggestions, suggestionsAt, suggestionsView, takeSuggestions, tintSuggestions, type StoredSuggestions } from './suggestions.js';
 
 /** What every keyframe's payload holds: the mask and result it leaves (blob ids), plus details. */
@@ -237,6 +238,10 @@ export class Session {
       await this.addSuggestions(cmd.at);
       return;
     }
+    if (cmd.kind === 'trace-crack') {
+      await this.addTracedCrack(cmd.at, cmd.tolerance);
+      return;
+    }
     if (!uploadPath) throw badInput(undefined, `upload ${cmd.uploadId} not found (upload the mask first)`);
     const { width, height } = this.decoded.raster;
     const m = await readMask(uploadPath, { width, height });
@@ -267,6 +272,20 @@ export class Session {
     const left = await storeSuggestions(this.lib.blobs, rest);
     const label = at ? 'Add a suggested mark' : `Add ${this.suggested.marks === 1 ? 'the suggested mark' : `${this.suggested.marks} suggested marks`}`;
     await this.appendKeyframe('detect', label, { width, height, data }, this.resultId, left ? { suggested: left } : {}, this.layers(), left ? [left.id] : []);
+  }
+
+  /**
+   * Adds the crack the wand selects at `at` in the picture at the cursor (before any tone) to the mask (one step;
+   * suggestions stand). Throws when no thin line stands out there.
+   */
+  private async addTracedCrack(at: { x: number; y: number }, tolerance?: number): Promise<void> {
+    const { width, height } = this.mask;
+    if (at.x >= width || at.y >= height) throw badInput(undefined, `the click (${at.x}, ${at.y}) is outside the ${width}×${height} photo`);
+    const picked = traceCrack(await this.workingImage(), at, tolerance !== undefined ? { tolerance } : {});
+    if (!picked) throw badInput(undefined, 'no crack or scratch stands out where you clicked: click on the line itself, or paint it with the brush');
+    const data = this.mask.data.map((v, i) => Math.max(v, picked.mask.data[i]!));
+    const sugg = this.suggested;
+    await this.appendKeyframe('detect', `Trace a ${picked.light ? 'light' : 'dark'} crack (${picked.pixels.toLocaleString('en')} px)`, { width, height, data }, this.resultId, sugg ? { suggested: sugg } : {}, this.layers(), sugg ? [sugg.id] : []);
   }
 
   /**

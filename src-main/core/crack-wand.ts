@@ -1,0 +1,162 @@
+/**
+ * The crack wand: one click on a crack selects the crack network it belongs to, for the mask. A crazed print
+ * (bopbtl-scratched/d) carries hundreds of cream cracks the detector does not see; brushing each costs minutes,
+ * a click costs a second. From the strongest thin line under the click (a white or black top-hat of the luma,
+ * whichever stands out more) the selection floods along pixels where a line of that polarity stands out by
+ * `contrast` (and by 10 % of the clicked line's own contrast) in the clicked line's hue (opponent colour within
+ * `tolerance`), then keeps the line's core (pixels at least half as strong as the strongest within 2 px, so the
+ * picture beside a crack is not taken) and drops thick parts that are not small at twice the scale either (the
+ * edge of a bright forehead is thick and part of a face; a flake of paper at a crack's junction is thick and
+ * small). Works on a copy at most WORK_SIDE px long. Pure: no node or DOM imports.
+ */
+import { flood8 } from './flood.js';
+import type { Mask, Raster } from './image.js';
+import { dilate } from './mask.js';
+import { downscaleArea, fitWithin, upsampleBilinear } from './resample.js';
+import { diskFilter, topHats } from './ridges.js';
+
+/** How the wand decides what belongs to the clicked crack. */
+export interface CrackWandOptions {
+  /** Largest hue difference from the clicked line (opponent colour, 0–255 scale). Default 24. */
+  tolerance?: number;
+  /** Least contrast of a line pixel (luma levels, 0–255). Default 12. */
+  contrast?: number;
+}
+
+/** Longer side of the copy the wand works on. */
+export const WORK_SIDE = 1024;
+/** Top-hat disk radius at the working size: lines up to ~12 px wide there stand out. */
+const RADIUS = 6;
+/** How far from the click (working px) the clicked line is looked for. */
+const REACH = 4;
+/** A click where no line stands out by this much selects nothing. */
+const MIN_SEED = 10;
+/** Share of the clicked line's contrast a pixel needs too (a strong crack's faint halo is not taken). */
+const RELATIVE = 0.1;
+/**
+ * A thick part is kept when it stands out at least THICK_CONTRAST as much as the clicked line (a flake of paper is
+ * as light as the crack it breaks from; the rounded edge of a bright face beside dark hair is not) and, at twice
+ * the radius, at least SMALL_AT_TWICE as much as at the radius (it is small, not the corner of a region).
+ */
+const THICK_CONTRAST = 0.5;
+const SMALL_AT_TWICE = 0.7;
+
+/** What the wand selected, at the photo's size, and the line it started from. */
+export interface CrackSelection {
+  mask: Mask;
+  /** Selected pixels at the photo's size. */
+  pixels: number;
+  /** The clicked line is lighter than its surroundings (a crack to the paper) or darker (a scratch, a hair). */
+  light: boolean;
+}
+
+/**
+ * Selects the crack under `at` (photo pixels). Returns null when no thin line stands out near the click.
+ */
+export function traceCrack(image: Raster, at: { x: number; y: number }, opts: CrackWandOptions = {}): CrackSelection | null {
+  const tolerance = opts.tolerance ?? 24;
+  const contrast = opts.contrast ?? 12;
+  const fit = fitWithin(image.width, image.height, WORK_SIDE);
+  const work = fit ? downscaleArea(image, fit.width, fit.height) : image;
+  const { width: w, height: h } = work;
+  const n = w * h;
+  const scale = fit ? fit.scale : 1;
+  const cx = Math.min(w - 1, Math.max(0, Math.round(at.x * scale)));
+  const cy = Math.min(h - 1, Math.max(0, Math.round(at.y * scale)));
+  const { luma, rg, yb } = planes(work);
+  const whole = { x0: 0, x1: w - 1, y0: 0, y1: h - 1 };
+  const ridges = topHats(luma, w, h, whole, RADIUS);
+  // The clicked line: the strongest top-hat pixel near the click, of the polarity that stands out more.
+  let best = -1, bestV = -Infinity, light = true;
+  for (const [t, isLight] of [[ridges.light, true], [ridges.dark, false]] as const) {
+    for (let y = Math.max(0, cy - REACH); y <= Math.min(h - 1, cy + REACH); y++) {
+      for (let x = Math.max(0, cx - REACH); x <= Math.min(w - 1, cx + REACH); x++) {
+        const i = y * w + x;
+        if (t[i]! > bestV) { bestV = t[i]!; best = i; light = isLight; }
+      }
+    }
+  }
+  if (best < 0 || bestV < MIN_SEED) return null;
+  const t = light ? ridges.light : ridges.dark;
+  const floor = Math.max(contrast, RELATIVE * bestV);
+  const rg0 = rg[best]!, yb0 = yb[best]!;
+  const seen = new Uint8Array(n);
+  const reached = flood8(best, w, h, (i) => t[i]! >= floor && Math.hypot(rg[i]! - rg0, yb[i]! - yb0) <= tolerance, seen);
+  // The line's core: at least half as strong as the strongest pixel within 2 px.
+  const core = new Uint8Array(n);
+  for (const i of reached) {
+    const x = i % w, y = (i - x) / w;
+    let peak = 0;
+    for (let yy = Math.max(0, y - 2); yy <= Math.min(h - 1, y + 2); yy++) {
+      for (let xx = Math.max(0, x - 2); xx <= Math.min(w - 1, x + 2); xx++) peak = Math.max(peak, t[yy * w + xx]!);
+    }
+    if (t[i]! >= 0.5 * peak) core[i] = 255;
+  }
+  dropThickParts(luma, core, t, w, h, light, bestV);
+  const grown = dilate({ width: w, height: h, data: core }, 1);
+  const mask = fit ? toPhotoSize(grown, image.width, image.height) : grown;
+  let pixels = 0;
+  for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) pixels++;
+  return pixels > 0 ? { mask, pixels, light } : null;
+}
+
+/** Luma and two opponent-colour planes (red–green, yellow–blue), 0–255 scale. */
+function planes(image: Raster): { luma: Float32Array; rg: Float32Array; yb: Float32Array } {
+  const { width: w, height: h, channels: c, data } = image;
+  const top = image.depth === 16 ? 65535 : 255;
+  const n = w * h;
+  const luma = new Float32Array(n), rg = new Float32Array(n), yb = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    const o = i * c;
+    if (c < 3) {
+      luma[i] = (data[o]! / top) * 255;
+      continue;
+    }
+    const r = (data[o]! / top) * 255, g = (data[o + 1]! / top) * 255, b = (data[o + 2]! / top) * 255;
+    luma[i] = 0.299 * r + 0.587 * g + 0.114 * b;
+    rg[i] = r - g;
+    yb[i] = (r + g) / 2 - b;
+  }
+  return { luma, rg, yb };
+}
+
+/**
+ * Removes the parts of `sel` thicker than a disk of radius 3 (a binary opening finds them) unless they stand out
+ * like the clicked line and are small at twice the top-hat's radius too (THICK_CONTRAST, SMALL_AT_TWICE): a flake
+ * of paper at a crack's junction does both, the edge of a bright face beside dark hair does neither.
+ */
+function dropThickParts(luma: Float32Array, sel: Uint8Array, t: Float32Array, w: number, h: number, light: boolean, seedContrast: number): void {
+  const whole = { x0: 0, x1: w - 1, y0: 0, y1: h - 1 };
+  const f = Float32Array.from(sel);
+  const opened = diskFilter(diskFilter(f, w, h, whole, true, 3), w, h, whole, false, 3);
+  const thick = new Uint8Array(w * h);
+  let any = false;
+  for (let i = 0; i < thick.length; i++) if (opened[i]! > 0 && sel[i]) { thick[i] = 255; any = true; }
+  if (!any) return;
+  const seen = new Uint8Array(w * h);
+  const members: number[] = [];
+  for (let s = 0; s < thick.length; s++) {
+    if (!thick[s] || seen[s]) continue;
+    const part = flood8(s, w, h, (i) => thick[i] === 255, seen, members).slice();
+    let x0 = w, x1 = 0, y0 = h, y1 = 0;
+    for (const i of part) {
+      const x = i % w, y = (i - x) / w;
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+    }
+    const box = { x0, x1, y0, y1 };
+    const wide = topHats(luma, w, h, box, 2 * RADIUS);
+    const tw = light ? wide.light : wide.dark;
+    let atRadius = 0, atTwice = 0;
+    for (const i of part) { atRadius += t[i]!; atTwice += tw[i]!; }
+    const strongEnough = atRadius >= THICK_CONTRAST * seedContrast * part.length;
+    if (!strongEnough || atTwice < SMALL_AT_TWICE * atRadius) for (const i of part) sel[i] = 0;
+  }
+}
+
+/** A working-size selection at the photo's size (bilinear, half coverage and up). */
+function toPhotoSize(m: Mask, width: number, height: number): Mask {
+  const up = upsampleBilinear(Float32Array.from(m.data, (v) => (v ? 1 : 0)), m.width, m.height, width, height);
+  const data = new Uint8Array(width * height);
+  for (let i = 0; i < data.length; i++) data[i] = up[i]! >= 0.5 ? 255 : 0;
+  return { width, height, data };
+}

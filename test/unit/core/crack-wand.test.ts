@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { traceCrack } from '../../../src-main/core/crack-wand.js';
+import type { Raster } from '../../../src-main/core/image.js';
+
+type RGB = [number, number, number];
+
+/** A drawable scene: dark sepia print (with seeded noise) and what is painted on it. */
+class Scene {
+  readonly data: Uint8Array;
+  constructor(readonly width: number, readonly height: number, base: RGB = [96, 78, 62]) {
+    this.data = new Uint8Array(width * height * 3);
+    let s = 7;
+    for (let i = 0; i < width * height; i++) {
+      s = (s * 1103515245 + 12345) >>> 0;
+      const n = ((s >>> 16) / 65536 - 0.5) * 6;
+      for (let c = 0; c < 3; c++) this.data[i * 3 + c] = Math.round(base[c]! + n);
+    }
+  }
+  set(x: number, y: number, rgb: RGB): void {
+    if (x < 0 || y < 0 || x >= this.width || y >= this.height) return;
+    this.data.set(rgb, (y * this.width + x) * 3);
+  }
+  /** A line `thick` px wide from (x0, y0) to (x1, y1). */
+  line(x0: number, y0: number, x1: number, y1: number, rgb: RGB, thick = 2): void {
+    const n = Math.ceil(Math.hypot(x1 - x0, y1 - y0));
+    for (let k = 0; k <= n; k++) {
+      const x = Math.round(x0 + ((x1 - x0) * k) / n), y = Math.round(y0 + ((y1 - y0) * k) / n);
+      for (let dy = 0; dy < thick; dy++) for (let dx = 0; dx < thick; dx++) this.set(x + dx, y + dy, rgb);
+    }
+  }
+  disk(cx: number, cy: number, r: number, rgb: RGB): void {
+    for (let y = cy - r; y <= cy + r; y++) for (let x = cx - r; x <= cx + r; x++) if ((x - cx) ** 2 + (y - cy) ** 2 <= r * r) this.set(x, y, rgb);
+  }
+  raster(): Raster {
+    return { width: this.width, height: this.height, channels: 3, depth: 8, data: this.data };
+  }
+  /** Pixels of the given colour (what was painted with it). */
+  painted(rgb: RGB): number[] {
+    const out: number[] = [];
+    for (let i = 0; i < this.width * this.height; i++) if (this.data[i * 3] === rgb[0] && this.data[i * 3 + 1] === rgb[1] && this.data[i * 3 + 2] === rgb[2]) out.push(i);
+    return out;
+  }
+}
+
+const CREAM: RGB = [222, 205, 170];
+const CREAM_FAINT: RGB = [160, 142, 112];
+const BLUE: RGB = [150, 185, 235];
+const FLAKE: RGB = [224, 207, 171];
+const SKIN: RGB = [205, 180, 150];
+
+/** A crack network (three branches, one fainter), a flake at a junction, a bluish line touching it, a lone crack, a bright face. */
+function crazed(): { scene: Scene; network: number[]; flake: number[]; blue: number[]; lone: number[]; face: number[] } {
+  const scene = new Scene(240, 160);
+  scene.disk(190, 120, 26, SKIN); // a bright face, its edge beside the network
+  scene.line(10, 20, 120, 40, CREAM);
+  scene.line(120, 40, 160, 110, CREAM);
+  scene.line(60, 30, 40, 120, CREAM_FAINT, 1);
+  scene.disk(120, 41, 4, FLAKE); // paper flaked off where two cracks meet
+  scene.line(122, 40, 230, 10, BLUE); // a bluish light line (a wire, not the print's paper) from the junction
+  scene.line(20, 150, 100, 140, CREAM); // a crack of its own, not joined to the network
+  return { scene, network: [...scene.painted(CREAM), ...scene.painted(CREAM_FAINT)].filter((i) => i % 240 < 200 && i < 240 * 130), flake: scene.painted(FLAKE), blue: scene.painted(BLUE), lone: scene.painted(CREAM).filter((i) => i >= 240 * 130), face: scene.painted(SKIN) };
+}
+
+const share = (mask: Uint8Array, px: number[]): number => px.filter((i) => mask[i]).length / px.length;
+
+describe('traceCrack', () => {
+  it('selects the clicked crack network, its faint branch and the flake at a junction; not a line of another hue, a crack of its own or a face', () => {
+    const { scene, network, flake, blue, lone, face } = crazed();
+    const picked = traceCrack(scene.raster(), { x: 30, y: 24 })!;
+    expect(picked.light).toBe(true);
+    expect(share(picked.mask.data, network)).toBeGreaterThan(0.95);
+    expect(share(picked.mask.data, flake)).toBeGreaterThan(0.9);
+    expect(share(picked.mask.data, blue)).toBeLessThan(0.05);
+    expect(share(picked.mask.data, lone)).toBe(0);
+    expect(share(picked.mask.data, face)).toBeLessThan(0.03);
+    // a line, not a band: 6 px below the first crack (away from the faint branch) stays unselected
+    for (const x of [20, 30, 40, 80, 90]) expect(picked.mask.data[(Math.round(20 + ((x - 10) * 20) / 110) + 6) * 240 + x], `column ${x}`).toBe(0);
+  });
+
+  it('takes the bluish line when the tolerance allows its hue, and a dark scratch with dark polarity', () => {
+    const { scene, blue } = crazed();
+    expect(share(traceCrack(scene.raster(), { x: 30, y: 24 }, { tolerance: 200 })!.mask.data, blue)).toBeGreaterThan(0.9);
+    const dark = new Scene(120, 80, [180, 170, 160]);
+    dark.line(10, 10, 110, 70, [60, 55, 50]);
+    const picked = traceCrack(dark.raster(), { x: 60, y: 40 })!;
+    expect(picked.light).toBe(false);
+    expect(share(picked.mask.data, dark.painted([60, 55, 50]))).toBeGreaterThan(0.95);
+  });
+
+  it('selects nothing where no line stands out', () => {
+    const { scene } = crazed();
+    expect(traceCrack(scene.raster(), { x: 100, y: 100 })).toBeNull();
+  });
+
+  it('works on a large photo through a smaller copy and answers at the photo size', () => {
+    const big = new Scene(2400, 1200);
+    big.line(100, 200, 2300, 1000, CREAM, 6);
+    const picked = traceCrack(big.raster(), { x: 1200, y: 600 })!;
+    expect(picked.mask.width).toBe(2400);
+    expect(picked.mask.height).toBe(1200);
+    expect(share(picked.mask.data, big.painted(CREAM))).toBeGreaterThan(0.95);
+    expect(picked.pixels).toBeLessThan(3 * big.painted(CREAM).length);
+  });
+});
