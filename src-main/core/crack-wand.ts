@@ -27,7 +27,8 @@ export interface CrackWandOptions {
 export const WORK_SIDE = 1024;
 /** Top-hat disk radius at the working size: lines up to ~12 px wide there stand out. */
 const RADIUS = 6;
-/** How far from the click (working px) the clicked line is looked for. */
+/** How far from the click (working px) the clicked line is looked for: first within NEAR, then within REACH. */
+const NEAR = 1;
 const REACH = 4;
 /** A click where no line stands out by this much selects nothing. */
 const MIN_SEED = 10;
@@ -66,15 +67,19 @@ export function traceCrack(image: Raster, at: { x: number; y: number }, opts: Cr
   const { luma, rg, yb } = planes(work);
   const whole = { x0: 0, x1: w - 1, y0: 0, y1: h - 1 };
   const ridges = topHats(luma, w, h, whole, RADIUS);
-  // The clicked line: the strongest top-hat pixel near the click, of the polarity that stands out more.
+  // The clicked line: the strongest top-hat pixel near the click, of the polarity that stands out more right at
+  // the click (within NEAR px; a light crack beside a dark collar is light), else within REACH.
   let best = -1, bestV = -Infinity, light = true;
-  for (const [t, isLight] of [[ridges.light, true], [ridges.dark, false]] as const) {
-    for (let y = Math.max(0, cy - REACH); y <= Math.min(h - 1, cy + REACH); y++) {
-      for (let x = Math.max(0, cx - REACH); x <= Math.min(w - 1, cx + REACH); x++) {
-        const i = y * w + x;
-        if (t[i]! > bestV) { bestV = t[i]!; best = i; light = isLight; }
+  for (const reach of [NEAR, REACH]) {
+    for (const [t, isLight] of [[ridges.light, true], [ridges.dark, false]] as const) {
+      for (let y = Math.max(0, cy - reach); y <= Math.min(h - 1, cy + reach); y++) {
+        for (let x = Math.max(0, cx - reach); x <= Math.min(w - 1, cx + reach); x++) {
+          const i = y * w + x;
+          if (t[i]! > bestV) { bestV = t[i]!; best = i; light = isLight; }
+        }
       }
     }
+    if (bestV >= MIN_SEED) break;
   }
   if (best < 0 || bestV < MIN_SEED) return null;
   const t = light ? ridges.light : ridges.dark;

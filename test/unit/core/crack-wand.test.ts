@@ -87,6 +87,15 @@ describe('traceCrack', () => {
     expect(share(picked.mask.data, dark.painted([60, 55, 50]))).toBeGreaterThan(0.95);
   });
 
+  it('takes the polarity of the line right under the click, not of a stronger line beside it', () => {
+    const scene = new Scene(120, 80, [150, 135, 115]);
+    scene.line(10, 30, 110, 30, [20, 18, 15], 4); // a strong dark band (a collar's edge)
+    scene.line(10, 37, 110, 37, [190, 175, 150], 1); // a faint light crack 3 px below it
+    const picked = traceCrack(scene.raster(), { x: 60, y: 37 })!;
+    expect(picked.light).toBe(true);
+    expect(share(picked.mask.data, scene.painted([20, 18, 15]))).toBeLessThan(0.05);
+  });
+
   it('selects nothing where no line stands out', () => {
     const { scene } = crazed();
     expect(traceCrack(scene.raster(), { x: 100, y: 100 })).toBeNull();
