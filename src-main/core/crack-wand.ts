@@ -1,13 +1,15 @@
 /**
  * The crack wand: one click on a crack selects the crack network it belongs to, for the mask. A crazed print
  * (bopbtl-scratched/d) carries hundreds of cream cracks the detector does not see; brushing each costs minutes,
- * a click costs a second. From the strongest thin line under the click (a white or black top-hat of the luma,
- * whichever stands out more) the selection floods along pixels where a line of that polarity stands out by
- * `contrast` (and by 10 % of the clicked line's own contrast) in the clicked line's hue (opponent colour within
- * `tolerance`), then keeps the line's core (pixels at least half as strong as the strongest within 2 px, so the
- * picture beside a crack is not taken) and drops thick parts that are not small at twice the scale either (the
- * edge of a bright forehead is thick and part of a face; a flake of paper at a crack's junction is thick and
- * small). Works on a copy at most WORK_SIDE px long. Pure: no node or DOM imports.
+ * a click costs a second. The clicked line is the strongest thin line at the click (a white or black top-hat of
+ * the luma, whichever stands out more within 1 px, else within 4). From it the selection floods along pixels where
+ * a line of that polarity stands out by `contrast` (and by 10 % of the clicked line's contrast) in the clicked
+ * line's hue (opponent colour within `tolerance`), and keeps the lines' core: pixels at least half as strong as the
+ * strongest within 2 px, so the picture beside a crack is not taken. A thin clicked line (a hairline across a
+ * face) is judged at the narrowest disk that keeps most of its contrast, where the skin's broad highlights beside
+ * it do not stand out. Thick parts stay only when they are as small at twice the scale and nearly as strong as the
+ * line (a flake of paper at a crack's junction; not the edge of a bright forehead). Works on a copy at most
+ * WORK_SIDE px long. Pure: no node or DOM imports.
  */
 import { flood8 } from './flood.js';
 import type { Mask, Raster } from './image.js';
@@ -27,6 +29,9 @@ export interface CrackWandOptions {
 export const WORK_SIDE = 1024;
 /** Top-hat disk radius at the working size: lines up to ~12 px wide there stand out. */
 const RADIUS = 6;
+/** Narrower disks tried for the clicked line, narrowest first, and the share of its contrast one must keep. */
+const NARROWER = [2, 4] as const;
+const NARROW_SHARE = 0.75;
 /** How far from the click (working px) the clicked line is looked for: first within NEAR, then within REACH. */
 const NEAR = 1;
 const REACH = 4;
@@ -82,14 +87,44 @@ export function traceCrack(image: Raster, at: { x: number; y: number }, opts: Cr
     if (bestV >= MIN_SEED) break;
   }
   if (best < 0 || bestV < MIN_SEED) return null;
-  const t = light ? ridges.light : ridges.dark;
+  // The line's own scale: the narrowest disk that still finds most of its contrast, so a hairline crack across a
+  // face is followed at a radius where the broad highlights beside it do not stand out.
+  const wide = light ? ridges.light : ridges.dark;
+  let t = wide;
+  const bx = best % w, by = (best - bx) / w;
+  for (const r of NARROWER) {
+    const near = topHats(luma, w, h, { x0: bx, x1: bx, y0: by, y1: by }, r);
+    if ((light ? near.light : near.dark)[best]! >= NARROW_SHARE * bestV) {
+      const at = topHats(luma, w, h, whole, r);
+      t = light ? at.light : at.dark;
+      break;
+    }
+  }
   const floor = Math.max(contrast, RELATIVE * bestV);
   const rg0 = rg[best]!, yb0 = yb[best]!;
   const seen = new Uint8Array(n);
-  const reached = flood8(best, w, h, (i) => t[i]! >= floor && Math.hypot(rg[i]! - rg0, yb[i]! - yb0) <= tolerance, seen);
-  // The line's core: at least half as strong as the strongest pixel within 2 px.
-  const core = new Uint8Array(n);
+  // Connected at RADIUS (a flake of paper where cracks meet joins them, though it is no line at a narrow radius).
+  const reached = flood8(best, w, h, (i) => wide[i]! >= floor && Math.hypot(rg[i]! - rg0, yb[i]! - yb0) <= tolerance, seen);
+  // The line's core: at least half as strong as the strongest pixel within 2 px, at RADIUS (then its flakes are
+  // judged, dropThickParts) and, followed at a narrow radius, there too (flakes kept).
+  const core = coreOf(reached, wide, 0, w, h);
+  const thick = dropThickParts(luma, core, wide, w, h, light, bestV);
+  if (t !== wide) {
+    const thin = coreOf(reached, t, Math.max(contrast, RELATIVE * t[best]!), w, h);
+    for (let i = 0; i < n; i++) if (!thin[i] && !(thick[i] && core[i])) core[i] = 0;
+  }
+  const grown = dilate({ width: w, height: h, data: core }, 1);
+  const mask = fit ? toPhotoSize(grown, image.width, image.height) : grown;
+  let pixels = 0;
+  for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) pixels++;
+  return pixels > 0 ? { mask, pixels, light } : null;
+}
+
+/** The pixels of `reached` where `t` is at least `floor` and at least half the strongest within 2 px (255). */
+function coreOf(reached: readonly number[], t: Float32Array, floor: number, w: number, h: number): Uint8Array {
+  const core = new Uint8Array(w * h);
   for (const i of reached) {
+    if (t[i]! < floor) continue;
     const x = i % w, y = (i - x) / w;
     let peak = 0;
     for (let yy = Math.max(0, y - 2); yy <= Math.min(h - 1, y + 2); yy++) {
@@ -97,12 +132,7 @@ export function traceCrack(image: Raster, at: { x: number; y: number }, opts: Cr
     }
     if (t[i]! >= 0.5 * peak) core[i] = 255;
   }
-  dropThickParts(luma, core, t, w, h, light, bestV);
-  const grown = dilate({ width: w, height: h, data: core }, 1);
-  const mask = fit ? toPhotoSize(grown, image.width, image.height) : grown;
-  let pixels = 0;
-  for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) pixels++;
-  return pixels > 0 ? { mask, pixels, light } : null;
+  return core;
 }
 
 /** Luma and two opponent-colour planes (red–green, yellow–blue), 0–255 scale. */
@@ -128,16 +158,17 @@ function planes(image: Raster): { luma: Float32Array; rg: Float32Array; yb: Floa
 /**
  * Removes the parts of `sel` thicker than a disk of radius 3 (a binary opening finds them) unless they stand out
  * like the clicked line and are small at twice the top-hat's radius too (THICK_CONTRAST, SMALL_AT_TWICE): a flake
- * of paper at a crack's junction does both, the edge of a bright face beside dark hair does neither.
+ * of paper at a crack's junction does both, the edge of a bright face beside dark hair does neither. `t` is the
+ * top-hat at RADIUS. Returns the thick parts found (kept or not).
  */
-function dropThickParts(luma: Float32Array, sel: Uint8Array, t: Float32Array, w: number, h: number, light: boolean, seedContrast: number): void {
+function dropThickParts(luma: Float32Array, sel: Uint8Array, t: Float32Array, w: number, h: number, light: boolean, seedContrast: number): Uint8Array {
   const whole = { x0: 0, x1: w - 1, y0: 0, y1: h - 1 };
   const f = Float32Array.from(sel);
   const opened = diskFilter(diskFilter(f, w, h, whole, true, 3), w, h, whole, false, 3);
   const thick = new Uint8Array(w * h);
   let any = false;
   for (let i = 0; i < thick.length; i++) if (opened[i]! > 0 && sel[i]) { thick[i] = 255; any = true; }
-  if (!any) return;
+  if (!any) return thick;
   const seen = new Uint8Array(w * h);
   const members: number[] = [];
   for (let s = 0; s < thick.length; s++) {
@@ -149,13 +180,14 @@ function dropThickParts(luma: Float32Array, sel: Uint8Array, t: Float32Array, w:
       x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
     }
     const box = { x0, x1, y0, y1 };
-    const wide = topHats(luma, w, h, box, 2 * RADIUS);
-    const tw = light ? wide.light : wide.dark;
+    const twice = topHats(luma, w, h, box, 2 * RADIUS);
+    const tw = light ? twice.light : twice.dark;
     let atRadius = 0, atTwice = 0;
     for (const i of part) { atRadius += t[i]!; atTwice += tw[i]!; }
     const strongEnough = atRadius >= THICK_CONTRAST * seedContrast * part.length;
     if (!strongEnough || atTwice < SMALL_AT_TWICE * atRadius) for (const i of part) sel[i] = 0;
   }
+  return thick;
 }
 
 /** A working-size selection at the photo's size (bilinear, half coverage and up). */

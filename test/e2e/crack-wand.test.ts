@@ -30,7 +30,7 @@ describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('the crack wand at $width
     expect(await editor.maskPixels()).toBe(0);
 
     // A cream crack near the top left of the 400 × 256 print.
-    await editor.page.mouse.click(...(await editor.toScreen(92.5, 28.5)));
+    await editor.page.mouse.click(...(await editor.toScreen(93.5, 32.5)));
     await expect.poll(() => editor.history.count(), { timeout: 30_000 }).toBe(steps + 1);
     expect((await editor.history.entries()).at(-1)?.label).toMatch(/Trace a light crack \([\d,]+ px\)$/);
     // More than a brush dab: the network it belongs to (2 % of the print and up), not the whole print.

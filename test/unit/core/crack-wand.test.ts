@@ -56,7 +56,7 @@ function crazed(): { scene: Scene; network: number[]; flake: number[]; blue: num
   scene.line(120, 40, 160, 110, CREAM);
   scene.line(60, 30, 40, 120, CREAM_FAINT, 1);
   scene.disk(120, 41, 4, FLAKE); // paper flaked off where two cracks meet
-  scene.line(122, 40, 230, 10, BLUE); // a bluish light line (a wire, not the print's paper) from the junction
+  scene.line(124, 40, 230, 10, BLUE); // a bluish light line (a wire, not the print's paper) from the flake
   scene.line(20, 150, 100, 140, CREAM); // a crack of its own, not joined to the network
   return { scene, network: [...scene.painted(CREAM), ...scene.painted(CREAM_FAINT)].filter((i) => i % 240 < 200 && i < 240 * 130), flake: scene.painted(FLAKE), blue: scene.painted(BLUE), lone: scene.painted(CREAM).filter((i) => i >= 240 * 130), face: scene.painted(SKIN) };
 }
@@ -94,6 +94,15 @@ describe('traceCrack', () => {
     const picked = traceCrack(scene.raster(), { x: 60, y: 37 })!;
     expect(picked.light).toBe(true);
     expect(share(picked.mask.data, scene.painted([20, 18, 15]))).toBeLessThan(0.05);
+  });
+
+  it('follows a hairline crack across skin at its own scale, not the broad highlight beside it', () => {
+    const scene = new Scene(160, 100, [190, 165, 135]);
+    for (let y = 20; y < 80; y++) for (let x = 82; x < 90; x++) scene.set(x, y, [212, 187, 157]); // a highlight 8 px wide
+    scene.line(80, 10, 80, 90, [240, 215, 185], 1); // a hairline crack, 1 px of skin between
+    const picked = traceCrack(scene.raster(), { x: 80, y: 50 })!;
+    expect(share(picked.mask.data, scene.painted([240, 215, 185]))).toBeGreaterThan(0.9);
+    expect(share(picked.mask.data, scene.painted([212, 187, 157]))).toBeLessThan(0.1);
   });
 
   it('selects nothing where no line stands out', () => {
