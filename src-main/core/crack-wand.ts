@@ -15,7 +15,7 @@ import { flood8 } from './flood.js';
 import type { Mask, Raster } from './image.js';
 import { dilate } from './mask.js';
 import { downscaleArea, fitWithin, upsampleBilinear } from './resample.js';
-import { diskFilter, topHats } from './ridges.js';
+import { diskFilter, topHats, type Ridges } from './ridges.js';
 
 /** How the wand decides what belongs to the clicked crack. */
 export interface CrackWandOptions {
@@ -27,6 +27,10 @@ export interface CrackWandOptions {
 
 /** Longer side of the copy the wand works on. */
 export const WORK_SIDE = 1024;
+/** The working copy is never halved below this many px (longer side). */
+const MIN_SIDE = 256;
+/** The clicked line is wider than the disk when at twice the radius it stands out this many times as much. */
+const WIDER = 1.5;
 /** Top-hat disk radius at the working size: lines up to ~12 px wide there stand out. */
 const RADIUS = 6;
 /** Narrower disks tried for the clicked line, narrowest first, and the share of its contrast one must keep. */
@@ -62,31 +66,42 @@ export interface CrackSelection {
 export function traceCrack(image: Raster, at: { x: number; y: number }, opts: CrackWandOptions = {}): CrackSelection | null {
   const tolerance = opts.tolerance ?? 24;
   const contrast = opts.contrast ?? 12;
-  const fit = fitWithin(image.width, image.height, WORK_SIDE);
-  const work = fit ? downscaleArea(image, fit.width, fit.height) : image;
-  const { width: w, height: h } = work;
-  const n = w * h;
-  const scale = fit ? fit.scale : 1;
-  const cx = Math.min(w - 1, Math.max(0, Math.round(at.x * scale)));
-  const cy = Math.min(h - 1, Math.max(0, Math.round(at.y * scale)));
-  const { luma, rg, yb } = planes(work);
-  const whole = { x0: 0, x1: w - 1, y0: 0, y1: h - 1 };
-  const ridges = topHats(luma, w, h, whole, RADIUS);
-  // The clicked line: the strongest top-hat pixel near the click, of the polarity that stands out more right at
-  // the click (within NEAR px; a light crack beside a dark collar is light), else within REACH.
-  let best = -1, bestV = -Infinity, light = true;
-  for (const reach of [NEAR, REACH]) {
-    for (const [t, isLight] of [[ridges.light, true], [ridges.dark, false]] as const) {
-      for (let y = Math.max(0, cy - reach); y <= Math.min(h - 1, cy + reach); y++) {
-        for (let x = Math.max(0, cx - reach); x <= Math.min(w - 1, cx + reach); x++) {
-          const i = y * w + x;
-          if (t[i]! > bestV) { bestV = t[i]!; best = i; light = isLight; }
-        }
+  // The working copy: at most WORK_SIDE long, and halved while the clicked line is wider than the disk (it stands
+  // out more at twice the radius, or only there): a crack is followed at a scale where it is a line.
+  let look = lookAt(image, at, WORK_SIDE);
+  for (;;) {
+    const { work, luma, seed, click } = look;
+    const { width: w, height: h } = work;
+    const longer = Math.max(w, h);
+    if (longer / 2 < MIN_SIDE) break;
+    // At twice the radius, around the clicked line (or around the click, when nothing thin stands out there).
+    const box = seed.v >= MIN_SEED
+      ? { x0: seed.i % w, x1: seed.i % w, y0: Math.floor(seed.i / w), y1: Math.floor(seed.i / w) }
+      : { x0: Math.max(0, click.x - REACH), x1: Math.min(w - 1, click.x + REACH), y0: Math.max(0, click.y - REACH), y1: Math.min(h - 1, click.y + REACH) };
+    const twice = topHats(luma, w, h, box, 2 * RADIUS);
+    let atTwice = 0;
+    for (let y = box.y0; y <= box.y1; y++) {
+      for (let x = box.x0; x <= box.x1; x++) {
+        const i = y * w + x;
+        atTwice = Math.max(atTwice, seed.v >= MIN_SEED ? (seed.light ? twice.light : twice.dark)[i]! : Math.max(twice.light[i]!, twice.dark[i]!));
       }
     }
-    if (bestV >= MIN_SEED) break;
+    // ...or the clicked line is wider than half the disk (where wide cracks meet, the junction would be wider than
+    // the disk and break the flood).
+    let narrowEnough = false;
+    if (seed.v >= MIN_SEED) {
+      const half = topHats(luma, w, h, box, NARROWER[1]);
+      narrowEnough = (seed.light ? half.light : half.dark)[seed.i]! >= NARROW_SHARE * seed.v;
+    }
+    if (atTwice <= WIDER * Math.max(seed.v, MIN_SEED) && narrowEnough) break;
+    look = lookAt(image, at, Math.floor(longer / 2), work);
   }
-  if (best < 0 || bestV < MIN_SEED) return null;
+  if (look.seed.v < MIN_SEED) return null;
+  const { work, fit, luma, rg, yb, ridges } = look;
+  const { width: w, height: h } = work;
+  const n = w * h;
+  const whole = { x0: 0, x1: w - 1, y0: 0, y1: h - 1 };
+  const { i: best, v: bestV, light } = look.seed;
   // The line's own scale: the narrowest disk that still finds most of its contrast, so a hairline crack across a
   // face is followed at a radius where the broad highlights beside it do not stand out.
   const wide = light ? ridges.light : ridges.dark;
@@ -118,6 +133,69 @@ export function traceCrack(image: Raster, at: { x: number; y: number }, opts: Cr
   let pixels = 0;
   for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) pixels++;
   return pixels > 0 ? { mask, pixels, light } : null;
+}
+
+/** The working copy at most `side` px long, its planes and top-hats, and the clicked line in it. */
+interface Look {
+  work: Raster;
+  fit: { width: number; height: number; scale: number } | null;
+  luma: Float32Array;
+  rg: Float32Array;
+  yb: Float32Array;
+  ridges: Ridges;
+  /** The clicked line's strongest pixel near the click, its top-hat and polarity. */
+  seed: { i: number; v: number; light: boolean };
+  /** The click on the working copy. */
+  click: { x: number; y: number };
+}
+
+/** What a working copy costs to make, kept per photo and size: a person clicks one crack after another. */
+type Copy = Pick<Look, 'work' | 'fit' | 'luma' | 'rg' | 'yb' | 'ridges'>;
+const copies = new WeakMap<Raster, Map<number, Copy>>();
+
+/**
+ * The working copy at most `side` px long (area-averaged from `from`, the photo or a larger copy of it, which is
+ * much cheaper than from a 12 MP photo), remembered for the photo while it lives.
+ */
+function copyOf(image: Raster, from: Raster, side: number): Copy {
+  let bySide = copies.get(image);
+  if (!bySide) copies.set(image, (bySide = new Map()));
+  const known = bySide.get(side);
+  if (known) return known;
+  const fit = fitWithin(image.width, image.height, side);
+  const work = fit ? downscaleArea(from, fit.width, fit.height) : image;
+  const { width: w, height: h } = work;
+  const { luma, rg, yb } = planes(work);
+  const copy = { work, fit, luma, rg, yb, ridges: topHats(luma, w, h, { x0: 0, x1: w - 1, y0: 0, y1: h - 1 }, RADIUS) };
+  bySide.set(side, copy);
+  return copy;
+}
+
+function lookAt(image: Raster, at: { x: number; y: number }, side: number, from: Raster = image): Look {
+  const copy = copyOf(image, from, side);
+  const { work, fit, ridges } = copy;
+  const { width: w, height: h } = work;
+  const scale = fit ? fit.scale : 1;
+  const cx = Math.min(w - 1, Math.max(0, Math.round(at.x * scale)));
+  const cy = Math.min(h - 1, Math.max(0, Math.round(at.y * scale)));
+  // The clicked line: its polarity is the one standing out more right at the click (within NEAR px: a light crack
+  // beside a dark collar is light), and it is taken where it stands out most within REACH (its middle).
+  const strongest = (reach: number, polarities: readonly boolean[]): Look['seed'] => {
+    let found = { i: -1, v: -Infinity, light: true };
+    for (const isLight of polarities) {
+      const t = isLight ? ridges.light : ridges.dark;
+      for (let y = Math.max(0, cy - reach); y <= Math.min(h - 1, cy + reach); y++) {
+        for (let x = Math.max(0, cx - reach); x <= Math.min(w - 1, cx + reach); x++) {
+          const i = y * w + x;
+          if (t[i]! > found.v) found = { i, v: t[i]!, light: isLight };
+        }
+      }
+    }
+    return found;
+  };
+  const atClick = strongest(NEAR, [true, false]);
+  const seed = strongest(REACH, atClick.v >= MIN_SEED ? [atClick.light] : [true, false]);
+  return { ...copy, seed, click: { x: cx, y: cy } };
 }
 
 /** The pixels of `reached` where `t` is at least `floor` and at least half the strongest within 2 px (255). */

@@ -119,4 +119,13 @@ describe('traceCrack', () => {
     expect(share(picked.mask.data, big.painted(CREAM))).toBeGreaterThan(0.95);
     expect(picked.pixels).toBeLessThan(3 * big.painted(CREAM).length);
   });
+
+  it('follows a crack wider than its disk on the working copy at a scale where it is a line', () => {
+    const big = new Scene(2400, 1200);
+    big.line(100, 300, 2300, 500, CREAM, 36); // 18 px wide on the 1024 px copy, 9 px on a 512 px one
+    big.line(1200, 400, 1300, 1100, CREAM, 36);
+    const picked = traceCrack(big.raster(), { x: 600, y: 360 })!;
+    expect(picked.light).toBe(true);
+    expect(share(picked.mask.data, big.painted(CREAM))).toBeGreaterThan(0.9);
+  });
 });
