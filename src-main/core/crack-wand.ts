@@ -66,36 +66,7 @@ export interface CrackSelection {
 export function traceCrack(image: Raster, at: { x: number; y: number }, opts: CrackWandOptions = {}): CrackSelection | null {
   const tolerance = opts.tolerance ?? 24;
   const contrast = opts.contrast ?? 12;
-  // The working copy: at most WORK_SIDE long, and halved while the clicked line is wider than the disk (it stands
-  // out more at twice the radius, or only there): a crack is followed at a scale where it is a line.
-  let look = lookAt(image, at, WORK_SIDE);
-  for (;;) {
-    const { work, luma, seed, click } = look;
-    const { width: w, height: h } = work;
-    const longer = Math.max(w, h);
-    if (longer / 2 < MIN_SIDE) break;
-    // At twice the radius, around the clicked line (or around the click, when nothing thin stands out there).
-    const box = seed.v >= MIN_SEED
-      ? { x0: seed.i % w, x1: seed.i % w, y0: Math.floor(seed.i / w), y1: Math.floor(seed.i / w) }
-      : { x0: Math.max(0, click.x - REACH), x1: Math.min(w - 1, click.x + REACH), y0: Math.max(0, click.y - REACH), y1: Math.min(h - 1, click.y + REACH) };
-    const twice = topHats(luma, w, h, box, 2 * RADIUS);
-    let atTwice = 0;
-    for (let y = box.y0; y <= box.y1; y++) {
-      for (let x = box.x0; x <= box.x1; x++) {
-        const i = y * w + x;
-        atTwice = Math.max(atTwice, seed.v >= MIN_SEED ? (seed.light ? twice.light : twice.dark)[i]! : Math.max(twice.light[i]!, twice.dark[i]!));
-      }
-    }
-    // ...or the clicked line is wider than half the disk (where wide cracks meet, the junction would be wider than
-    // the disk and break the flood).
-    let narrowEnough = false;
-    if (seed.v >= MIN_SEED) {
-      const half = topHats(luma, w, h, box, NARROWER[1]);
-      narrowEnough = (seed.light ? half.light : half.dark)[seed.i]! >= NARROW_SHARE * seed.v;
-    }
-    if (atTwice <= WIDER * Math.max(seed.v, MIN_SEED) && narrowEnough) break;
-    look = lookAt(image, at, Math.floor(longer / 2), work);
-  }
+  const look = lookAtLineScale(image, at);
   if (look.seed.v < MIN_SEED) return null;
   const { work, fit, luma, rg, yb, ridges } = look;
   const { width: w, height: h } = work;
@@ -133,6 +104,41 @@ export function traceCrack(image: Raster, at: { x: number; y: number }, opts: Cr
   let pixels = 0;
   for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) pixels++;
   return pixels > 0 ? { mask, pixels, light } : null;
+}
+
+/**
+ * The working copy the clicked line is followed on: at most WORK_SIDE long, and halved (down to MIN_SIDE) while
+ * the line is wider than the disk (it stands out more at twice the radius, or only there) or than half of it (where
+ * wide cracks meet, the junction would be wider than the disk and break the flood).
+ */
+function lookAtLineScale(image: Raster, at: { x: number; y: number }): Look {
+  let look = lookAt(image, at, WORK_SIDE);
+  for (;;) {
+    const { work, luma, seed, click } = look;
+    const { width: w, height: h } = work;
+    const longer = Math.max(w, h);
+    if (longer / 2 < MIN_SIDE) break;
+    // At twice the radius, around the clicked line (or around the click, when nothing thin stands out there).
+    const box = seed.v >= MIN_SEED
+      ? { x0: seed.i % w, x1: seed.i % w, y0: Math.floor(seed.i / w), y1: Math.floor(seed.i / w) }
+      : { x0: Math.max(0, click.x - REACH), x1: Math.min(w - 1, click.x + REACH), y0: Math.max(0, click.y - REACH), y1: Math.min(h - 1, click.y + REACH) };
+    const twice = topHats(luma, w, h, box, 2 * RADIUS);
+    let atTwice = 0;
+    for (let y = box.y0; y <= box.y1; y++) {
+      for (let x = box.x0; x <= box.x1; x++) {
+        const i = y * w + x;
+        atTwice = Math.max(atTwice, seed.v >= MIN_SEED ? (seed.light ? twice.light : twice.dark)[i]! : Math.max(twice.light[i]!, twice.dark[i]!));
+      }
+    }
+    let narrowEnough = false;
+    if (seed.v >= MIN_SEED) {
+      const half = topHats(luma, w, h, box, NARROWER[1]);
+      narrowEnough = (seed.light ? half.light : half.dark)[seed.i]! >= NARROW_SHARE * seed.v;
+    }
+    if (atTwice <= WIDER * Math.max(seed.v, MIN_SEED) && narrowEnough) break;
+    look = lookAt(image, at, Math.floor(longer / 2), work);
+  }
+  return look;
 }
 
 /** The working copy at most `side` px long, its planes and top-hats, and the clicked line in it. */
