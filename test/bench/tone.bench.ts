@@ -18,23 +18,13 @@ import { Engine } from '../../src-main/node/engine.js';
 import { readImage } from '../../src-main/node/image-io.js';
 import { restoreFile } from '../../src-main/node/restore-file.js';
 import { hostNote } from './host.js';
+import { median } from './timing.js';
 
 const self = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(self), '../..');
 const source = path.resolve(repoRoot, '../shared/data/real-damage/bopbtl-old/c.png');
 const SIZES = (process.env['KINTSUGI_BENCH_SIZES'] ?? '12').split(',').map(Number);
 const RUNS = Number(process.env['KINTSUGI_BENCH_RUNS'] ?? 3);
-
-async function median(runs: number, fn: () => Promise<unknown>): Promise<number> {
-  await fn(); // warm-up: sessions created, code paths compiled
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push((performance.now() - t0) / 1000);
-  }
-  return t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!;
-}
 
 async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'kintsugi-tone-bench-'));

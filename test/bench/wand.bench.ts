@@ -16,6 +16,7 @@ import sharp from 'sharp';
 import { traceCrack } from '../../src-main/core/crack-wand.js';
 import { readImage } from '../../src-main/node/image-io.js';
 import { hostNote } from './host.js';
+import { median } from './timing.js';
 
 const self = fileURLToPath(import.meta.url);
 const repoRoot = path.resolve(path.dirname(self), '../..');
@@ -24,17 +25,6 @@ const source = path.resolve(repoRoot, '../shared/data/real-damage/bopbtl-scratch
 const CLICK = { x: 93, y: 32 };
 const SIZES = (process.env['KINTSUGI_BENCH_SIZES'] ?? '1,12').split(',').map(Number);
 const RUNS = Number(process.env['KINTSUGI_BENCH_RUNS'] ?? 3);
-
-async function median(runs: number, fn: () => Promise<unknown> | unknown): Promise<number> {
-  await fn();
-  const t: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    await fn();
-    t.push((performance.now() - t0) / 1000);
-  }
-  return t.sort((a, b) => a - b)[Math.floor(t.length / 2)]!;
-}
 
 async function main(): Promise<void> {
   const work = mkdtempSync(path.join(tmpdir(), 'kintsugi-wand-bench-'));
