@@ -213,14 +213,14 @@ export class EditorState {
   }
 
   /**
-   * The crack wand: adds the crack network under (x, y) (image pixels) to the mask, one history step; the service
-   * finds it in the picture at the cursor and says so when no line stands out there.
+   * The crack wand: adds the crack network under (x, y) (image pixels) to the mask, or with `erase` takes it out,
+   * one history step; the service finds it in the picture at the cursor and says so when no line stands out there.
    */
-  async traceCrack(x: number, y: number): Promise<void> {
+  async traceCrack(x: number, y: number, erase = false): Promise<void> {
     if (!this.mask || this.job) return;
     this.error = null;
     this.isMaskVisible = true;
-    const command = { kind: 'trace-crack' as const, at: { x: Math.round(x), y: Math.round(y) }, tolerance: this.tools.crackTolerance };
+    const command = { kind: 'trace-crack' as const, at: { x: Math.round(x), y: Math.round(y) }, tolerance: this.tools.crackTolerance, ...(erase ? { erase } : {}) };
     await this.#serial(async () => this.#adopt(await this.api.history.append({ command })));
   }
 

@@ -1,7 +1,8 @@
 /**
  * The crack wand in Debian's Chromium against the real web host: on a crazed print (bopbtl-scratched/d, whose
  * cream crack network the detector does not see) W picks the wand, one click on a crack adds the network it
- * belongs to as one history step, undo takes it back, and a click where no line stands out says so.
+ * belongs to as one history step, Alt+click takes it out again, undo steps back through both, and a click where no
+ * line stands out says so.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +19,7 @@ const models = e2eModels();
 describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('the crack wand at $width×$height', (viewport) => {
   const app = useApp({ modelsDir: models.dir, viewport });
 
-  it('adds the crack network under a click as one step; undo takes it back; a flat place is refused', async () => {
+  it('adds the crack network under a click as one step, Alt+click takes it out; undo; a flat place is refused', async () => {
     const { host, editor } = app;
     await editor.goto(host.url);
     await editor.openPhoto(PHOTO);
@@ -39,7 +40,17 @@ describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('the crack wand at $width
     expect(traced).toBeLessThan(0.2 * 400 * 256);
     await editor.screenshot(`crack-wand-${viewport.width}`);
 
-    // Undo: the mask is empty again.
+    // Alt+click on the same crack takes the network out again, as a step of its own; undo brings it back.
+    await editor.page.keyboard.down('Alt');
+    await editor.page.mouse.click(...(await editor.toScreen(93.5, 32.5)));
+    await editor.page.keyboard.up('Alt');
+    await expect.poll(() => editor.history.count(), { timeout: 30_000 }).toBe(steps + 2);
+    expect((await editor.history.entries()).at(-1)?.label).toMatch(/Erase a light line \([\d,]+ px\)$/);
+    await expect.poll(() => editor.maskPixels(), { timeout: 30_000 }).toBe(0);
+    await editor.history.undo();
+    await expect.poll(() => editor.maskPixels(), { timeout: 30_000 }).toBe(traced);
+
+    // Undo the trace: the mask is empty again.
     await editor.history.undo();
     await expect.poll(() => editor.maskPixels(), { timeout: 30_000 }).toBe(0);
     const afterUndo = await editor.history.count();

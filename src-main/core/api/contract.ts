@@ -82,12 +82,14 @@ export const addSuggestionsCommandSchema = z.object({
 /**
  * Adds the crack under `at` (image pixels) to the mask: the crack wand (src-main/core/crack-wand.ts) selects the
  * network of thin lines of the clicked line's polarity and hue that it belongs to, in the picture at the cursor.
- * `tolerance` is the largest hue difference (0–255 opponent colour; default 24).
+ * `tolerance` is the largest hue difference (0–255 opponent colour; default 24). With `erase` the selection is
+ * taken out of the mask instead (a rope the detector marked, erased with one click).
  */
 export const traceCrackCommandSchema = z.object({
   kind: z.literal('trace-crack'),
   at: z.object({ x: z.number().int().nonnegative(), y: z.number().int().nonnegative() }).strict(),
   tolerance: z.number().min(1).max(255).optional(),
+  erase: z.boolean().optional(),
 });
 
 /** Commands the renderer may append; detect / restore / open entries are created by the backend itself. */

@@ -239,7 +239,7 @@ export class Session {
       return;
     }
     if (cmd.kind === 'trace-crack') {
-      await this.addTracedCrack(cmd.at, cmd.tolerance);
+      await this.traceCrackStep(cmd.at, cmd.tolerance, cmd.erase ?? false);
       return;
     }
     if (!uploadPath) throw badInput(undefined, `upload ${cmd.uploadId} not found (upload the mask first)`);
@@ -275,17 +275,18 @@ export class Session {
   }
 
   /**
-   * Adds the crack the wand selects at `at` in the picture at the cursor (before any tone) to the mask (one step;
-   * suggestions stand). Throws when no thin line stands out there.
+   * Adds the crack the wand selects at `at` in the picture at the cursor (before any tone) to the mask, or with
+   * `erase` takes it out (one step; suggestions stand). Throws when no thin line stands out there.
    */
-  private async addTracedCrack(at: { x: number; y: number }, tolerance?: number): Promise<void> {
+  private async traceCrackStep(at: { x: number; y: number }, tolerance: number | undefined, erase: boolean): Promise<void> {
     const { width, height } = this.mask;
     if (at.x >= width || at.y >= height) throw badInput(undefined, `the click (${at.x}, ${at.y}) is outside the ${width}×${height} photo`);
     const picked = traceCrack(await this.workingImage(), at, tolerance !== undefined ? { tolerance } : {});
     if (!picked) throw badInput(undefined, 'no crack or scratch stands out where you clicked: click on the line itself, or paint it with the brush');
-    const data = this.mask.data.map((v, i) => Math.max(v, picked.mask.data[i]!));
+    const data = this.mask.data.map((v, i) => (erase ? (picked.mask.data[i] ? 0 : v) : Math.max(v, picked.mask.data[i]!)));
     const sugg = this.suggested;
-    await this.appendKeyframe('detect', `Trace a ${picked.light ? 'light' : 'dark'} crack (${picked.pixels.toLocaleString('en')} px)`, { width, height, data }, this.resultId, sugg ? { suggested: sugg } : {}, this.layers(), sugg ? [sugg.id] : []);
+    const what = `a ${picked.light ? 'light' : 'dark'} ${erase ? 'line' : 'crack'} (${picked.pixels.toLocaleString('en')} px)`;
+    await this.appendKeyframe('detect', erase ? `Erase ${what}` : `Trace ${what}`, { width, height, data }, this.resultId, sugg ? { suggested: sugg } : {}, this.layers(), sugg ? [sugg.id] : []);
   }
 
   /**
