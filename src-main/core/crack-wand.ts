@@ -12,6 +12,7 @@
  * WORK_SIDE px long. Pure: no node or DOM imports.
  */
 import { flood8 } from './flood.js';
+import { median } from './grain-noise.js';
 import type { Mask, Raster } from './image.js';
 import { dilate } from './mask.js';
 import { downscaleArea, fitWithin, upsampleBilinear } from './resample.js';
@@ -23,6 +24,11 @@ export interface CrackWandOptions {
   tolerance?: number;
   /** Least contrast of a line pixel (luma levels, 0–255). Default 12. */
   contrast?: number;
+  /**
+   * Extra pixels of the working copy taken around the lines (besides the one every selection gets): erasing a
+   * marked rope takes the fringe the detector's mask grew around it too. Default 0.
+   */
+  margin?: number;
 }
 
 /** Longer side of the copy the wand works on. */
@@ -39,6 +45,12 @@ const NARROW_SHARE = 0.75;
 /** How far from the click (working px) the clicked line is looked for: first within NEAR, then within REACH. */
 const NEAR = 1;
 const REACH = 4;
+/**
+ * A line pixel stands out ABOVE_TEXTURE times the texture around the clicked line (the median top-hat TEXTURE_WINDOW
+ * px each way from it), or is as strong as a flake.
+ */
+const ABOVE_TEXTURE = 3;
+const TEXTURE_WINDOW = 15;
 /** A click where no line stands out by this much selects nothing. */
 const MIN_SEED = 10;
 /** Share of the clicked line's contrast a pixel needs too (a strong crack's faint halo is not taken). */
@@ -86,11 +98,21 @@ export function traceCrack(image: Raster, at: { x: number; y: number }, opts: Cr
       break;
     }
   }
+  // The flood takes pixels of the clicked line's hue where a line stands out by `contrast` and by RELATIVE of the
+  // clicked line's contrast, at RADIUS (so a flake of paper where cracks meet joins them, though it is no line at a
+  // narrow radius); and, at the line's own radius, by ABOVE_TEXTURE times the texture around the clicked line (the
+  // median top-hat TEXTURE_WINDOW px each way), unless it is as strong as a flake: a rope in front of foliage or in
+  // a busy harbour is followed, not the foliage's countless faint lines; a crack on a print's smooth ground stands
+  // far above its texture.
   const floor = Math.max(contrast, RELATIVE * bestV);
+  const around: number[] = [];
+  for (let y = Math.max(0, by - TEXTURE_WINDOW); y <= Math.min(h - 1, by + TEXTURE_WINDOW); y++) {
+    for (let x = Math.max(0, bx - TEXTURE_WINDOW); x <= Math.min(w - 1, bx + TEXTURE_WINDOW); x++) around.push(t[y * w + x]!);
+  }
+  const above = ABOVE_TEXTURE * median(around);
+  const flake = THICK_CONTRAST * bestV;
   const rg0 = rg[best]!, yb0 = yb[best]!;
-  const seen = new Uint8Array(n);
-  // Connected at RADIUS (a flake of paper where cracks meet joins them, though it is no line at a narrow radius).
-  const reached = flood8(best, w, h, (i) => wide[i]! >= floor && Math.hypot(rg[i]! - rg0, yb[i]! - yb0) <= tolerance, seen);
+  const reached = flood8(best, w, h, (i) => wide[i]! >= floor && (t[i]! >= above || wide[i]! >= flake) && Math.hypot(rg[i]! - rg0, yb[i]! - yb0) <= tolerance, new Uint8Array(n));
   // The line's core: at least half as strong as the strongest pixel within 2 px, at RADIUS (then its flakes are
   // judged, dropThickParts) and, followed at a narrow radius, there too (flakes kept).
   const core = coreOf(reached, wide, 0, w, h);
@@ -99,7 +121,7 @@ export function traceCrack(image: Raster, at: { x: number; y: number }, opts: Cr
     const thin = coreOf(reached, t, Math.max(contrast, RELATIVE * t[best]!), w, h);
     for (let i = 0; i < n; i++) if (!thin[i] && !(thick[i] && core[i])) core[i] = 0;
   }
-  const grown = dilate({ width: w, height: h, data: core }, 1);
+  const grown = dilate({ width: w, height: h, data: core }, 1 + (opts.margin ?? 0));
   const mask = fit ? toPhotoSize(grown, image.width, image.height) : grown;
   let pixels = 0;
   for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) pixels++;

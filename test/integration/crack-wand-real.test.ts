@@ -2,7 +2,8 @@
  * The crack wand on a real crazed print (bopbtl-scratched/d, read with sharp from ../shared/data): a click on the
  * cream crack network over the dark background selects the network (thousands of pixels of light lines), and a
  * click on the hairline crack across the woman's cheek follows that line instead of the skin's highlights beside
- * it (followed at the full 6 px radius, as the first version did, it took 648 px, mostly highlights).
+ * it (followed at the full 6 px radius, as the first version did, it took 648 px, mostly highlights). On a clean
+ * harbour scan a click on a rope takes the rope, not the wooded hill's texture behind it.
  */
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
@@ -11,6 +12,7 @@ import { traceCrack } from '../../src-main/core/crack-wand.js';
 import { lumaAt, type Raster } from '../../src-main/core/image.js';
 
 const photo = join(resolve(__dirname, '../../../shared/data'), 'real-damage/bopbtl-scratched/d.png');
+const harbour = join(resolve(__dirname, '../../../shared/data'), 'real-damage/bopbtl-old/f.png');
 let image: Raster;
 let luma: Float32Array;
 
@@ -45,6 +47,15 @@ describe('the crack wand on bopbtl-scratched/d', () => {
     let sel = 0, all = 0;
     for (let i = 0; i < luma.length; i++) { all += luma[i]!; if (picked.mask.data[i]) sel += luma[i]!; }
     expect(sel / picked.pixels).toBeGreaterThan(all / luma.length + 8); // light lines (and the 1 px grown around them), not the dark picture
+  });
+
+  it('on a clean harbour scan (bopbtl-old/f) follows the clicked rope, not the foliage behind it', async () => {
+    const { data, info } = await sharp(harbour).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    const scan: Raster = { width: info.width, height: info.height, channels: 3, depth: 8, data: new Uint8Array(data) };
+    const picked = traceCrack(scan, { x: 503, y: 360 })!; // a lit rope in front of the wooded hill
+    expect(picked.light).toBe(true);
+    expect(picked.pixels).toBeGreaterThan(50);
+    expect(picked.pixels).toBeLessThan(0.005 * info.width * info.height); // without the texture rule: 10 % of the scan
   });
 
   it('follows the hairline crack across the cheek, not the highlights beside it', () => {

@@ -14,6 +14,7 @@ import sharp from 'sharp';
 import type { DetectMode, HistoryCommand, HistoryEntryView, HistoryKind, HistoryView, SessionView, StrokeCommand, ToneView } from '../../core/api/contract.js';
 import { replayFrom } from '../../core/api/history.js';
 import { countCoverageHoles, countCoverageHolesIn, paintStroke, strokeBox, toBinaryMask, type CoverageMask } from '../../core/api/stroke-raster.js';
+import { traceCrack } from '../../core/crack-wand.js';
 import { badInput } from '../../core/errors.js';
 import type { Mask, Raster } from '../../core/image.js';
 import { encodeImage, rasterToPng, readImage, readMask, type DecodedImage } from '../image-io.js';
@@ -21,8 +22,10 @@ import type { HistoryEntry } from '../store/history-repo.js';
 import type { Library } from '../store/library.js';
 import type { Project } from '../store/projects-repo.js';
 import { maskToPng, pngToMask } from './mask-png.js';
-import { traceCrack } from '../../core/crack-wand.js';
 import { storedIdOf, storeSuggestions, suggestionsAt, suggestionsView, takeSuggestions, tintSuggestions, type StoredSuggestions } from './suggestions.js';
+
+/** Working-copy pixels the crack wand's erase takes around the lines it selects. */
+const ERASE_MARGIN = 2;
 
 /** What every keyframe's payload holds: the mask and result it leaves (blob ids), plus details. */
 export interface KeyframePayload {
@@ -281,7 +284,8 @@ export class Session {
   private async traceCrackStep(at: { x: number; y: number }, tolerance: number | undefined, erase: boolean): Promise<void> {
     const { width, height } = this.mask;
     if (at.x >= width || at.y >= height) throw badInput(undefined, `the click (${at.x}, ${at.y}) is outside the ${width}×${height} photo`);
-    const picked = traceCrack(await this.workingImage(), at, tolerance !== undefined ? { tolerance } : {});
+    // Erasing takes the fringe the detector's mask grew around a line too (its `dilate`, 2 px of its working size).
+    const picked = traceCrack(await this.workingImage(), at, { ...(tolerance !== undefined ? { tolerance } : {}), ...(erase ? { margin: ERASE_MARGIN } : {}) });
     if (!picked) throw badInput(undefined, 'no crack or scratch stands out where you clicked: click on the line itself, or paint it with the brush');
     const data = this.mask.data.map((v, i) => (erase ? (picked.mask.data[i] ? 0 : v) : Math.max(v, picked.mask.data[i]!)));
     const sugg = this.suggested;

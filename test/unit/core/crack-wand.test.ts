@@ -105,6 +105,22 @@ describe('traceCrack', () => {
     expect(share(picked.mask.data, scene.painted([212, 187, 157]))).toBeLessThan(0.1);
   });
 
+  it('follows a rope in front of foliage, not the faint lines of the foliage', () => {
+    const scene = new Scene(200, 140, [70, 90, 60]);
+    let r = 3;
+    const rand = (): number => ((r = (r * 1103515245 + 12345) >>> 0) >>> 8) / 16777216;
+    const LEAF: RGB = [98, 118, 86];
+    for (let k = 0; k < 2500; k++) { // short faint light strokes over most of the ground: foliage
+      const x = 10 + rand() * 180, y = 10 + rand() * 120, a = rand() * Math.PI;
+      scene.line(Math.round(x), Math.round(y), Math.round(x + 6 * Math.cos(a)), Math.round(y + 6 * Math.sin(a)), LEAF, 1);
+    }
+    const ROPE: RGB = [170, 180, 160];
+    scene.line(0, 20, 199, 120, ROPE, 2);
+    const picked = traceCrack(scene.raster(), { x: 100, y: 70 })!;
+    expect(share(picked.mask.data, scene.painted(ROPE))).toBeGreaterThan(0.8);
+    expect(share(picked.mask.data, scene.painted(LEAF))).toBeLessThan(0.05);
+  });
+
   it('selects nothing where no line stands out', () => {
     const { scene } = crazed();
     expect(traceCrack(scene.raster(), { x: 100, y: 100 })).toBeNull();
