@@ -84,6 +84,10 @@ def main() -> None:
                     help="fraction of training crops left undamaged (negative examples against false positives)")
     ap.add_argument("--realistic", action="store_true",
                     help="realistic synthesis: real artefact shapes, hard negatives, tears labelled whole (damage.py)")
+    ap.add_argument("--relief-p", type=float, default=None,
+                    help="realistic synthesis: share of photos with a raised crack or crease (damage.RELIEF_P, 0 by default)")
+    ap.add_argument("--crazing-p", type=float, default=None,
+                    help="realistic synthesis: share of photos with crazed emulsion instead of damage.CRAZING_P (0.2)")
     ap.add_argument("--run-dir", type=Path, default=RUN_DIR)
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (tests)")
     ap.add_argument("--threads", type=int, default=1)
@@ -133,6 +137,13 @@ def main() -> None:
         f"batch={args.batch} crop={args.crop} lr={args.lr} clean_frac={args.clean_frac} freeze_bn={args.freeze_bn} stain_p={args.stain_p} realistic={args.realistic} "
         f"val={'whole photos' if not args.val_size else f'{args.val_size}px crops'}")
 
+    # The training mix only (the held-out set above keeps the synthesis its scores were made with).
+    from kintsugi_train import damage  # noqa: PLC0415
+    if args.relief_p is not None:
+        damage.RELIEF_P = args.relief_p
+    if args.crazing_p is not None:
+        damage.CRAZING_P = args.crazing_p
+    log(f"relief_p={damage.RELIEF_P} crazing_p={damage.CRAZING_P}")
     # A fresh stream per invocation so resumed runs do not replay the same crops.
     rng = np.random.default_rng([state["seed"], state["step"]])
     state["seed"] += 1

@@ -18,8 +18,8 @@ import cv2
 import numpy as np
 
 # The layer generators and the small helpers ageing and scanning share (tone.py imports some from here too).
-from .damage_shapes import (_crack, _dark_colour, _dust, _fold, _light_colour, _scratch, _smooth_noise, _soften,
-                            _stain, _tear, _text)
+from .damage_shapes import (_crack, _dark_colour, _dust, _fold, _light_colour, _relief, _scratch, _smooth_noise,
+                            _soften, _stain, _tear, _text)
 
 # A pixel counts as damaged when some channel moved by more than this (about 13/255): below it, a change
 # drowns in the film grain and JPEG noise added afterwards and nobody could see (or label) it.
@@ -35,6 +35,8 @@ STAIN_OPAQUE = 0.5
 # Layer flag for damage labelled whole wherever it covers (alpha > 0.5), visible change or not: missing paper
 # is a hole to fill even where it happens to match the picture (realistic synthesis only).
 WHOLE = "whole"
+# A layer that shades the photo instead of covering it: (s, None, RELIEF) makes it photo x (1 + s).
+RELIEF = "relief"
 
 
 # (generator, probability that a photo gets this kind, max count)
@@ -154,6 +156,9 @@ def damage_mask(rng: np.random.Generator, h: int, w: int) -> np.ndarray:
 # Realistic synthesis: the share of photos with crazed emulsion (a dense network of fine cracks, real_shapes.crazing).
 # Without it the detector gave ~0 to bopbtl-scratched/d's crack network across the faces and the dark top.
 CRAZING_P = 0.2
+# Realistic synthesis: the share of photos with a raised crack or crease (damage_shapes._relief). 0 leaves every
+# earlier seed's pair unchanged; train_detector.py --relief-p sets it.
+RELIEF_P = 0.0
 
 
 def _realistic_layers(rng, h, w, boost=None):
@@ -174,6 +179,8 @@ def _realistic_layers(rng, h, w, boost=None):
         layers.append((*real_shapes.real_artefacts(rng, h, w), False))
     if rng.random() < 0.35:
         layers.append((*real_shapes.sprites(rng, h, w), False))
+    if RELIEF_P > 0 and rng.random() < RELIEF_P:
+        layers.append((_relief(rng, h, w), None, RELIEF))
     return layers
 
 
@@ -207,7 +214,7 @@ def _aged_paper(rng, base, layers):
     paper[2] = paper[2] * rng.uniform(0.8, 1.0)  # paper yellows further than the image's highlights show
     out = []
     for a, colour, is_area in layers:
-        if float(np.mean(colour)) > 0.6:
+        if colour is not None and float(np.mean(colour)) > 0.6:
             colour = (colour + rng.uniform(0.6, 1.0) * (paper - colour)).astype(np.float32)
         out.append((a, colour, is_area))
     return out
@@ -240,6 +247,9 @@ def paint_damage(rng: np.random.Generator, img: np.ndarray, *, age: bool = True,
         layers = _aged_paper(rng, base, layers)
     for a, colour, is_area in layers:
         a3 = a[..., None]
+        if is_area is RELIEF:  # shading, labelled where it changes the photo visibly (below)
+            out = np.clip(out * (1 + a3), 0, 1)
+            continue
         new = out * (1 - a3) + a3 * colour
         if is_area is WHOLE:
             whole |= a > 0.5

@@ -148,6 +148,30 @@ def _crack(rng, h, w):
     return a, colour
 
 
+def _relief(rng, h, w):
+    """A raised crack or crease: no colour of its own, the emulsion's torn edge catches the light on one side and
+    shades the other (bopbtl-scratched/d's cracks across the faces, c's crease: a bright hairline with a dark one
+    beside it, 10-100 levels from smooth skin). Returns a signed shading map s; the photo becomes photo x (1 + s)."""
+    canvas = np.zeros((h, w), np.uint8)
+    if rng.random() < 0.7:
+        paths = _crack_paths(rng, h, w)
+    else:  # a crease: nearly straight across the print
+        ang = rng.uniform(0, math.pi)
+        c = np.array([rng.uniform(0.2, 0.8) * w, rng.uniform(0.2, 0.8) * h])
+        d = np.array([math.cos(ang), math.sin(ang)])
+        L = math.hypot(h, w)
+        paths = [np.stack([c + d * t for t in np.linspace(-L, L, 120)]) + rng.normal(0, 0.5, (120, 2))]
+    for pts in paths:
+        cv2.polylines(canvas, [np.round(pts * 16).astype(np.int32)], False, 255, 1, cv2.LINE_AA, shift=4)
+    light = _soften(canvas.astype(np.float32) / 255.0, rng.uniform(0.3, 0.7))
+    toward = rng.uniform(0, 2 * math.pi)  # where the light comes from; the shadow falls 1-2 px the other way
+    off = rng.uniform(1.0, 2.0)
+    M = np.float32([[1, 0, off * math.cos(toward)], [0, 1, off * math.sin(toward)]])
+    shadow = cv2.warpAffine(light, M, (w, h))
+    along = np.clip(0.5 + _smooth_noise(rng, h, w, rng.uniform(15, 50)), 0, 1)
+    return (rng.uniform(0.25, 0.8) * light - rng.uniform(0.0, 0.45) * shadow) * along
+
+
 def _dust(rng, h, w):
     """Dust specks and short hairs, white or black."""
     canvas = np.zeros((h, w), np.uint8)

@@ -90,3 +90,32 @@ class RealShapes(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class Relief(unittest.TestCase):
+    def test_a_raised_crack_lightens_a_line_and_shades_beside_it(self):
+        from kintsugi_train.damage_shapes import _relief  # noqa: PLC0415
+        for seed in range(6):
+            s = _relief(np.random.default_rng(seed), 128, 128)
+            self.assertEqual(s.shape, (128, 128))
+            self.assertGreater(float(s.max()), 0.05)  # the lit edge
+            self.assertGreaterEqual(float(s.min()), -0.45)
+            self.assertLess(float((np.abs(s) > 0.02).mean()), 0.2)  # lines, not a region
+
+    def test_relief_is_labelled_where_it_shows_and_switched_by_relief_p(self):
+        img = _photo()
+        before = damage.paint_damage(np.random.default_rng(3), img, realistic=True)
+        old = damage.RELIEF_P
+        try:
+            damage.RELIEF_P = 1.0
+            shown = 0
+            for seed in range(6):
+                out, mask = damage.paint_damage(np.random.default_rng(seed), img, realistic=True)
+                self.assertEqual(mask.shape, img.shape[:2])
+                shown += int(mask.sum())
+            self.assertGreater(shown, 0)
+        finally:
+            damage.RELIEF_P = old
+        again = damage.paint_damage(np.random.default_rng(3), img, realistic=True)
+        np.testing.assert_array_equal(before[0], again[0])  # back at RELIEF_P 0, the same seed gives the same pair
+        np.testing.assert_array_equal(before[1], again[1])
