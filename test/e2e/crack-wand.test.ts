@@ -2,10 +2,12 @@
  * The crack wand in Debian's Chromium against the real web host: on a crazed print (bopbtl-scratched/d, whose
  * cream crack network the detector does not see) W picks the wand, one click on a crack adds the network it
  * belongs to as one history step, Alt+click takes it out again, undo steps back through both, and a click where no
- * line stands out says so.
+ * line stands out says so. With KINTSUGI_README_SHOTS=1 the 1440×900 screenshot also goes to
+ * resources/screenshots/crack-wand.png (the README's).
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { CHROMIUM } from './support/browser.js';
 import { useApp } from './support/app.js';
@@ -38,7 +40,10 @@ describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('the crack wand at $width
     await expect.poll(() => editor.maskPixels(), { timeout: 30_000 }).toBeGreaterThan(0.02 * 400 * 256);
     const traced = await editor.maskPixels();
     expect(traced).toBeLessThan(0.2 * 400 * 256);
-    await editor.screenshot(`crack-wand-${viewport.width}`);
+    const file = await editor.screenshot(`crack-wand-${viewport.width}`);
+    if (process.env.KINTSUGI_README_SHOTS === '1' && viewport.width === 1440) {
+      await sharp(file).png({ palette: true, quality: 90, effort: 10 }).toFile(path.join(repoRoot, 'resources/screenshots/crack-wand.png'));
+    }
 
     // Alt+click on the same crack takes the network out again, as a step of its own; undo brings it back.
     await editor.page.keyboard.down('Alt');
