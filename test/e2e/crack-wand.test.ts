@@ -65,5 +65,10 @@ describe.skipIf(!existsSync(CHROMIUM)).each(VIEWPORTS)('the crack wand at $width
     await expect.poll(async () => (await editor.byTestId('error-banner').isVisible()) ? editor.byTestId('error-banner').innerText() : '', { timeout: 30_000 }).toMatch(/no crack or scratch stands out where you clicked/);
     expect(await editor.history.count()).toBe(afterUndo);
     expect(await editor.maskPixels()).toBe(0);
+
+    // The wand's panel (hint, tolerance) still fits the smallest window the layout holds at.
+    await editor.page.setViewportSize({ width: 800, height: 600 });
+    expect(await layoutProblems(editor.page)).toEqual({ horizontalScroll: 0, clipped: [], overlapping: [] });
+    await editor.screenshot(`crack-wand-800x600-from-${viewport.width}`);
   }, 240_000);
 });
