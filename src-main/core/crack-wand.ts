@@ -1,15 +1,19 @@
 /**
  * The crack wand: one click on a crack selects the crack network it belongs to, for the mask. A crazed print
  * (bopbtl-scratched/d) carries hundreds of cream cracks the detector does not see; brushing each costs minutes,
- * a click costs a second. The clicked line is the strongest thin line at the click (a white or black top-hat of
- * the luma, whichever stands out more within 1 px, else within 4). From it the selection floods along pixels where
- * a line of that polarity stands out by `contrast` (and by 10 % of the clicked line's contrast) in the clicked
- * line's hue (opponent colour within `tolerance`), and keeps the lines' core: pixels at least half as strong as the
- * strongest within 2 px, so the picture beside a crack is not taken. A thin clicked line (a hairline across a
- * face) is judged at the narrowest disk that keeps most of its contrast, where the skin's broad highlights beside
- * it do not stand out. Thick parts stay only when they are as small at twice the scale and nearly as strong as the
- * line (a flake of paper at a crack's junction; not the edge of a bright forehead). Works on a copy at most
- * WORK_SIDE px long. Pure: no node or DOM imports.
+ * a click costs a second.
+ * - The clicked line: a white or black top-hat of the luma, of the polarity that stands out more within NEAR px of
+ *   the click, taken where it is strongest within REACH px (its middle).
+ * - The scale: a copy at most WORK_SIDE px long, halved while the line is wider than (half) the top-hat's disk.
+ * - The flood: pixels of the clicked line's hue (opponent colour within `tolerance`) where a line of its polarity
+ *   stands out by `contrast`, by RELATIVE of the clicked line's contrast and by ABOVE_TEXTURE times the texture
+ *   around the clicked line (a rope before foliage is followed, not the foliage).
+ * - What is kept: the lines' core (pixels at least half as strong as the strongest within 2 px, so the picture
+ *   beside a crack is not taken), judged for a thin clicked line (a hairline across a face) at the narrowest disk
+ *   that keeps most of its contrast, where the skin's broad highlights do not stand out; thick parts only when they
+ *   are small at twice the scale and nearly as strong as the line (a flake of paper where cracks meet; not the edge
+ *   of a bright forehead).
+ * The working copies of a photo are kept for its next click. Pure: no node or DOM imports.
  */
 import { flood8 } from './flood.js';
 import { median } from './grain-noise.js';
@@ -42,7 +46,7 @@ const RADIUS = 6;
 /** Narrower disks tried for the clicked line, narrowest first, and the share of its contrast one must keep. */
 const NARROWER = [2, 4] as const;
 const NARROW_SHARE = 0.75;
-/** How far from the click (working px) the clicked line is looked for: first within NEAR, then within REACH. */
+/** The clicked line's polarity is the one standing out more within NEAR px of the click; its middle, within REACH. */
 const NEAR = 1;
 const REACH = 4;
 /**
