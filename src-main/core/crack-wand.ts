@@ -17,8 +17,8 @@
  */
 import { flood8 } from './flood.js';
 import { median } from './grain-noise.js';
-import type { Mask, Raster } from './image.js';
-import { dilate } from './mask.js';
+import { lumaPlane, type Mask, type Raster } from './image.js';
+import { countHoles, dilate } from './mask.js';
 import { downscaleArea, fitWithin, upsampleBilinear } from './resample.js';
 import { diskFilter, topHats, type Ridges } from './ridges.js';
 
@@ -127,8 +127,7 @@ export function traceCrack(image: Raster, at: { x: number; y: number }, opts: Cr
   }
   const grown = dilate({ width: w, height: h, data: core }, 1 + (opts.margin ?? 0));
   const mask = fit ? toPhotoSize(grown, image.width, image.height) : grown;
-  let pixels = 0;
-  for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) pixels++;
+  const pixels = countHoles(mask);
   return pixels > 0 ? { mask, pixels, light } : null;
 }
 
@@ -245,24 +244,21 @@ function coreOf(reached: readonly number[], t: Float32Array, floor: number, w: n
   return core;
 }
 
-/** Luma and two opponent-colour planes (red–green, yellow–blue), 0–255 scale. */
+/** Luma (the project's, `lumaPlane`) and two opponent-colour planes (red–green, yellow–blue), 0–255 scale. */
 function planes(image: Raster): { luma: Float32Array; rg: Float32Array; yb: Float32Array } {
   const { width: w, height: h, channels: c, data } = image;
-  const top = image.depth === 16 ? 65535 : 255;
   const n = w * h;
-  const luma = new Float32Array(n), rg = new Float32Array(n), yb = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    const o = i * c;
-    if (c < 3) {
-      luma[i] = (data[o]! / top) * 255;
-      continue;
+  const rg = new Float32Array(n), yb = new Float32Array(n);
+  if (c >= 3) {
+    const scale = 255 / (image.depth === 16 ? 65535 : 255);
+    for (let i = 0; i < n; i++) {
+      const o = i * c;
+      const r = data[o]! * scale, g = data[o + 1]! * scale, b = data[o + 2]! * scale;
+      rg[i] = r - g;
+      yb[i] = (r + g) / 2 - b;
     }
-    const r = (data[o]! / top) * 255, g = (data[o + 1]! / top) * 255, b = (data[o + 2]! / top) * 255;
-    luma[i] = 0.299 * r + 0.587 * g + 0.114 * b;
-    rg[i] = r - g;
-    yb[i] = (r + g) / 2 - b;
   }
-  return { luma, rg, yb };
+  return { luma: lumaPlane(image, 255), rg, yb };
 }
 
 /**
