@@ -86,6 +86,8 @@ def main() -> None:
                     help="realistic synthesis: real artefact shapes, hard negatives, tears labelled whole (damage.py)")
     ap.add_argument("--relief-p", type=float, default=None,
                     help="realistic synthesis: share of photos with a raised crack or crease (damage.RELIEF_P, 0 by default)")
+    ap.add_argument("--relief-mono", action="store_true",
+                    help="raised cracks only on grey and toned prints (damage.RELIEF_MONO)")
     ap.add_argument("--crazing-p", type=float, default=None,
                     help="realistic synthesis: share of photos with crazed emulsion instead of damage.CRAZING_P (0.2)")
     ap.add_argument("--run-dir", type=Path, default=RUN_DIR)
@@ -143,7 +145,8 @@ def main() -> None:
         damage.RELIEF_P = args.relief_p
     if args.crazing_p is not None:
         damage.CRAZING_P = args.crazing_p
-    log(f"relief_p={damage.RELIEF_P} crazing_p={damage.CRAZING_P}")
+    damage.RELIEF_MONO = args.relief_mono
+    log(f"relief_p={damage.RELIEF_P} relief_mono={damage.RELIEF_MONO} crazing_p={damage.CRAZING_P}")
     # A fresh stream per invocation so resumed runs do not replay the same crops.
     rng = np.random.default_rng([state["seed"], state["step"]])
     state["seed"] += 1

@@ -159,9 +159,21 @@ CRAZING_P = 0.2
 # Realistic synthesis: the share of photos with a raised crack or crease (damage_shapes._relief). 0 leaves every
 # earlier seed's pair unchanged; train_detector.py --relief-p sets it.
 RELIEF_P = 0.0
+# With RELIEF_MONO, raised cracks go only on black-and-white and toned prints (is_toned): crazed, lifting gelatin
+# is damage of old silver prints, while a lit line on a colour photo is far more often a rope or a wire.
+RELIEF_MONO = False
 
 
-def _realistic_layers(rng, h, w, boost=None):
+def is_toned(img: np.ndarray, tol: float = 0.03) -> bool:
+    """True when every channel is close to an affine function of luma (a grey or sepia/toned print)."""
+    x = img[::4, ::4].reshape(-1, 3).astype(np.float32)
+    g = x @ np.array([0.299, 0.587, 0.114], np.float32)
+    A = np.stack([g, np.ones_like(g)], 1)
+    coef, *_ = np.linalg.lstsq(A, x, rcond=None)
+    return float(np.sqrt(np.mean((A @ coef - x) ** 2, axis=0)).max()) < tol
+
+
+def _realistic_layers(rng, h, w, boost=None, toned=True):
     """The layers of `realistic` synthesis: damage.py's kinds (handwriting made rare: lettering is mostly
     picture content on real scans) plus real dust/dirt/hair polygons and FILM-R sprites (real_shapes.py).
     Tears are area layers here, labelled whole (the whole missing paper is the hole, not just its outline)."""
@@ -179,7 +191,7 @@ def _realistic_layers(rng, h, w, boost=None):
         layers.append((*real_shapes.real_artefacts(rng, h, w), False))
     if rng.random() < 0.35:
         layers.append((*real_shapes.sprites(rng, h, w), False))
-    if RELIEF_P > 0 and rng.random() < RELIEF_P:
+    if RELIEF_P > 0 and rng.random() < RELIEF_P and (toned or not RELIEF_MONO):
         layers.append((_relief(rng, h, w), None, RELIEF))
     return layers
 
@@ -241,7 +253,7 @@ def paint_damage(rng: np.random.Generator, img: np.ndarray, *, age: bool = True,
     # What a repair should give back: the aged photo with its translucent stains (see STAIN_OPAQUE).
     ref = base.copy()
     area = np.zeros((h, w), bool)
-    layers = [] if clean else (_realistic_layers(rng, h, w, boost) if realistic else _layers(rng, h, w, boost))
+    layers = [] if clean else (_realistic_layers(rng, h, w, boost, RELIEF_MONO and is_toned(base)) if realistic else _layers(rng, h, w, boost))
     whole = np.zeros((h, w), bool)
     if realistic and layers:
         layers = _aged_paper(rng, base, layers)

@@ -169,7 +169,8 @@ def _relief(rng, h, w):
     M = np.float32([[1, 0, off * math.cos(toward)], [0, 1, off * math.sin(toward)]])
     shadow = cv2.warpAffine(light, M, (w, h))
     along = np.clip(0.5 + _smooth_noise(rng, h, w, rng.uniform(15, 50)), 0, 1)
-    return (rng.uniform(0.25, 0.8) * light - rng.uniform(0.0, 0.45) * shadow) * along
+    # always some shadow: a lit line with none is what a lit rope looks like (real_shapes._natural_lines, a negative)
+    return (rng.uniform(0.25, 0.8) * light - rng.uniform(0.1, 0.45) * shadow) * along
 
 
 def _dust(rng, h, w):

@@ -119,3 +119,27 @@ class Relief(unittest.TestCase):
         again = damage.paint_damage(np.random.default_rng(3), img, realistic=True)
         np.testing.assert_array_equal(before[0], again[0])  # back at RELIEF_P 0, the same seed gives the same pair
         np.testing.assert_array_equal(before[1], again[1])
+
+
+class ReliefOnPrints(unittest.TestCase):
+    def test_is_toned_tells_grey_and_sepia_prints_from_colour_photos(self):
+        img = _photo()
+        yy, xx = np.mgrid[0:128, 0:128].astype(np.float32) / 127
+        self.assertFalse(damage.is_toned(np.stack([xx, yy, 1 - xx * yy], 2)))  # red, green and blue each their own way
+        g = img @ np.array([0.299, 0.587, 0.114], np.float32)
+        self.assertTrue(damage.is_toned(np.repeat(g[..., None], 3, 2)))
+        sepia = g[..., None] * np.array([1.0, 0.85, 0.6], np.float32) + 0.05
+        self.assertTrue(damage.is_toned(sepia))
+
+    def test_relief_mono_keeps_raised_cracks_off_colour_photos(self):
+        old = damage.RELIEF_P, damage.RELIEF_MONO
+        try:
+            damage.RELIEF_P, damage.RELIEF_MONO = 1.0, True
+            kinds = [[layer[2] for layer in damage._realistic_layers(np.random.default_rng(s), 64, 64, None, toned)]
+                     for toned in (False, True) for s in range(4)]
+            self.assertFalse(any(damage.RELIEF in k for k in kinds[:4]))
+            self.assertTrue(all(damage.RELIEF in k for k in kinds[4:]))
+            damage.RELIEF_MONO = False  # off: colour photos get them too
+            self.assertIn(damage.RELIEF, [layer[2] for layer in damage._realistic_layers(np.random.default_rng(0), 64, 64, None, False)])
+        finally:
+            damage.RELIEF_P, damage.RELIEF_MONO = old
