@@ -18,11 +18,12 @@ from pathlib import Path
 import cv2
 import numpy as np
 import torch
+import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kintsugi_train.detector import (  # noqa: E402
-    THRESHOLDS, DetectorUNet, confusion, count_params, heldout_set, loss_fn, predict, random_crop_pair,
-    read_rgb, scores, split_train,
+    THRESHOLDS, DetectorUNet, confusion, count_params, detector_from_state, heldout_set, loss_fn, predict,
+    random_crop_pair, read_rgb, scores, split_train,
 )
 
 RUN_DIR = Path(__file__).resolve().parent / "runs" / "detector"
@@ -90,6 +91,12 @@ def main() -> None:
                     help="raised cracks only on grey and toned prints (damage.RELIEF_MONO)")
     ap.add_argument("--crazing-p", type=float, default=None,
                     help="realistic synthesis: share of photos with crazed emulsion instead of damage.CRAZING_P (0.2)")
+    ap.add_argument("--teacher", type=Path, default=None,
+                    help="weights of a detector whose answers on colour photos the run keeps (with --distill)")
+    ap.add_argument("--distill", type=float, default=1.0,
+                    help="weight of the BCE between this detector and --teacher on crops that are not grey or toned "
+                         "prints (damage.is_toned): a run teaching something about old prints keeps the colour "
+                         "photos' behaviour it starts from")
     ap.add_argument("--run-dir", type=Path, default=RUN_DIR)
     ap.add_argument("--max-steps", type=int, default=0, help="stop after this many steps (tests)")
     ap.add_argument("--threads", type=int, default=1)
@@ -147,6 +154,12 @@ def main() -> None:
         damage.CRAZING_P = args.crazing_p
     damage.RELIEF_MONO = args.relief_mono
     log(f"relief_p={damage.RELIEF_P} relief_mono={damage.RELIEF_MONO} crazing_p={damage.CRAZING_P}")
+    teacher = None
+    if args.teacher is not None:
+        teacher = detector_from_state(torch.load(args.teacher, map_location="cpu")["model"]).eval()
+        for p in teacher.parameters():
+            p.requires_grad_(False)
+        log(f"teacher={args.teacher} distill={args.distill} on colour crops")
     # A fresh stream per invocation so resumed runs do not replay the same crops.
     rng = np.random.default_rng([state["seed"], state["step"]])
     state["seed"] += 1
@@ -188,6 +201,14 @@ def main() -> None:
         y = torch.from_numpy(np.stack(ys))
         logits = net(x)
         loss, parts = loss_fn(logits, y)
+        if teacher is not None:
+            colour = [i for i, c in enumerate(xs) if not damage.is_toned(c.transpose(1, 2, 0))]
+            if colour:
+                with torch.no_grad():
+                    soft = torch.sigmoid(teacher(x[colour]))
+                kd = F.binary_cross_entropy_with_logits(logits[colour], soft)
+                loss = loss + args.distill * kd
+                parts["kd"] = float(kd)
         opt.zero_grad(set_to_none=True)
         loss.backward()
         opt.step()
@@ -197,7 +218,8 @@ def main() -> None:
         if state["step"] % 50 == 0:
             avg = run_loss / run_n
             state["losses"].append([state["step"], round(avg, 4)])
-            log(f"step={state['step']} loss={avg:.4f} bce={parts['bce']:.4f} dice={parts['dice']:.4f} "
+            kd = f" kd={parts['kd']:.4f}" if "kd" in parts else ""
+            log(f"step={state['step']} loss={avg:.4f} bce={parts['bce']:.4f} dice={parts['dice']:.4f}{kd} "
                 f"s/step={(time.time() - t0) / max(1, run_n):.2f}")
             run_loss, run_n = 0.0, 0
             t0 = time.time()
