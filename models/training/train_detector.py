@@ -218,8 +218,8 @@ def main() -> None:
         if state["step"] % 50 == 0:
             avg = run_loss / run_n
             state["losses"].append([state["step"], round(avg, 4)])
-            kd = f" kd={parts['kd']:.4f}" if "kd" in parts else ""
-            log(f"step={state['step']} loss={avg:.4f} bce={parts['bce']:.4f} dice={parts['dice']:.4f}{kd} "
+            kd_part = f" kd={parts['kd']:.4f}" if "kd" in parts else ""
+            log(f"step={state['step']} loss={avg:.4f} bce={parts['bce']:.4f} dice={parts['dice']:.4f}{kd_part} "
                 f"s/step={(time.time() - t0) / max(1, run_n):.2f}")
             run_loss, run_n = 0.0, 0
             t0 = time.time()

@@ -253,7 +253,12 @@ def paint_damage(rng: np.random.Generator, img: np.ndarray, *, age: bool = True,
     # What a repair should give back: the aged photo with its translucent stains (see STAIN_OPAQUE).
     ref = base.copy()
     area = np.zeros((h, w), bool)
-    layers = [] if clean else (_realistic_layers(rng, h, w, boost, RELIEF_MONO and is_toned(base)) if realistic else _layers(rng, h, w, boost))
+    if clean:
+        layers = []
+    elif realistic:
+        layers = _realistic_layers(rng, h, w, boost, RELIEF_MONO and is_toned(base))
+    else:
+        layers = _layers(rng, h, w, boost)
     whole = np.zeros((h, w), bool)
     if realistic and layers:
         layers = _aged_paper(rng, base, layers)
