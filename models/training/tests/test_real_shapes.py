@@ -88,10 +88,6 @@ class RealShapes(unittest.TestCase):
         self.assertFalse(np.array_equal(ma, mc))
 
 
-if __name__ == "__main__":
-    unittest.main()
-
-
 class Relief(unittest.TestCase):
     def test_a_raised_crack_lightens_a_line_and_shades_beside_it(self):
         from kintsugi_train.damage_shapes import _relief  # noqa: PLC0415
@@ -143,3 +139,7 @@ class ReliefOnPrints(unittest.TestCase):
             self.assertIn(damage.RELIEF, [layer[2] for layer in damage._realistic_layers(np.random.default_rng(0), 64, 64, None, False)])
         finally:
             damage.RELIEF_P, damage.RELIEF_MONO = old
+
+
+if __name__ == "__main__":
+    unittest.main()
