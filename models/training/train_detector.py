@@ -89,6 +89,8 @@ def main() -> None:
                     help="realistic synthesis: share of photos with a raised crack or crease (damage.RELIEF_P, 0 by default)")
     ap.add_argument("--relief-mono", action="store_true",
                     help="raised cracks only on grey and toned prints (damage.RELIEF_MONO)")
+    ap.add_argument("--toned-only", action="store_true",
+                    help="every training photo aged to a grey or toned print (damage.TONED_ONLY): a detector of old prints")
     ap.add_argument("--crazing-p", type=float, default=None,
                     help="realistic synthesis: share of photos with crazed emulsion instead of damage.CRAZING_P (0.2)")
     ap.add_argument("--teacher", type=Path, default=None,
@@ -153,7 +155,9 @@ def main() -> None:
     if args.crazing_p is not None:
         damage.CRAZING_P = args.crazing_p
     damage.RELIEF_MONO = args.relief_mono
-    log(f"relief_p={damage.RELIEF_P} relief_mono={damage.RELIEF_MONO} crazing_p={damage.CRAZING_P}")
+    damage.TONED_ONLY = args.toned_only
+    log(f"relief_p={damage.RELIEF_P} relief_mono={damage.RELIEF_MONO} toned_only={damage.TONED_ONLY} "
+        f"crazing_p={damage.CRAZING_P}")
     teacher = None
     if args.teacher is not None:
         teacher = detector_from_state(torch.load(args.teacher, map_location="cpu")["model"]).eval()

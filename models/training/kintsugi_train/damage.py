@@ -72,6 +72,8 @@ def age_photo(rng: np.random.Generator, img: np.ndarray) -> np.ndarray:
     """Whole-photo ageing before damage: tone (colour / grayscale / sepia), fading, softness."""
     out = img.astype(np.float32)
     r = rng.random()
+    if TONED_ONLY:
+        r *= 0.7
     if r < 0.7:
         g = out @ np.array([0.299, 0.587, 0.114], np.float32)
         if r < 0.3:
@@ -162,6 +164,9 @@ RELIEF_P = 0.0
 # With RELIEF_MONO, raised cracks go only on black-and-white and toned prints (is_toned): crazed, lifting gelatin
 # is damage of old silver prints, while a lit line on a colour photo is far more often a rope or a wire.
 RELIEF_MONO = False
+# TONED_ONLY: every photo is aged to a grey or toned print (age_photo), for a detector of old prints that the app
+# routes black-and-white and toned photos to; the random draws stay the same, so False leaves every pair unchanged.
+TONED_ONLY = False
 
 
 def is_toned(img: np.ndarray, tol: float = 0.03) -> bool:

@@ -140,6 +140,23 @@ class ReliefOnPrints(unittest.TestCase):
         finally:
             damage.RELIEF_P, damage.RELIEF_MONO = old
 
+    def test_toned_only_ages_every_photo_to_a_print(self):
+        # a red half and a blue half: a grey or sepia print keeps blue at or below red on both, colour does not
+        img = np.zeros((48, 64, 3), np.float32)
+        img[:, :32] = (0.9, 0.1, 0.1)
+        img[:, 32:] = (0.1, 0.1, 0.9)
+
+        def blue_over_red(seed):
+            out = damage.age_photo(np.random.default_rng(seed), img)
+            return float(out[8:40, 40:56, 2].mean() - out[8:40, 40:56, 0].mean())
+
+        self.assertTrue(any(blue_over_red(s) > 0.1 for s in range(20)))  # off: some photos stay in colour
+        try:
+            damage.TONED_ONLY = True
+            self.assertTrue(all(blue_over_red(s) <= 1e-3 for s in range(20)))
+        finally:
+            damage.TONED_ONLY = False
+
 
 if __name__ == "__main__":
     unittest.main()
