@@ -200,14 +200,21 @@ def bench(args) -> dict:
         "modelsDir": shown_path(args.models_dir or REPO / "models"),
         "threshold": args.threshold or "model default",
         "detector": det_json[all_scans[0].name].get("modelId"),
+        # the CLI hands grey and toned prints to the default detector's model for old prints, when it has one
+        "detectorByScan": {name: r.get("modelId") for name, r in det_json.items()},
         "settings": {"tolerancePx": TOL_PX, "leftBelowLevels": LEFT_LEVELS, "changedAboveLevels": CHANGED_LEVELS,
                      "outsideGrowPx": OUTSIDE_GROW_PX, "nearGrowPx": NEAR_GROW_PX, "wholeShare": WHOLE_SHARE},
         "detection": {}, "negatives": {}, "damagedUnlabelled": {}, "restore": {},
     }
     manifest = Path(args.models_dir or REPO / "models") / "manifest.json"
     try:
-        entry = next(m for m in json.loads(manifest.read_text())["models"] if m["id"] == out["detector"])
+        models = json.loads(manifest.read_text())["models"]
+        entry = next(m for m in models if m["id"] == out["detector"])
         out["heldOutSyntheticF1"] = entry.get("scores", {}).get("heldOut", {}).get("f1")
+        prints = next((m for m in models if m["id"] == entry.get("prints")), None)
+        if prints is not None:  # its held-out score is the routed one: the prints to it, the rest to `entry`
+            out["heldOutSyntheticF1"] = prints.get("scores", {}).get("heldOut", {}).get("f1")
+            out["heldOutRouted"] = True
         out["detectorThreshold"] = entry.get("postprocess", {}).get("threshold")
     except (OSError, StopIteration, KeyError, json.JSONDecodeError):
         out["heldOutSyntheticF1"] = None

@@ -91,6 +91,8 @@ def main() -> None:
                          "near its peak; a false mark costs the user more than a miss, so take the precise end)")
     ap.add_argument("--threshold", type=float, default=None,
                     help="use this operating threshold (chosen on another seed) instead of choosing it here")
+    ap.add_argument("--prints", type=Path, default=None,
+                    help="a detector for old prints: photos the app would hand to it (damage.is_print) go to it")
     ap.add_argument("--out", type=Path, default=HERE / "runs" / "detector" / "eval.json")
     ap.add_argument("--overlays", type=Path, default=OVERLAY_DIR)
     ap.add_argument("--no-overlays", action="store_true")
@@ -100,13 +102,21 @@ def main() -> None:
     cv2.setNumThreads(1)
 
     net, state = load_net(args.ckpt)
+    prints = load_net(args.prints)[0] if args.prints else None
+    from kintsugi_train.damage import is_print  # noqa: PLC0415
+
+    def net_for(img: np.ndarray) -> DetectorUNet:
+        return prints if prints is not None and is_print(img) else net
     t0 = time.time()
     pairs = heldout_set(args.n, seed=args.seed)
     conf = np.zeros((len(THRESHOLDS), 3), np.int64)
     damaged_frac = []
     probs = []
+    routed = 0
     for img, mask in pairs:
-        prob = predict(net, img)
+        chosen = net_for(img)
+        routed += chosen is not net
+        prob = predict(chosen, img)
         probs.append(prob)
         conf += confusion(prob, mask)
         damaged_frac.append(float(mask.mean()))
@@ -116,6 +126,7 @@ def main() -> None:
     result = {
         "ckpt": str(args.ckpt), "step": state.get("step"), "images": len(pairs), "seed": args.seed,
         "meanDamagedFraction": round(float(np.mean(damaged_frac)), 4),
+        **({"prints": str(args.prints), "toPrints": routed} if prints is not None else {}),
         "at0.5": {"f1": round(float(f1[i5]), 4), "iou": round(float(iou[i5]), 4)},
         "best": {"f1": round(float(f1[b]), 4), "iou": round(float(iou[b]), 4), "threshold": float(THRESHOLDS[b])},
         "byThreshold": {f"{t:.2f}": {"f1": round(float(a), 4), "iou": round(float(c), 4)}
@@ -137,7 +148,7 @@ def main() -> None:
             if not path.exists():
                 continue
             img = read_rgb(path)
-            m = postprocess(predict(net, img), threshold, args.dilate)
+            m = postprocess(predict(net_for(img), img), threshold, args.dilate)
             cover[rel] = round(float(m.mean()), 4)
             name = rel.replace("/", "-").rsplit(".", 1)[0] + ".jpg"
             u8 = (overlay(img, m) * 255 + 0.5).astype(np.uint8)

@@ -88,6 +88,11 @@ def main() -> None:
     ap.add_argument("--postprocess", type=json.loads, default=None,
                     help='JSON merged over the manifest postprocess, e.g. \'{"threshold": 0.5, "seed": 0.9, '
                          '"unattended": {"seed": 0.97}}\' (operating points chosen on bench_real.py)')
+    ap.add_argument("--name", default="Damage detector (U-Net, synthetic damage)")
+    ap.add_argument("--data", default=None, help="the manifest's training.data text (what the weights were trained on)")
+    ap.add_argument("--prints-for", default=None, metavar="ID",
+                    help="this is the detector for old prints of detect-damage model ID: that entry's `prints` names it "
+                         "(the app hands grey and toned prints to it, src-main/core/print-kind.ts)")
     args = ap.parse_args()
     torch.set_num_threads(1)
 
@@ -107,14 +112,14 @@ def main() -> None:
         raise SystemExit(f"{out}: {size} bytes, over the 40 MB limit")
 
     ev = json.loads(args.eval.read_text()) if args.eval.exists() else None
-    if ev and ev.get("step") != state.get("step"):
+    if ev and ev.get("step") != state.get("step") and "toPrints" not in ev:
         print(f"warning: {args.eval} scored step {ev.get('step')}, checkpoint is step {state.get('step')}")
     point = (ev.get("operating") or ev["best"]) if ev else None  # the operating point the app thresholds at
     threshold = point["threshold"] if point else 0.5
     losses = state.get("losses", [])
     entry = {
         "id": args.id,
-        "name": "Damage detector (U-Net, synthetic damage)",
+        "name": args.name,
         "task": "detect-damage",
         "family": "unet-detector",
         "file": out.name,
@@ -133,10 +138,11 @@ def main() -> None:
         "license": "MIT",
         "card": f"cards/{args.id}.md",
         "training": {
-            "data": "BSDS500 train/test photos (first 360 of ../shared/data/train) with synthetic old-photo "
-                    "damage painted in (kintsugi_train/damage.py); 128-192 px crops (batch 8-4), then 320 px "
-                    "crops (batch 2, frozen BatchNorm, 15-20 % undamaged crops); stains labelled only where they "
-                    "hide the picture (see-through stains are tone, not holes); see the card",
+            "data": args.data or (
+                "BSDS500 train/test photos (first 360 of ../shared/data/train) with synthetic old-photo "
+                "damage painted in (kintsugi_train/damage.py); 128-192 px crops (batch 8-4), then 320 px "
+                "crops (batch 2, frozen BatchNorm, 15-20 % undamaged crops); stains labelled only where they "
+                "hide the picture (see-through stains are tone, not holes); see the card"),
             "steps": state.get("step"),
             "wallTimeMinutes": round(float(state.get("minutes", 0.0)), 1),
             "losses": {"objective": "BCE (pos_weight 3) + soft Dice",
@@ -151,7 +157,18 @@ def main() -> None:
         }},
         "export": {"opset": 17, "ortMaxAbsDiff": diff, "checkedOn": f"real-damage/{args.photo.parent.name}/{args.photo.name}"},
     }
+    if ev and "toPrints" in ev:  # a routed evaluation (eval_detector.py --prints): say what it scored
+        entry["scores"]["heldOut"]["routed"] = (
+            f"{ev['toPrints']} of {ev['images']} held-out photos are grey or toned prints, scored by {args.id}; "
+            f"the rest by {args.prints_for or 'the colour detector'}")
+    if "interpolated" in state:
+        entry["training"]["interpolated"] = state["interpolated"]
     manifest.upsert(entry, make_default=args.default, manifest=args.manifest)
+    if args.prints_for:
+        try:
+            manifest.set_prints(args.prints_for, args.id, manifest=args.manifest)
+        except ValueError as e:
+            raise SystemExit(f"--prints-for: {e}") from None
     print(json.dumps({k: entry[k] for k in ("id", "file", "bytes", "params", "sha256", "postprocess", "scores")}))
 
 

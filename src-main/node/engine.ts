@@ -7,6 +7,7 @@ import { badInput, KintsugiError } from '../core/errors.js';
 import type { Device, Mask, Progress, Raster } from '../core/image.js';
 import { MAX_GROW } from '../core/mask.js';
 import type { FillDetail } from '../core/pipeline.js';
+import { isTonedPrint } from '../core/print-kind.js';
 import { isValidStrength, type ToneParams } from '../core/tone.js';
 import { InferenceClient } from './inference/worker-client.js';
 import type { ModelTask } from './models/manifest.js';
@@ -201,6 +202,17 @@ export class Engine {
   }
 
   /**
+   * The detector for this photo: a detector whose entry names a model for old prints (ManifestEntry.prints) hands
+   * grey and toned prints to it when it is installed (core/print-kind.ts).
+   */
+  private forPhoto(model: RegisteredModel, image: Raster): RegisteredModel {
+    const printsId = model.spec.prints;
+    if (!printsId) return model;
+    const prints = this.registry.models.find((m) => m.spec.id === printsId && m.spec.task === 'detect-damage');
+    return prints && isTonedPrint(image) ? prints : model;
+  }
+
+  /**
    * Starts the inference worker and creates the session of the model a job of `task` would use, without
    * waiting: a caller overlaps it with decoding the photo (on a 12 MP restore, worker start-up and session
    * creation are a few hundred milliseconds). Failures are left for the job itself to report.
@@ -219,20 +231,37 @@ export class Engine {
   /**
    * Proposes a damage mask (thresholded, dilated probability map) at the image's resolution. `threshold`
    * overrides the model's operating threshold: lower marks more (fainter damage, more false marks).
+   *
+   * A grey or toned print goes to the detector's model for old prints (ManifestEntry.prints) when one is installed.
+   * Where nobody reviews the mask (`unattended`) it gets both models' conservative masks together: the old-print
+   * model finds crack networks the colour model leaves, the colour model keeps thick cracks the old-print model's
+   * stricter areas rule leaves unfilled (models/cards/detect-damage-unet.md, session 17).
    */
   async detect(image: Raster, opts: DetectOptions = {}): Promise<Detection> {
     checkRaster(image);
     const { threshold } = opts;
     if (threshold !== undefined) checkThreshold(threshold);
-    const model = this.pick('detect-damage', opts.modelId);
-    const r = await this.client.call(
+    const picked = this.pick('detect-damage', opts.modelId);
+    const model = this.forPhoto(picked, image);
+    const run = (m: RegisteredModel, jobOpts: DetectOptions) => this.client.call(
       {
-        kind: 'detect', model: model.spec, device: opts.device ?? this.device, image,
+        kind: 'detect', model: m.spec, device: opts.device ?? this.device, image,
         ...(threshold !== undefined ? { threshold } : {}), ...(opts.unattended ? { unattended: true } : {}),
         ...(opts.suggest && !opts.unattended ? { suggest: true } : {}),
       },
-      opts,
+      jobOpts,
     );
+    if (opts.unattended && model !== picked) {
+      // Progress: the first look fills the first half of the bar, the second the rest.
+      const { onProgress } = opts;
+      const half = (k: 0 | 1) => onProgress && ((p: Progress) => onProgress({ ...p, done: p.done + k * p.total, total: 2 * p.total }));
+      const first = await run(picked, { ...opts, transferInput: false, onProgress: half(0) });
+      const second = await run(model, { ...opts, onProgress: half(1) });
+      const mask = first.mask;
+      for (let i = 0; i < mask.data.length; i += 1) if (second.mask.data[i]) mask.data[i] = 255;
+      return { mask, modelId: model.spec.id, provider: second.provider, areasLeft: Math.max(first.areasLeft ?? 0, second.areasLeft ?? 0) };
+    }
+    const r = await run(model, opts);
     return {
       mask: r.mask, modelId: model.spec.id, provider: r.provider,
       ...(r.areasLeft !== undefined ? { areasLeft: r.areasLeft } : {}), ...(r.suggested ? { suggested: r.suggested } : {}),

@@ -113,6 +113,62 @@ describe('Engine on real ONNX sessions in the worker', () => {
     expect(holes).toBe(200 * 10);
   });
 
+  it('a detector naming a model for old prints hands grey and toned photos to it, colour photos not', async () => {
+    const dir = writeTestManifest(join(work, 'prints'), models, [
+      testDetectEntry('colour-detect', { prints: 'prints-detect', postprocess: { threshold: 0.7, dilate: 0 } }),
+      testDetectEntry('prints-detect', { postprocess: { threshold: 0.7, dilate: 2 } }),
+    ], { 'detect-damage': 'colour-detect' });
+    const routed = await Engine.create({ modelsDir: dir, userModelsDir: empty, device: 'cpu' });
+    try {
+      // A sepia print (each channel a fixed share of luma) with a bright bar, and a colour photo with the same bar.
+      const w = 80;
+      const h = 60;
+      const sepia: Raster = { width: w, height: h, channels: 3, depth: 8, data: new Uint8Array(w * h * 3) };
+      for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+        const luma = y >= 28 && y < 32 ? 250 : 60 + ((x * 7 + y * 3) % 90);
+        [1, 0.85, 0.62].forEach((k, c) => { sepia.data[(y * w + x) * 3 + c] = Math.round(luma * k); });
+      }
+      const colour = photo(w, h);
+      for (let i = 0; i < w * h; i++) colour.data[i * 3] = i >= 28 * w && i < 32 * w ? 255 : 0;
+      const print = await routed.detect(sepia);
+      const other = await routed.detect(colour);
+      expect(print.modelId).toBe('prints-detect');
+      expect(other.modelId).toBe('colour-detect');
+      // each ran with its own post-processing: the print's bar grew by 2 px on either side, the colour one's not
+      const rows = (m: Mask) => new Set([...m.data.keys()].filter((i) => m.data[i]).map((i) => Math.floor(i / w)));
+      expect([...rows(other.mask)].sort((a, b) => a - b)).toEqual([28, 29, 30, 31]);
+      expect([...rows(print.mask)].sort((a, b) => a - b)).toEqual([26, 27, 28, 29, 30, 31, 32, 33]);
+      // naming the prints model itself uses it on any photo; naming the colour one keeps its routing
+      expect((await routed.detect(colour, { modelId: 'prints-detect' })).modelId).toBe('prints-detect');
+      expect((await routed.detect(sepia, { modelId: 'colour-detect' })).modelId).toBe('prints-detect');
+
+      // Unattended, a print gets both detectors' masks together: a fainter bar (red 170/255) that only the
+      // colour detector's threshold takes, and the prints detector's 2 px growth around the bright bar.
+      for (let y = 10; y < 12; y++) for (let x = 0; x < w; x++) [1, 0.85, 0.62].forEach((k, c) => { sepia.data[(y * w + x) * 3 + c] = Math.round(170 * k); });
+      const loose = writeTestManifest(join(work, 'prints-loose'), models, [
+        testDetectEntry('colour-detect', { prints: 'prints-detect', postprocess: { threshold: 0.6, dilate: 0 } }),
+        testDetectEntry('prints-detect', { postprocess: { threshold: 0.9, dilate: 2 } }),
+      ], { 'detect-damage': 'colour-detect' });
+      const both = await Engine.create({ modelsDir: loose, userModelsDir: empty, device: 'cpu' });
+      try {
+        const ticks: number[] = [];
+        const reviewed = await both.detect(sepia);
+        const unattended = await both.detect(sepia, { unattended: true, onProgress: (p) => ticks.push(p.done / p.total) });
+        expect(reviewed.modelId).toBe('prints-detect');
+        expect([...rows(reviewed.mask)].sort((a, b) => a - b)).toEqual([26, 27, 28, 29, 30, 31, 32, 33]);
+        expect([...rows(unattended.mask)].sort((a, b) => a - b)).toEqual([10, 11, 26, 27, 28, 29, 30, 31, 32, 33]);
+        // one progress bar across both looks: it never runs backwards and ends full
+        expect(ticks.length).toBeGreaterThan(1);
+        expect(ticks.every((t, i) => i === 0 || t >= ticks[i - 1]!)).toBe(true);
+        expect(ticks.at(-1)).toBe(1);
+      } finally {
+        await both.close();
+      }
+    } finally {
+      await routed.close();
+    }
+  });
+
   it('runs concurrent jobs on one engine, each with its own id and result', async () => {
     const a = photo(200, 100);
     const b = photo(120, 90);

@@ -48,7 +48,8 @@ def must_show(r: dict) -> list[dict]:
                   "value": fmt_pct(a["changedOutside"]), "met": a["changedOutside"] <= TARGETS["outside_changed_max"]})
     f1 = r.get("heldOutSyntheticF1")
     # the card states the bar as 0.745, the shipped model's 0.7445 rounded: compare at that precision
-    c.append({"item": "held-out synthetic F1 >= 0.745 (from the manifest, not measured here)", "value": f1,
+    source = "from the manifest, prints routed to their model" if r.get("heldOutRouted") else "from the manifest"
+    c.append({"item": f"held-out synthetic F1 >= 0.745 ({source}, not measured here)", "value": f1,
               "met": None if f1 is None else round(f1, 3) >= 0.745})
     c.append({"item": "bopbtl-scratched/b collar and sleeve unmarked; bopbtl-scratched/d cracks across both faces "
                       "marked (no labels: look at the overlays)", "value": None, "met": None})
@@ -57,9 +58,14 @@ def must_show(r: dict) -> list[dict]:
 
 def table(r: dict) -> str:
     L = []
+    others: dict[str, list[str]] = {}
+    for name, mid in (r.get("detectorByScan") or {}).items():
+        if mid and mid != r["detector"]:
+            others.setdefault(mid, []).append(name)
     L.append(f"Detector: {r['detector']} (threshold: {r['threshold']}"
              + (f", its own {r.get('detectorThreshold')}" if r["threshold"] == "model default" else "")
-             + f"; models folder {r['modelsDir']})")
+             + f"; models folder {r['modelsDir']})"
+             + "".join(f"; {mid} for the grey and toned prints ({', '.join(sorted(names))})" for mid, names in others.items()))
     L.append("")
     L.append("**Detection on labelled real damage** (2-px tolerance; strict = pixel-exact; compared at the label's resolution)")
     L.append("")

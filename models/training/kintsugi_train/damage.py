@@ -14,6 +14,8 @@ Public API:
 """
 from __future__ import annotations
 
+import math
+
 import cv2
 import numpy as np
 
@@ -176,6 +178,38 @@ def is_toned(img: np.ndarray, tol: float = 0.03) -> bool:
     A = np.stack([g, np.ones_like(g)], 1)
     coef, *_ = np.linalg.lstsq(A, x, rcond=None)
     return float(np.sqrt(np.mean((A @ coef - x) ** 2, axis=0)).max()) < tol
+
+
+def toned_residuals(img: np.ndarray) -> tuple[float, float]:
+    """The two measures src-main/core/print-kind.ts routes photos by (0..1 float HxWx3 image), largest channel:
+    the RMS residual of each channel against an affine function of luma (is_toned's), and the RMS spread of its
+    chroma (channel minus luma) within 16 luma levels (levels with fewer than 20 samples left out)."""
+    h, w = img.shape[:2]
+    stride = max(1, int(math.ceil(math.sqrt(h * w / 262144))))
+    x = img[::stride, ::stride].reshape(-1, 3).astype(np.float64)
+    g = x @ np.array([0.299, 0.587, 0.114])
+    A = np.stack([g, np.ones_like(g)], 1)
+    coef, *_ = np.linalg.lstsq(A, x, rcond=None)
+    affine = float(np.sqrt(np.mean((A @ coef - x) ** 2, axis=0)).max())
+    level = np.clip(np.floor(g * 16).astype(int), 0, 15)
+    chroma = x - g[:, None]
+    within = np.zeros(3)
+    counted = 0
+    for k in range(16):
+        sel = level == k
+        m = int(sel.sum())
+        if m < 20:
+            continue
+        counted += m
+        within += ((chroma[sel] - chroma[sel].mean(0)) ** 2).sum(0)
+    per_level = float(np.sqrt(within.max() / counted)) if counted else 0.0
+    return affine, per_level
+
+
+def is_print(img: np.ndarray) -> bool:
+    """Whether the app hands this photo to the detector for old prints (src-main/core/print-kind.ts isTonedPrint)."""
+    affine, per_level = toned_residuals(img)
+    return affine < 0.03 and per_level < 0.018
 
 
 def _realistic_layers(rng, h, w, boost=None, toned=True):

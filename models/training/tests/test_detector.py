@@ -13,8 +13,9 @@ import torch
 
 from eval_detector import operating_index
 from export_detector import CHECK_PHOTO, export_onnx, ort_max_abs_diff
+from interpolate import interpolate
 from kintsugi_train import manifest
-from kintsugi_train.damage import VISIBLE_DELTA, damage_mask, paint_damage
+from kintsugi_train.damage import VISIBLE_DELTA, damage_mask, is_print, paint_damage
 from kintsugi_train.detector import (
     DetectorUNet, confusion, loss_fn, random_crop_pair, read_rgb, scores, split_train,
 )
@@ -137,6 +138,31 @@ class ShippedDetector(unittest.TestCase):
             self.assertEqual(info["output"], "prob")
             self.assertGreaterEqual(prob.min(), 0.0)
             self.assertLessEqual(prob.max(), 1.0)
+
+
+class WeightInterpolation(unittest.TestCase):
+    def test_interpolates_weights_and_batchnorm_statistics_and_keeps_counters(self):
+        torch.manual_seed(0)
+        a, b = DetectorUNet().state_dict(), DetectorUNet().state_dict()
+        b = {k: (v + 1.0 if v.dtype.is_floating_point else v + 5) for k, v in b.items()}
+        for alpha in (0.0, 0.5, 1.0):
+            out = interpolate(a, b, alpha)
+            for k, v in out.items():
+                if v.dtype.is_floating_point:
+                    self.assertTrue(torch.allclose(v, (1 - alpha) * a[k] + alpha * b[k]), k)
+                else:  # BatchNorm's num_batches_tracked: the tuned model's
+                    self.assertTrue(torch.equal(v, b[k]), k)
+        self.assertTrue(any("running_mean" in k for k in out))
+        with self.assertRaises(ValueError):
+            interpolate(a, {k: v for k, v in b.items() if "running_var" not in k}, 0.5)
+
+    def test_is_print_routes_grey_and_toned_prints_not_colour_photos(self):
+        img = read_rgb(split_train()[0][1])  # a whole colour photo
+        grey = np.repeat((img @ np.array([0.299, 0.587, 0.114], np.float32))[..., None], 3, 2)
+        sepia = grey * np.array([1.0, 0.85, 0.62], np.float32) + np.array([0.0, 0.01, 0.03], np.float32)
+        self.assertTrue(is_print(grey))
+        self.assertTrue(is_print(sepia))
+        self.assertFalse(is_print(img))
 
 
 if __name__ == "__main__":

@@ -32,6 +32,11 @@ export interface ManifestEntry {
   io?: { inputs?: TensorSpec[]; outputs?: TensorSpec[]; size?: SizeRule };
   tile?: { size: number; overlap: number };
   postprocess?: DetectPostprocess;
+  /**
+   * detect-damage only: the id of the detect-damage model that looks at grey and toned prints instead of this
+   * one (core/print-kind.ts decides per photo); ignored when that model is not installed.
+   */
+  prints?: string;
   license?: string;
   card?: string;
   training?: unknown;

@@ -26,6 +26,8 @@ export interface ModelSpec {
   size: SizeRule;
   tile: { size: number; overlap: number };
   postprocess?: DetectPostprocess;
+  /** detect-damage: the model grey and toned prints go to instead (ManifestEntry.prints). */
+  prints?: string;
   inputNames: string[];
   outputNames: string[];
   /** Architecture family from the manifest (e.g. partial-conv): says how far the network looks around a pixel. */
@@ -189,7 +191,10 @@ async function specFromEntry(entry: ManifestEntry, file: string): Promise<ModelS
     outputNames: wantOut,
     ...(entry.family ? { family: entry.family } : {}),
   };
-  if (entry.task === 'detect-damage') spec.postprocess = entry.postprocess ?? DEFAULT_DETECT_POSTPROCESS;
+  if (entry.task === 'detect-damage') {
+    spec.postprocess = entry.postprocess ?? DEFAULT_DETECT_POSTPROCESS;
+    if (typeof entry.prints === 'string' && entry.prints !== entry.id) spec.prints = entry.prints;
+  }
   return spec;
 }
 
