@@ -8,7 +8,7 @@
  * issue 11 allows a clean scan: at most 0.3 % of the photo.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import { lumaAt } from '../../src-main/core/image.js';
@@ -94,13 +94,15 @@ describe('unattended restore of a real cracked print (shipped models)', () => {
     const inDir = join(work, 'in');
     mkdirSync(inDir);
     copyFileSync(photo, join(inDir, 'boy.png'));
-    copyFileSync(join(dirname(photo), 'c.png'), join(inDir, 'girl.png')); // fine scratches only
+    // a toned print with nothing to fill (it goes to the detector for old prints). bopbtl-scratched/c, used here
+    // before, now has a small bright blob at its left edge that is left for review (models/cards/detect-damage-unet.md)
+    copyFileSync(join(resolve(repoRoot, '../shared/data'), 'real-damage/swinir-oldphoto2.png'), join(inDir, 'lady.png'));
     const r = await runKintsugi(['batch', inDir, '--out', join(work, 'out'), '--json'], {
       cwd: work, env: { ...process.env, KINTSUGI_MODELS_DIR: join(repoRoot, 'models') },
     });
     expect(r.code, r.stderr).toBe(0);
     const summary = JSON.parse(r.stdout);
-    expect(summary.restored.sort()).toEqual(['boy.png', 'girl.png']);
+    expect(summary.restored.sort()).toEqual(['boy.png', 'lady.png']);
     expect(summary.toReview).toEqual(['boy.png']);
   }, 180_000);
 
