@@ -113,12 +113,17 @@ describe('Engine on real ONNX sessions in the worker', () => {
     expect(holes).toBe(200 * 10);
   });
 
-  it('a detector naming a model for old prints hands grey and toned photos to it, colour photos not', async () => {
-    const dir = writeTestManifest(join(work, 'prints'), models, [
-      testDetectEntry('colour-detect', { prints: 'prints-detect', postprocess: { threshold: 0.7, dilate: 0 } }),
-      testDetectEntry('prints-detect', { postprocess: { threshold: 0.7, dilate: 2 } }),
+  /** An engine whose default detector `colour-detect` names `prints-detect` as its model for old prints. */
+  async function routedEngine(name: string, colourThreshold: number, printsThreshold: number): Promise<Engine> {
+    const dir = writeTestManifest(join(work, name), models, [
+      testDetectEntry('colour-detect', { prints: 'prints-detect', postprocess: { threshold: colourThreshold, dilate: 0 } }),
+      testDetectEntry('prints-detect', { postprocess: { threshold: printsThreshold, dilate: 2 } }),
     ], { 'detect-damage': 'colour-detect' });
-    const routed = await Engine.create({ modelsDir: dir, userModelsDir: empty, device: 'cpu' });
+    return Engine.create({ modelsDir: dir, userModelsDir: empty, device: 'cpu' });
+  }
+
+  it('a detector naming a model for old prints hands grey and toned photos to it, colour photos not', async () => {
+    const routed = await routedEngine('prints', 0.7, 0.7);
     try {
       // A sepia print (each channel a fixed share of luma) with a bright bar, and a colour photo with the same bar.
       const w = 80;
@@ -145,11 +150,7 @@ describe('Engine on real ONNX sessions in the worker', () => {
       // Unattended, a print gets both detectors' masks together: a fainter bar (red 170/255) that only the
       // colour detector's threshold takes, and the prints detector's 2 px growth around the bright bar.
       for (let y = 10; y < 12; y++) for (let x = 0; x < w; x++) [1, 0.85, 0.62].forEach((k, c) => { sepia.data[(y * w + x) * 3 + c] = Math.round(170 * k); });
-      const loose = writeTestManifest(join(work, 'prints-loose'), models, [
-        testDetectEntry('colour-detect', { prints: 'prints-detect', postprocess: { threshold: 0.6, dilate: 0 } }),
-        testDetectEntry('prints-detect', { postprocess: { threshold: 0.9, dilate: 2 } }),
-      ], { 'detect-damage': 'colour-detect' });
-      const both = await Engine.create({ modelsDir: loose, userModelsDir: empty, device: 'cpu' });
+      const both = await routedEngine('prints-loose', 0.6, 0.9);
       try {
         const ticks: number[] = [];
         const reviewed = await both.detect(sepia);
