@@ -171,6 +171,8 @@ export class Engine {
       if (m.scores !== undefined) info.scores = m.scores;
       if (m.card) info.card = m.card;
       if (m.spec.postprocess) info.threshold = m.spec.postprocess.threshold;
+      const prints = m.spec.prints && this.registry.models.find((x) => x.spec.id === m.spec.prints && x.spec.task === 'detect-damage');
+      if (prints) info.prints = prints.spec.id;
       if (opts.resolveProviders) {
         try {
           const choice = await this.client.call({ kind: 'prepare', model: m.spec, device: opts.device ?? this.device });

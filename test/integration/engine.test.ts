@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { KintsugiError } from '../../src-main/core/errors.js';
 import type { Mask, Progress, Raster } from '../../src-main/core/image.js';
+import { formatModels } from '../../src-main/cli/commands/models.js';
 import { Engine } from '../../src-main/node/engine.js';
 import { readImage } from '../../src-main/node/image-io.js';
 import { detectFile, restoreFile } from '../../src-main/node/restore-file.js';
@@ -135,6 +136,11 @@ describe('Engine on real ONNX sessions in the worker', () => {
       }
       const colour = photo(w, h);
       for (let i = 0; i < w * h; i++) colour.data[i * 3] = i >= 28 * w && i < 32 * w ? 255 : 0;
+      // the listing says where prints go, in the data and in `kintsugi models`' table
+      const listed = await routed.listModels();
+      expect(listed.find((m) => m.id === 'colour-detect')?.prints).toBe('prints-detect');
+      expect(listed.find((m) => m.id === 'prints-detect')?.prints).toBeUndefined();
+      expect(formatModels(listed, [])).toMatch(/^colour-detect \*.*\n {4}grey and toned prints go to prints-detect$/m);
       const print = await routed.detect(sepia);
       const other = await routed.detect(colour);
       expect(print.modelId).toBe('prints-detect');

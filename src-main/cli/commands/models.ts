@@ -23,6 +23,7 @@ export function formatModels(models: ModelInfo[], rejected: readonly { file: str
   const out = [line(head)];
   models.forEach((m, i) => {
     out.push(line(rows[i]!));
+    if (m.prints) out.push(`    grey and toned prints go to ${m.prints}`);
     if (m.providerReason) out.push(`    ${m.providerReason}`);
   });
   out.push('* default for its task');

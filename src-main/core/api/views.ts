@@ -126,6 +126,8 @@ export interface ModelView {
   providerReason?: string;
   /** Detectors: the probability at which a pixel counts as damage unless the user picks another. */
   threshold?: number;
+  /** Detectors: the installed detector that grey and toned prints go to instead (manifest `prints`). */
+  prints?: string;
   scores?: unknown;
   card?: string;
 }
