@@ -1,8 +1,10 @@
 /**
  * The Batch tab tells which photos had large marked areas left unfilled (issue 11, item 5: where nobody reviews
  * the mask, only lines and specks are filled), in Debian's Chromium against the real web host, the shipped
- * models and two real cracked prints from ../shared/data: the boy's (bopbtl-scratched/b, whose white collar and
- * sleeve the detector marks) gets the note, the girl's (c, fine scratches only) does not.
+ * models and two real prints from ../shared/data: the cracked boy's (bopbtl-scratched/b, whose white collar and
+ * sleeve the detector marks) gets the note, a toned print with nothing to fill (swinir-oldphoto2) does not. (c, the
+ * girl with fine scratches, used here before, now has a small bright blob at its left edge left for review by the
+ * detector for old prints: models/cards/detect-damage-unet.md, session 17.)
  */
 import { copyFileSync, existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { homedir } from 'node:os';
@@ -30,7 +32,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !models.isShipped).each(VIEWPORTS)('Bat
       home = mkdtempSync(path.join(homedir(), '.kintsugi-e2e-areas-'));
       out = tempDir('kintsugi-e2e-areas-out-');
       copyFileSync(path.join(scans, 'b.png'), path.join(home, 'boy.png'));
-      copyFileSync(path.join(scans, 'c.png'), path.join(home, 'girl.png'));
+      copyFileSync(path.join(scans, '..', 'swinir-oldphoto2.png'), path.join(home, 'lady.png'));
     },
     cleanup: () => {
       rmSync(home, { recursive: true, force: true });
@@ -53,7 +55,7 @@ describe.skipIf(!existsSync(CHROMIUM) || !models.isShipped).each(VIEWPORTS)('Bat
     ]));
     expect(Object.fromEntries(notes)).toEqual({
       'boy.png': expect.stringMatching(/^\d+ large areas? left unfilled: review in the editor$/),
-      'girl.png': null,
+      'lady.png': null,
     });
     expect(await layoutProblems(browser.page)).toEqual({ horizontalScroll: 0, clipped: [], overlapping: [] });
     await browser.page.screenshot({ path: path.join(ARTIFACTS, `batch-areas-${viewport.width}x${viewport.height}.png`) });
