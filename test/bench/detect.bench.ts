@@ -4,7 +4,8 @@
  * without a mask), each with the manifest's post-processing as shipped and with its second look (`confirm`)
  * switched off, and without the growth of marks (completion, rims, bridges, overshoot), in the same run. Ratios are against the one-look review detection at the same size: the review
  * as it was before it had a second look (one look at the suggestions' seed, areas kept, nothing suggested). Real photo: bopbtl-old/f (a harbour
- * with rigging) upscaled with Lanczos; every case is a fresh engine and the first call warms it up.
+ * with rigging) upscaled with Lanczos; every case is a fresh engine and the first call warms it up. The same photo
+ * made a sepia print goes to the detector for old prints (core/print-kind.ts), and unattended to both detectors.
  *
  *   npx tsx test/bench/detect.bench.ts      (also run by `npm run bench`)
  *   KINTSUGI_BENCH_SIZES=1 npx tsx test/bench/detect.bench.ts
@@ -73,6 +74,18 @@ async function photo(mp: number): Promise<Raster> {
   return { width, height, channels: 3, depth: 8, data: new Uint8Array(data) };
 }
 
+/** The photo as a sepia print: each channel a fixed share of its luma. */
+function sepia(image: Raster): Raster {
+  const data = new Uint8Array(image.data.length);
+  for (let i = 0; i < data.length; i += 3) {
+    const y = 0.299 * image.data[i]! + 0.587 * image.data[i + 1]! + 0.114 * image.data[i + 2]!;
+    data[i] = Math.round(y);
+    data[i + 1] = Math.round(y * 0.85);
+    data[i + 2] = Math.round(y * 0.62);
+  }
+  return { ...image, data };
+}
+
 async function seconds(dir: string, image: Raster, unattended: boolean): Promise<{ s: number; marked: number }> {
   const engine = await Engine.create({ modelsDir: dir });
   try {
@@ -98,17 +111,20 @@ try {
   const rows: string[] = [];
   for (const mp of SIZES) {
     const image = await photo(mp);
+    const print = sepia(image);
     const base = await seconds(oneLook, image, false);
-    const cases: Array<[string, string, boolean]> = [
-      ['review, one look', oneLook, false],
-      ['review, as shipped', modelsDir, false],
-      ['review, as shipped without completion, rims, bridges and overshoot', noGrowth, false],
-      ['unattended, one look', oneLook, true],
-      ['unattended, as shipped', modelsDir, true],
-      ['unattended, as shipped without completion, rims, bridges and overshoot', noGrowth, true],
+    const cases: Array<[string, string, boolean, Raster]> = [
+      ['review, one look', oneLook, false, image],
+      ['review, as shipped', modelsDir, false, image],
+      ['review, as shipped without completion, rims, bridges and overshoot', noGrowth, false, image],
+      ['unattended, one look', oneLook, true, image],
+      ['unattended, as shipped', modelsDir, true, image],
+      ['unattended, as shipped without completion, rims, bridges and overshoot', noGrowth, true, image],
+      ['sepia print: review, as shipped (the detector for old prints)', modelsDir, false, print],
+      ['sepia print: unattended, as shipped (both detectors)', modelsDir, true, print],
     ];
-    for (const [name, dir, unattended] of cases) {
-      const r = name === 'review, one look' ? base : await seconds(dir, image, unattended);
+    for (const [name, dir, unattended, img] of cases) {
+      const r = name === 'review, one look' ? base : await seconds(dir, img, unattended);
       rows.push(`| ${mp} MP | ${name} | ${r.s.toFixed(2)} | ${(r.s / base.s).toFixed(2)}× | ${(100 * r.marked).toFixed(2)} % |`);
     }
   }
