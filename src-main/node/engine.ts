@@ -171,7 +171,7 @@ export class Engine {
       if (m.scores !== undefined) info.scores = m.scores;
       if (m.card) info.card = m.card;
       if (m.spec.postprocess) info.threshold = m.spec.postprocess.threshold;
-      const prints = m.spec.prints && this.registry.models.find((x) => x.spec.id === m.spec.prints && x.spec.task === 'detect-damage');
+      const prints = this.registry.printsModelOf(m);
       if (prints) info.prints = prints.spec.id;
       if (opts.resolveProviders) {
         try {
@@ -208,9 +208,7 @@ export class Engine {
    * grey and toned prints to it when it is installed (core/print-kind.ts).
    */
   private forPhoto(model: RegisteredModel, image: Raster): RegisteredModel {
-    const printsId = model.spec.prints;
-    if (!printsId) return model;
-    const prints = this.registry.models.find((m) => m.spec.id === printsId && m.spec.task === 'detect-damage');
+    const prints = this.registry.printsModelOf(model);
     return prints && isTonedPrint(image) ? prints : model;
   }
 

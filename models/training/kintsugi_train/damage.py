@@ -171,13 +171,18 @@ RELIEF_MONO = False
 TONED_ONLY = False
 
 
-def is_toned(img: np.ndarray, tol: float = 0.03) -> bool:
-    """True when every channel is close to an affine function of luma (a grey or sepia/toned print)."""
-    x = img[::4, ::4].reshape(-1, 3).astype(np.float32)
-    g = x @ np.array([0.299, 0.587, 0.114], np.float32)
+def _affine_residual(x: np.ndarray) -> tuple[float, np.ndarray]:
+    """For pixels x [N,3] (computed in x's dtype): the largest channel's RMS residual against an affine function
+    of Rec.601 luma, and the luma [N]."""
+    g = x @ np.array([0.299, 0.587, 0.114], x.dtype)
     A = np.stack([g, np.ones_like(g)], 1)
     coef, *_ = np.linalg.lstsq(A, x, rcond=None)
-    return float(np.sqrt(np.mean((A @ coef - x) ** 2, axis=0)).max()) < tol
+    return float(np.sqrt(np.mean((A @ coef - x) ** 2, axis=0)).max()), g
+
+
+def is_toned(img: np.ndarray, tol: float = 0.03) -> bool:
+    """True when every channel is close to an affine function of luma (a grey or sepia/toned print)."""
+    return _affine_residual(img[::4, ::4].reshape(-1, 3).astype(np.float32))[0] < tol
 
 
 def toned_residuals(img: np.ndarray) -> tuple[float, float]:
@@ -187,10 +192,7 @@ def toned_residuals(img: np.ndarray) -> tuple[float, float]:
     h, w = img.shape[:2]
     stride = max(1, int(math.ceil(math.sqrt(h * w / 262144))))
     x = img[::stride, ::stride].reshape(-1, 3).astype(np.float64)
-    g = x @ np.array([0.299, 0.587, 0.114])
-    A = np.stack([g, np.ones_like(g)], 1)
-    coef, *_ = np.linalg.lstsq(A, x, rcond=None)
-    affine = float(np.sqrt(np.mean((A @ coef - x) ** 2, axis=0)).max())
+    affine, g = _affine_residual(x)
     level = np.clip(np.floor(g * 16).astype(int), 0, 15)
     chroma = x - g[:, None]
     within = np.zeros(3)

@@ -231,6 +231,12 @@ export class Registry {
     return m;
   }
 
+  /** The installed detect-damage model that grey and toned prints go to instead of `model` (ManifestEntry.prints). */
+  printsModelOf(model: RegisteredModel): RegisteredModel | undefined {
+    const id = model.spec.prints;
+    return id ? this.models.find((m) => m.spec.id === id && m.spec.task === 'detect-damage') : undefined;
+  }
+
   /** The default for a task: the manifest's choice, else the first model of that task, else classical. */
   defaultFor(task: ModelTask): RegisteredModel | undefined {
     const chosen = this.defaults[task];
