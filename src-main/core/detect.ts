@@ -5,7 +5,7 @@
  */
 import { cancelled } from './errors.js';
 import type { Mask, Progress, Raster } from './image.js';
-import { dilate, probToMask } from './mask.js';
+import { dilate, joinTouching, probToMask, type ExtendCue } from './mask.js';
 import { flood8 } from './flood.js';
 import { completeMarks, dropAreas, type CompleteCue } from './areas.js';
 import { dropLights, type LightCue } from './lights.js';
@@ -74,7 +74,10 @@ export interface DetectPostprocess {
    * Where nobody reviews the mask (CLI restore and batch without masks): stricter values that replace the
    * ones above. A false mark there is a ruined photo; a missed speck is only a speck.
    */
-  unattended?: { threshold?: number; seed?: number; dilate?: number; maxRadius?: number; confirm?: ConfirmCue; complete?: CompleteCue; rims?: RimCue };
+  unattended?: {
+    threshold?: number; seed?: number; dilate?: number; maxRadius?: number; confirm?: ConfirmCue; complete?: CompleteCue; rims?: RimCue;
+    extend?: ExtendCue;
+  };
   /** Thick marks (a torn patch) completed into the less sure pixels around them (areas.ts); absent: off. */
   complete?: CompleteCue;
   /** Marks take in the rims around them that look like the mark, not the picture (rims.ts); absent: off. */
@@ -86,6 +89,13 @@ export interface DetectPostprocess {
    * resolution, where the mask grows by less than OVERSHOOT_COVERED px there; absent: off.
    */
   overshoot?: OvershootCue;
+  /**
+   * How far a proposed mark reaches: the cues run again at `extend.low`, and each mark found there that touches
+   * the proposal joins it (a crack found with confidence is followed on where its contrast fades, across a face).
+   * Whether a mark exists is still decided at `threshold`. Review only: where nobody reviews the mask it applies
+   * only when `unattended` names it. Absent: off.
+   */
+  extend?: ExtendCue;
   /** Dust specks found as local outliers and confirmed by the network (specks.ts); absent: off. */
   specks?: SpeckCue;
   /** Coloured scene lights (street lights, windows) dropped from the marks (lights.ts); absent: off. */
@@ -114,12 +124,18 @@ export interface DetectPostprocess {
  */
 export function effectivePostprocess(pp: DetectPostprocess, opts: { threshold?: number; unattended?: boolean }): DetectPostprocess {
   const base: DetectPostprocess = opts.unattended && pp.unattended ? { ...pp, ...pp.unattended } : { ...pp };
+  if (opts.unattended && !pp.unattended?.extend) delete base.extend;
   delete base.unattended;
   if (opts.threshold === undefined) return base;
   const lifted = (seed: number | undefined): number | undefined =>
     seed === undefined ? undefined : Math.min(0.995, opts.threshold! + seed - base.threshold);
   const seed = lifted(base.seed), suggestSeed = lifted(base.suggestSeed);
-  return { ...base, threshold: opts.threshold, ...(seed !== undefined ? { seed } : {}), ...(suggestSeed !== undefined ? { suggestSeed } : {}) };
+  // the extension's floor moves with the threshold too, and stays below it
+  const extend = base.extend && { low: Math.max(0.01, Math.min(opts.threshold, opts.threshold + base.extend.low - base.threshold)) };
+  return {
+    ...base, threshold: opts.threshold, ...(seed !== undefined ? { seed } : {}), ...(suggestSeed !== undefined ? { suggestSeed } : {}),
+    ...(extend ? { extend } : {}),
+  };
 }
 
 /** What a detector without a manifest `postprocess` gets. */
@@ -159,39 +175,56 @@ export async function detectMask(
   const fit = pp.maxSide !== undefined ? fitWithin(width, height, pp.maxSide) : null;
   const work = fit ? downscaleArea(image, fit.width, fit.height) : image;
   const firstTiles = tileRect({ x: 0, y: 0, width: work.width, height: work.height }, backend).tiles.length;
-  // Progress counts the tiles of both looks; until the first look has found its marks, the second is reckoned
-  // as large as the whole enlarged photo.
-  const estimate = firstTiles * (pp.confirm ? 1 + pp.confirm.scale ** 2 : 1);
-  const prob = await detectRaster(work, backend, { signal: opts.signal, onProgress: (p) => opts.onProgress?.({ ...p, total: estimate }) });
-  if (pp.specks) addSpecks(work, prob, pp.specks);
-  if (pp.lights) dropLights(work, prob, pp.threshold, pp.lights);
-  // What one look marks, areas included: the proposal plus its suggestions.
-  const oneLook = opts.suggest && (pp.confirm || pp.maxRadius !== undefined || (pp.suggestSeed ?? pp.seed) !== pp.seed) ? prob.slice() : null;
-  if (pp.confirm) {
-    const plan = planSecondLook(work, prob, backend, pp.threshold, pp.confirm);
-    const total = firstTiles + plan.tiles;
-    if (plan.judged) {
-      await runSecondLook(image, work, prob, backend, pp.confirm, plan, {
-        signal: opts.signal,
-        onProgress: (p) => opts.onProgress?.({ stage: 'detect', done: firstTiles + p.done, total }),
-      });
+  // Progress counts the tiles of every look; until the first look has found its marks, each second look is
+  // reckoned as large as the whole enlarged photo.
+  const passes = pp.extend ? 2 : 1;
+  let total = firstTiles * (pp.confirm ? 1 + passes * pp.confirm.scale ** 2 : 1);
+  let done = 0;
+  const firstLook = await detectRaster(work, backend, { signal: opts.signal, onProgress: (p) => opts.onProgress?.({ ...p, total }) });
+  done = firstTiles;
+  if (pp.specks) addSpecks(work, firstLook, pp.specks);
+  const oneLookWanted = opts.suggest && (pp.confirm || pp.maxRadius !== undefined || (pp.suggestSeed ?? pp.seed) !== pp.seed);
+  // Everything after the first look, at one threshold: the marks the cues keep, as a probability map.
+  const refine = async (threshold: number, pass: number): Promise<{ prob: Float32Array; oneLook: Float32Array | null; areasLeft?: number }> => {
+    const prob = firstLook.slice();
+    if (pp.lights) dropLights(work, prob, threshold, pp.lights);
+    // What one look marks, areas included: the proposal plus its suggestions.
+    const oneLook = oneLookWanted && pass === 0 ? prob.slice() : null;
+    if (pp.confirm) {
+      const plan = planSecondLook(work, prob, backend, threshold, pp.confirm);
+      total += plan.tiles - firstTiles * pp.confirm.scale ** 2; // the estimate replaced by the plan
+      if (plan.judged) {
+        const before = done;
+        await runSecondLook(image, work, prob, backend, pp.confirm, plan, {
+          signal: opts.signal,
+          onProgress: (p) => opts.onProgress?.({ stage: 'detect', done: before + p.done, total }),
+        });
+      }
+      done += plan.tiles;
+      opts.onProgress?.({ stage: 'detect', done, total });
     }
-    opts.onProgress?.({ stage: 'detect', done: total, total });
-  }
-  const areasLeft = pp.maxRadius !== undefined ? dropAreas(prob, work.width, work.height, pp.threshold, pp.maxRadius) : undefined;
-  if (pp.complete) completeMarks(prob, work.width, work.height, pp.threshold, pp.complete);
-  if (pp.rims) takeRims(work, prob, pp.threshold, pp.rims);
-  if (pp.bridges) bridgeGaps(work, prob, pp.threshold, pp.bridges);
+    const areasLeft = pp.maxRadius !== undefined ? dropAreas(prob, work.width, work.height, threshold, pp.maxRadius) : undefined;
+    if (pp.complete) completeMarks(prob, work.width, work.height, threshold, pp.complete);
+    if (pp.rims) takeRims(work, prob, threshold, pp.rims);
+    if (pp.bridges) bridgeGaps(work, prob, threshold, pp.bridges);
+    return { prob, oneLook, ...(areasLeft !== undefined ? { areasLeft } : {}) };
+  };
   const dilation = fit ? Math.round(pp.dilate / fit.scale) : pp.dilate; // at the photo's resolution
-  const toMask = (p: Float32Array, seed = pp.seed): Mask =>
+  const toMask = (p: Float32Array, threshold = pp.threshold, seed = pp.seed): Mask =>
     fit
-      ? probToMask(upsampleBilinear(p, fit.width, fit.height, width, height), width, height, pp.threshold, dilation, seed)
-      : probToMask(p, width, height, pp.threshold, dilation, seed);
-  const mask: DetectedMask = toMask(prob);
+      ? probToMask(upsampleBilinear(p, fit.width, fit.height, width, height), width, height, threshold, dilation, seed)
+      : probToMask(p, width, height, threshold, dilation, seed);
+  const strict = await refine(pp.threshold, 0);
+  const mask: DetectedMask = toMask(strict.prob);
+  if (pp.extend) {
+    // The same cues at the lower threshold decide how far each proposed mark reaches, never whether it exists.
+    const loose = await refine(pp.extend.low, 1);
+    joinTouching(mask, toMask(loose.prob, pp.extend.low));
+  }
   if (pp.overshoot && dilation < OVERSHOOT_COVERED) takeOvershoot(image, mask, pp.overshoot);
-  if (areasLeft !== undefined) mask.areasLeft = areasLeft;
-  if (oneLook) {
-    const suggested = leftOut(toMask(oneLook, pp.suggestSeed ?? pp.seed), mask);
+  if (strict.areasLeft !== undefined) mask.areasLeft = strict.areasLeft;
+  if (strict.oneLook) {
+    const suggested = leftOut(toMask(strict.oneLook, pp.threshold, pp.suggestSeed ?? pp.seed), mask);
     if (suggested) mask.suggested = suggested;
   }
   return mask;

@@ -176,3 +176,32 @@ function hysteresisInto(prob: Float32Array, w: number, h: number, low: number, h
     flood8(i, w, h, above, out, members);
   }
 }
+
+/** Extending the proposal's marks (`DetectPostprocess.extend`). */
+export interface ExtendCue {
+  /** The lower threshold at which the cues run again to find how far each proposed mark reaches. */
+  low: number;
+}
+
+/**
+ * Adds to `mask` (in place) every 8-connected mark of `reach` that touches it: the extent of a mark comes from
+ * `reach`, its existence from `mask`. Both masks have the same size. Returns how many pixels joined.
+ */
+export function joinTouching(mask: Mask, reach: Mask): number {
+  const { width, height, data } = mask;
+  const marked = (q: number): boolean => reach.data[q]! > 0;
+  const seen = new Uint8Array(data.length);
+  const members: number[] = [];
+  let joined = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (seen[i] || !marked(i)) continue;
+    flood8(i, width, height, marked, seen, members);
+    if (!members.some((q) => data[q])) continue;
+    for (const q of members) {
+      if (data[q]) continue;
+      data[q] = 255;
+      joined++;
+    }
+  }
+  return joined;
+}

@@ -23,4 +23,13 @@ describe('effectivePostprocess', () => {
   it('leaves a detector without a seed a plain threshold', () => {
     expect(effectivePostprocess({ threshold: 0.65, dilate: 2 }, { threshold: 0.4, unattended: true })).toEqual({ threshold: 0.4, dilate: 2 });
   });
+
+  it('extends marks only in review, unless the unattended values name it, and moves the floor with a user threshold', () => {
+    const withExtend: DetectPostprocess = { ...pp, extend: { low: 0.3 } };
+    expect(effectivePostprocess(withExtend, {}).extend).toEqual({ low: 0.3 });
+    expect(effectivePostprocess(withExtend, { unattended: true }).extend).toBeUndefined();
+    expect(effectivePostprocess({ ...withExtend, unattended: { extend: { low: 0.4 } } }, { unattended: true }).extend).toEqual({ low: 0.4 });
+    expect(effectivePostprocess(withExtend, { threshold: 0.6 }).extend!.low).toBeCloseTo(0.4);
+    expect(effectivePostprocess(withExtend, { threshold: 0.1 }).extend!.low).toBeCloseTo(0.01);
+  });
 });

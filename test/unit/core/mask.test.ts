@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { connectedComponents, countHoles, dilate, maskFromGray, probToMask } from '../../../src-main/core/mask.js';
+import { connectedComponents, countHoles, dilate, joinTouching, maskFromGray, probToMask } from '../../../src-main/core/mask.js';
 
 const point = (w: number, h: number, x: number, y: number) => {
   const data = new Uint8Array(w * h);
@@ -62,5 +62,28 @@ describe('mask ops', () => {
   it('joins diagonal neighbours to a sure mark', () => {
     const prob = new Float32Array([0.99, 0, 0, 0, 0.6, 0, 0, 0, 0.6]);
     expect(countHoles(probToMask(prob, 3, 3, 0.5, 0, 0.9))).toBe(3);
+  });
+});
+
+describe('joinTouching', () => {
+  /** A 12 × 3 mask from rows of '#' (marked) and '.' characters. */
+  const rows = (...lines: string[]) => ({
+    width: lines[0]!.length, height: lines.length,
+    data: Uint8Array.from(lines.join(''), (c) => (c === '#' ? 255 : 0)),
+  });
+  const text = (m: { width: number; data: Uint8Array }) =>
+    Array.from({ length: m.data.length / m.width }, (_, y) => Array.from(m.data.subarray(y * m.width, (y + 1) * m.width), (v) => (v ? '#' : '.')).join(''));
+
+  it('adds the marks of the reach that touch the mask, and only those', () => {
+    const mask = rows('..##........', '............', '..........#.');
+    const reach = rows('.####...##..', '.....#......', '......#...#.');
+    expect(joinTouching(mask, reach)).toBe(4); // x 1 and 4 of row 0, then the diagonal run down to (6, 2)
+    expect(text(mask)).toEqual(['.####.......', '.....#......', '......#...#.']);
+  });
+
+  it('keeps what the mask marks even where the reach does not', () => {
+    const mask = rows('#...........', '............', '............');
+    expect(joinTouching(mask, rows('............', '............', '............'))).toBe(0);
+    expect(text(mask)[0]).toBe('#...........');
   });
 });
