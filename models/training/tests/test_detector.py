@@ -15,7 +15,7 @@ from eval_detector import operating_index
 from export_detector import CHECK_PHOTO, export_onnx, ort_max_abs_diff
 from interpolate import interpolate
 from kintsugi_train import manifest
-from kintsugi_train.damage import VISIBLE_DELTA, damage_mask, is_print, paint_damage
+from kintsugi_train.damage import VISIBLE_DELTA, damage_mask, is_print, paint_damage, toned_residuals
 from kintsugi_train.detector import (
     DetectorUNet, confusion, loss_fn, random_crop_pair, read_rgb, scores, split_train,
 )
@@ -163,6 +163,18 @@ class WeightInterpolation(unittest.TestCase):
         self.assertTrue(is_print(grey))
         self.assertTrue(is_print(sepia))
         self.assertFalse(is_print(img))
+
+    def test_is_print_agrees_with_the_app_on_real_scans(self):
+        # the table src-main/core/print-kind.ts is tested against too (test/unit/core/print-kind.test.ts)
+        table = json.loads((HERE.parent.parent / "test/fixtures/print-kind-real.json").read_text())["cases"]
+        self.assertGreaterEqual(len(table), 8)
+        real = HERE.parent.parent.parent / "shared/data/real-damage"
+        for case in table:
+            img = read_rgb(real / case["photo"])
+            affine, per_level = toned_residuals(img)
+            self.assertAlmostEqual(affine, case["affine"], delta=0.005, msg=case["photo"])
+            self.assertAlmostEqual(per_level, case["perLevel"], delta=0.005, msg=case["photo"])
+            self.assertEqual(is_print(img), case["toned"], case["photo"])
 
 
 if __name__ == "__main__":

@@ -1,10 +1,12 @@
+import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
 import type { Raster } from '../../../src-main/core/image.js';
 import { isTonedPrint, LEVEL_TOLERANCE, TONED_TOLERANCE, tonedResidual } from '../../../src-main/core/print-kind.js';
 
-const realDamage = join(resolve(__dirname, '../../..'), '../shared/data/real-damage');
+const repoRoot = resolve(__dirname, '../../..');
+const realDamage = join(repoRoot, '../shared/data/real-damage');
 
 /** A photo from a luma pattern, each channel made by `channel(c, luma, x, y)` (0..1), 8 or 16 bits. */
 function make(w: number, h: number, channel: (c: number, y: number, px: number, py: number) => number, depth: 8 | 16 = 8): Raster {
@@ -44,19 +46,12 @@ describe('isTonedPrint', () => {
   });
 
   it('on real scans: old toned prints yes; colour photos, a faded autochrome and a hand-tinted print no', async () => {
-    // [photo, affine, perLevel, toned]: the residuals as numpy measures them on every 4th pixel
-    // (affine: kintsugi_train/damage.py is_toned's least squares)
-    const cases: Array<[string, number, number, boolean]> = [
-      ['bopbtl-scratched/d.png', 0.0207, 0.0125, true],
-      ['bopbtl-scratched/b.png', 0.0177, 0.0048, true],
-      ['swinir-oldphoto2.png', 0.0144, 0.0135, true],
-      ['swinir-Lincoln.png', 0, 0, true],
-      ['bopbtl-old/b.png', 0.025, 0.0229, false], // autochrome: greens, a blue dress, all faded
-      ['bopbtl-old/f.png', 0.1123, 0.0947, false],
-      ['bopbtl-old/c.png', 0.031, 0.0269, false],
-      ['iopaint-old_photo.jpg', 0.0511, 0.0151, false], // hand-tinted cheeks
-    ];
-    for (const [name, affine, perLevel, toned] of cases) {
+    // the residuals as numpy measures them (the table the Python port is tested against too)
+    const { cases } = JSON.parse(readFileSync(join(repoRoot, 'test/fixtures/print-kind-real.json'), 'utf8')) as {
+      cases: Array<{ photo: string; affine: number; perLevel: number; toned: boolean }>;
+    };
+    expect(cases.length).toBeGreaterThanOrEqual(8);
+    for (const { photo: name, affine, perLevel, toned } of cases) {
       const img = await read(name);
       const r = tonedResidual(img);
       expect(r.affine, name).toBeCloseTo(affine, 2);
