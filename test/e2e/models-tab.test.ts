@@ -68,6 +68,12 @@ describe.skipIf(!existsSync(CHROMIUM) || !hasShippedScores).each(VIEWPORTS)('Mod
     expect(await card.locator('script, img, iframe').count()).toBe(0);
     const detCard = await models.openCard(det.id);
     expect(await detCard.locator('h1, h2').count()).toBeGreaterThan(0);
+    // A detector that hands old prints to another model says so on its card (manifest `prints`).
+    const routed = shipped.filter((m) => (m as { prints?: string }).prints);
+    for (const m of routed) {
+      await expect.poll(() => models.card(m.id).getByTestId('prints-route').innerText()).toBe(`grey and toned prints go to ${(m as { prints?: string }).prints}`);
+    }
+    expect(await browser.page.getByTestId('prints-route').count()).toBe(routed.length);
 
     expect(await layoutProblems(browser.page)).toEqual({ horizontalScroll: 0, clipped: [], overlapping: [] });
     // The leaderboards and the cards fit the window: nothing inside the tab scrolls sideways either.
