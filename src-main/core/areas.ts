@@ -90,15 +90,20 @@ export function forEachMark(prob: Float32Array, width: number, height: number, t
 
 /**
  * Sets `prob` to 0 over every connected mark (probability above `threshold`) whose thickest point is more than
- * `maxRadius` × the longer side from its edge (radius 1 = a one-pixel-wide line). Returns how many marks were
- * left for review.
+ * `maxRadius` × the longer side from its edge (radius 1 = a one-pixel-wide line), and to 1 in `into` when given.
+ * Returns how many marks were left for review.
  */
-export function dropAreas(prob: Float32Array, width: number, height: number, threshold: number, maxRadius: number): number {
+export function dropAreas(
+  prob: Float32Array, width: number, height: number, threshold: number, maxRadius: number, into?: Float32Array,
+): number {
   const limit = Math.max(1, maxRadius * Math.max(width, height));
   let dropped = 0;
   forEachMark(prob, width, height, threshold, ({ members, thickest }) => {
     if (thickest <= limit) return;
-    for (const q of members) prob[q] = 0;
+    for (const q of members) {
+      prob[q] = 0;
+      if (into) into[q] = 1;
+    }
     dropped++;
   });
   return dropped;

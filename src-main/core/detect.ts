@@ -150,12 +150,16 @@ export const DEFAULT_DETECT_POSTPROCESS: DetectPostprocess = { threshold: 0.5, d
 export interface DetectedMask extends Mask {
   areasLeft?: number;
   suggested?: Mask;
+  /** The marks `areasLeft` counts, at the photo's resolution (asked for with `areas`). */
+  areas?: Mask;
 }
 
 /** Options of `detectMask`. */
 export interface DetectMaskOptions extends Pick<PipelineOptions, 'signal' | 'onProgress'> {
   /** Also return the marks the proposal leaves out (`suggested`), for a person reviewing it. */
   suggest?: boolean;
+  /** Also return the marks the areas rule left unfilled (`areas`), not only how many. */
+  areas?: boolean;
 }
 
 /**
@@ -185,7 +189,9 @@ export async function detectMask(
   if (pp.specks) addSpecks(work, firstLook, pp.specks);
   const oneLookWanted = opts.suggest && (pp.confirm || pp.maxRadius !== undefined || (pp.suggestSeed ?? pp.seed) !== pp.seed);
   // Everything after the first look, at one threshold: the marks the cues keep, as a probability map.
-  const refine = async (threshold: number, pass: number): Promise<{ prob: Float32Array; oneLook: Float32Array | null; areasLeft?: number }> => {
+  const refine = async (
+    threshold: number, pass: number,
+  ): Promise<{ prob: Float32Array; oneLook: Float32Array | null; areasLeft?: number; dropped?: Float32Array }> => {
     const prob = firstLook.slice();
     if (pp.lights) dropLights(work, prob, threshold, pp.lights);
     // What one look marks, areas included: the proposal plus its suggestions.
@@ -203,11 +209,12 @@ export async function detectMask(
       done += plan.tiles;
       opts.onProgress?.({ stage: 'detect', done, total });
     }
-    const areasLeft = pp.maxRadius !== undefined ? dropAreas(prob, work.width, work.height, threshold, pp.maxRadius) : undefined;
+    const dropped = opts.areas && pass === 0 && pp.maxRadius !== undefined ? new Float32Array(prob.length) : undefined;
+    const areasLeft = pp.maxRadius !== undefined ? dropAreas(prob, work.width, work.height, threshold, pp.maxRadius, dropped) : undefined;
     if (pp.complete) completeMarks(prob, work.width, work.height, threshold, pp.complete);
     if (pp.rims) takeRims(work, prob, threshold, pp.rims);
     if (pp.bridges) bridgeGaps(work, prob, threshold, pp.bridges);
-    return { prob, oneLook, ...(areasLeft !== undefined ? { areasLeft } : {}) };
+    return { prob, oneLook, ...(areasLeft !== undefined ? { areasLeft } : {}), ...(dropped ? { dropped } : {}) };
   };
   const dilation = fit ? Math.round(pp.dilate / fit.scale) : pp.dilate; // at the photo's resolution
   const toMask = (p: Float32Array, threshold = pp.threshold, seed = pp.seed): Mask =>
@@ -223,6 +230,7 @@ export async function detectMask(
   }
   if (pp.overshoot && dilation < OVERSHOOT_COVERED) takeOvershoot(image, mask, pp.overshoot);
   if (strict.areasLeft !== undefined) mask.areasLeft = strict.areasLeft;
+  if (strict.dropped) mask.areas = toMask(strict.dropped, 0.5, 0.5);
   if (strict.oneLook) {
     const suggested = leftOut(toMask(strict.oneLook, pp.threshold, pp.suggestSeed ?? pp.seed), mask);
     if (suggested) mask.suggested = suggested;

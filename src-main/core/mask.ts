@@ -205,3 +205,22 @@ export function joinTouching(mask: Mask, reach: Mask): number {
   }
   return joined;
 }
+
+/**
+ * How many of the 8-connected marks of `areas` a fill of `filled` leaves: a mark counts when more than half of its
+ * pixels are outside `filled` (an area one detector left for review that another one's mask filled is not left).
+ * Both masks have the same size.
+ */
+export function countUnfilled(areas: Mask, filled: Mask): number {
+  const { width, height, data } = areas;
+  const marked = (q: number): boolean => data[q]! > 0;
+  const seen = new Uint8Array(data.length);
+  const members: number[] = [];
+  let left = 0;
+  for (let i = 0; i < data.length; i++) {
+    if (seen[i] || !marked(i)) continue;
+    flood8(i, width, height, marked, seen, members);
+    if (2 * members.reduce((n, q) => n + (filled.data[q] ? 1 : 0), 0) < members.length) left++;
+  }
+  return left;
+}

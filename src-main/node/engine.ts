@@ -5,7 +5,7 @@
 import type { ModelView } from '../core/api/contract.js';
 import { badInput, KintsugiError } from '../core/errors.js';
 import type { Device, Mask, Progress, Raster } from '../core/image.js';
-import { MAX_GROW } from '../core/mask.js';
+import { countUnfilled, MAX_GROW } from '../core/mask.js';
 import type { FillDetail } from '../core/pipeline.js';
 import { isTonedPrint } from '../core/print-kind.js';
 import { isValidStrength, type ToneParams } from '../core/tone.js';
@@ -243,15 +243,18 @@ export class Engine {
     if (threshold !== undefined) checkThreshold(threshold);
     const picked = this.pick('detect-damage', opts.modelId);
     const model = this.forPhoto(picked, image);
+    // Both models' masks together: each one's areas left for review are counted only where the other's mask
+    // does not fill them.
+    const union = !!opts.unattended && model !== picked;
     const run = (m: RegisteredModel, jobOpts: DetectOptions) => this.client.call(
       {
         kind: 'detect', model: m.spec, device: opts.device ?? this.device, image,
         ...(threshold !== undefined ? { threshold } : {}), ...(opts.unattended ? { unattended: true } : {}),
-        ...(opts.suggest && !opts.unattended ? { suggest: true } : {}),
+        ...(opts.suggest && !opts.unattended ? { suggest: true } : {}), ...(union ? { areas: true } : {}),
       },
       jobOpts,
     );
-    if (opts.unattended && model !== picked) {
+    if (union) {
       // Progress: the first look fills the first half of the bar, the second the rest.
       const { onProgress } = opts;
       const half = (k: 0 | 1) => onProgress && ((p: Progress) => onProgress({ ...p, done: p.done + k * p.total, total: 2 * p.total }));
@@ -259,7 +262,10 @@ export class Engine {
       const second = await run(model, { ...opts, onProgress: half(1) });
       const mask = first.mask;
       for (let i = 0; i < mask.data.length; i += 1) if (second.mask.data[i]) mask.data[i] = 255;
-      return { mask, modelId: model.spec.id, provider: second.provider, areasLeft: Math.max(first.areasLeft ?? 0, second.areasLeft ?? 0) };
+      const left = first.areas ?? second.areas;
+      if (left && first.areas && second.areas) for (let i = 0; i < left.data.length; i += 1) if (second.areas.data[i]) left.data[i] = 255;
+      const areasLeft = left ? countUnfilled(left, mask) : Math.max(first.areasLeft ?? 0, second.areasLeft ?? 0);
+      return { mask, modelId: model.spec.id, provider: second.provider, areasLeft };
     }
     const r = await run(model, opts);
     return {

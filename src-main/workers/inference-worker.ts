@@ -81,11 +81,16 @@ async function handle(req: Exclude<WorkerRequest, { kind: 'cancel' } | { kind: '
         ...(req.threshold !== undefined ? { threshold: req.threshold } : {}),
         ...(req.unattended ? { unattended: true } : {}),
       });
-      const mask = await detectMask(req.image, detectBackend(s.session, req.model), pp, { ...opts, ...(req.suggest ? { suggest: true } : {}) });
-      const { suggested } = mask;
-      const bufs = [ownBuffer(mask.data), suggested ? ownBuffer(suggested.data) : undefined].filter((b): b is ArrayBuffer => !!b);
+      const mask = await detectMask(req.image, detectBackend(s.session, req.model), pp, {
+        ...opts, ...(req.suggest ? { suggest: true } : {}), ...(req.areas ? { areas: true } : {}),
+      });
+      const { suggested, areas } = mask;
+      const bufs = [mask.data, suggested?.data, areas?.data].map((d) => (d ? ownBuffer(d) : undefined)).filter((b): b is ArrayBuffer => !!b);
       const left = mask.areasLeft !== undefined ? { areasLeft: mask.areasLeft } : {};
-      const more = suggested ? { suggested: { width: suggested.width, height: suggested.height, data: suggested.data } } : {};
+      const more = {
+        ...(suggested ? { suggested: { width: suggested.width, height: suggested.height, data: suggested.data } } : {}),
+        ...(areas ? { areas: { width: areas.width, height: areas.height, data: areas.data } } : {}),
+      };
       send({ kind: 'done', id: req.id, value: { mask: { width: mask.width, height: mask.height, data: mask.data }, provider: s.provider, ...left, ...more } }, bufs);
     }
   } catch (e) {

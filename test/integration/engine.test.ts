@@ -115,10 +115,13 @@ describe('Engine on real ONNX sessions in the worker', () => {
   });
 
   /** An engine whose default detector `colour-detect` names `prints-detect` as its model for old prints. */
-  async function routedEngine(name: string, colourThreshold: number, printsThreshold: number): Promise<Engine> {
+  async function routedEngine(
+    name: string, colourThreshold: number, printsThreshold: number, maxRadius: { colour?: number; prints?: number } = {},
+  ): Promise<Engine> {
+    const radius = (r: number | undefined) => (r === undefined ? {} : { maxRadius: r });
     const dir = writeTestManifest(join(work, name), models, [
-      testDetectEntry('colour-detect', { prints: 'prints-detect', postprocess: { threshold: colourThreshold, dilate: 0 } }),
-      testDetectEntry('prints-detect', { postprocess: { threshold: printsThreshold, dilate: 2 } }),
+      testDetectEntry('colour-detect', { prints: 'prints-detect', postprocess: { threshold: colourThreshold, dilate: 0, ...radius(maxRadius.colour) } }),
+      testDetectEntry('prints-detect', { postprocess: { threshold: printsThreshold, dilate: 2, ...radius(maxRadius.prints) } }),
     ], { 'detect-damage': 'colour-detect' });
     return Engine.create({ modelsDir: dir, userModelsDir: empty, device: 'cpu' });
   }
@@ -171,6 +174,31 @@ describe('Engine on real ONNX sessions in the worker', () => {
       } finally {
         await both.close();
       }
+    } finally {
+      await routed.close();
+    }
+  });
+
+  it('unattended, counts a print\'s areas left for review only where neither detector\'s mask fills them', async () => {
+    // A sepia print with two bright bands: 8 rows (the colour detector's areas rule keeps it, the prints one's
+    // leaves it) and 16 rows (both leave it).
+    const w = 80;
+    const h = 60;
+    const sepia: Raster = { width: w, height: h, channels: 3, depth: 8, data: new Uint8Array(w * h * 3) };
+    for (let y = 0; y < h; y++) for (let x = 0; x < w; x++) {
+      const luma = (y >= 10 && y < 18) || (y >= 30 && y < 46) ? 250 : 60 + ((x * 7 + y * 3) % 90);
+      [1, 0.85, 0.62].forEach((k, c) => { sepia.data[(y * w + x) * 3 + c] = Math.round(luma * k); });
+    }
+    const routed = await routedEngine('prints-areas', 0.7, 0.7, { colour: 0.07, prints: 0.02 });
+    try {
+      const alone = await routed.detect(sepia, { modelId: 'prints-detect', unattended: true });
+      expect(alone.areasLeft).toBe(2);
+      const reviewed = await routed.detect(sepia, { modelId: 'colour-detect' });
+      expect(reviewed.modelId).toBe('prints-detect'); // reviewed: routed, one model
+      const both = await routed.detect(sepia, { unattended: true });
+      const rows = new Set([...both.mask.data.keys()].filter((i) => both.mask.data[i]).map((i) => Math.floor(i / w)));
+      expect([...rows].sort((a, b) => a - b)).toEqual([10, 11, 12, 13, 14, 15, 16, 17]); // the 8-row band, filled
+      expect(both.areasLeft).toBe(1); // the 16-row band; the 8-row one the colour detector's mask fills
     } finally {
       await routed.close();
     }

@@ -45,6 +45,8 @@ export interface DetectRequest {
   unattended?: boolean;
   /** Also return what the proposal leaves out for a person to add (`suggested`). */
   suggest?: boolean;
+  /** Also return the marks too thick to fill unreviewed, as a mask (`areas`), not only how many. */
+  areas?: boolean;
 }
 
 /** Restores the tone (fading, colour cast, see-through stains) of a whole photo with a `restore-tone` model. */
@@ -86,9 +88,9 @@ export interface WorkerResults {
   restore: { image: Raster; provider: string };
   /**
    * `areasLeft`: marks too thick to fill unreviewed (core/areas.ts); `suggested`: what the proposal leaves out
-   * (asked for with `suggest`; core/detect.ts).
+   * (asked for with `suggest`; core/detect.ts); `areas`: the marks `areasLeft` counts (asked for with `areas`).
    */
-  detect: { mask: Mask; provider: string; areasLeft?: number; suggested?: Mask };
+  detect: { mask: Mask; provider: string; areasLeft?: number; suggested?: Mask; areas?: Mask };
   /** The toned photo, the transform the model predicted, and whether it was treated as black-and-white. */
   tone: { image: Raster; provider: string; params: ToneParams; isMono: boolean };
 }
