@@ -222,12 +222,17 @@ export async function detectMask(
       ? probToMask(upsampleBilinear(p, fit.width, fit.height, width, height), width, height, threshold, dilation, seed)
       : probToMask(p, width, height, threshold, dilation, seed);
   const strict = await refine(pp.threshold, 0);
-  const mask: DetectedMask = toMask(strict.prob);
   if (pp.extend) {
-    // The same cues at the lower threshold decide how far each proposed mark reaches, never whether it exists.
+    // The same cues at the lower threshold decide how far each proposed mark reaches, never whether it exists:
+    // at the working size, what they mark touching a proposed mark joins it (lifted to 1, so the one mask made at
+    // the photo's resolution below holds it).
+    const kept = probToMask(strict.prob, work.width, work.height, pp.threshold, 0, pp.seed);
     const loose = await refine(pp.extend.low, 1);
-    joinTouching(mask, toMask(loose.prob, pp.extend.low));
+    const proposed = kept.data.slice();
+    joinTouching(kept, probToMask(loose.prob, work.width, work.height, pp.extend.low, 0, pp.seed));
+    for (let i = 0; i < proposed.length; i++) if (kept.data[i] && !proposed[i]) strict.prob[i] = 1;
   }
+  const mask: DetectedMask = toMask(strict.prob);
   if (pp.overshoot && dilation < OVERSHOOT_COVERED) takeOvershoot(image, mask, pp.overshoot);
   if (strict.areasLeft !== undefined) mask.areasLeft = strict.areasLeft;
   if (strict.dropped) mask.areas = toMask(strict.dropped, 0.5, 0.5);

@@ -5,7 +5,8 @@
  * switched off, and without the growth of marks (completion, rims, bridges, overshoot), in the same run. Ratios are against the one-look review detection at the same size: the review
  * as it was before it had a second look (one look at the suggestions' seed, areas kept, nothing suggested). Real photo: bopbtl-old/f (a harbour
  * with rigging) upscaled with Lanczos; every case is a fresh engine and the first call warms it up. The same photo
- * made a sepia print goes to the detector for old prints (core/print-kind.ts), and unattended to both detectors.
+ * made a sepia print goes to the detector for old prints (core/print-kind.ts), and unattended to both detectors; its
+ * review is timed with and without following marks on (`extend`, the post-processing run a second time).
  *
  *   npx tsx test/bench/detect.bench.ts      (also run by `npm run bench`)
  *   KINTSUGI_BENCH_SIZES=1 npx tsx test/bench/detect.bench.ts
@@ -107,6 +108,9 @@ async function seconds(dir: string, image: Raster, unattended: boolean): Promise
 
 const oneLook = oneLookModels();
 const noGrowth = modelsWith(withoutGrowth);
+const noExtend = modelsWith((pp) => {
+  delete pp['extend'];
+});
 try {
   const rows: string[] = [];
   for (const mp of SIZES) {
@@ -121,6 +125,7 @@ try {
       ['unattended, as shipped', modelsDir, true, image],
       ['unattended, as shipped without completion, rims, bridges and overshoot', noGrowth, true, image],
       ['sepia print: review, as shipped (the detector for old prints)', modelsDir, false, print],
+      ['sepia print: review, without following marks on (`extend`)', noExtend, false, print],
       ['sepia print: unattended, as shipped (both detectors)', modelsDir, true, print],
     ];
     for (const [name, dir, unattended, img] of cases) {
@@ -135,4 +140,5 @@ try {
 } finally {
   rmSync(oneLook, { recursive: true, force: true });
   rmSync(noGrowth, { recursive: true, force: true });
+  rmSync(noExtend, { recursive: true, force: true });
 }
