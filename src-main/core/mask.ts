@@ -184,25 +184,35 @@ export interface ExtendCue {
 }
 
 /**
+ * Calls `visit` with the pixels of each 8-connected mark of `mask` (the array is reused between calls). Both
+ * joinTouching and countUnfilled work mark by mark.
+ */
+function forEachComponent(mask: Mask, visit: (members: number[]) => void): void {
+  const { width, height, data } = mask;
+  const marked = (q: number): boolean => data[q]! > 0;
+  const seen = new Uint8Array(data.length);
+  const members: number[] = [];
+  for (let i = 0; i < data.length; i++) {
+    if (seen[i] || !marked(i)) continue;
+    visit(flood8(i, width, height, marked, seen, members));
+  }
+}
+
+/**
  * Adds to `mask` (in place) every 8-connected mark of `reach` that touches it: the extent of a mark comes from
  * `reach`, its existence from `mask`. Both masks have the same size. Returns how many pixels joined.
  */
 export function joinTouching(mask: Mask, reach: Mask): number {
-  const { width, height, data } = mask;
-  const marked = (q: number): boolean => reach.data[q]! > 0;
-  const seen = new Uint8Array(data.length);
-  const members: number[] = [];
+  const { data } = mask;
   let joined = 0;
-  for (let i = 0; i < data.length; i++) {
-    if (seen[i] || !marked(i)) continue;
-    flood8(i, width, height, marked, seen, members);
-    if (!members.some((q) => data[q])) continue;
+  forEachComponent(reach, (members) => {
+    if (!members.some((q) => data[q])) return;
     for (const q of members) {
       if (data[q]) continue;
       data[q] = 255;
       joined++;
     }
-  }
+  });
   return joined;
 }
 
@@ -212,15 +222,9 @@ export function joinTouching(mask: Mask, reach: Mask): number {
  * Both masks have the same size.
  */
 export function countUnfilled(areas: Mask, filled: Mask): number {
-  const { width, height, data } = areas;
-  const marked = (q: number): boolean => data[q]! > 0;
-  const seen = new Uint8Array(data.length);
-  const members: number[] = [];
   let left = 0;
-  for (let i = 0; i < data.length; i++) {
-    if (seen[i] || !marked(i)) continue;
-    flood8(i, width, height, marked, seen, members);
+  forEachComponent(areas, (members) => {
     if (2 * members.reduce((n, q) => n + (filled.data[q] ? 1 : 0), 0) < members.length) left++;
-  }
+  });
   return left;
 }
