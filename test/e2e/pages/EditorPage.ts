@@ -150,6 +150,18 @@ export class EditorPage {
     });
   }
 
+  /** The painted mask, 1 byte per pixel (coverage over 50 % = 1), with its size. */
+  async maskBits(): Promise<{ mask: Uint8Array; width: number; height: number }> {
+    const r = await this.page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-testid="mask-canvas"]')!;
+      const d = c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data;
+      const bits: number[] = [];
+      for (let i = 3; i < d.length; i += 4) bits.push(d[i]! > 127 ? 1 : 0);
+      return { bits, width: c.width, height: c.height };
+    });
+    return { mask: Uint8Array.from(r.bits), width: r.width, height: r.height };
+  }
+
   /** Whether the red mask overlay is shown (it hides after a restore so the result is visible). */
   async isMaskShown(): Promise<boolean> {
     return (await this.byTestId('mask-layer').getAttribute('data-visible')) === 'true';
