@@ -183,6 +183,12 @@ export interface ExtendCue {
   low: number;
 }
 
+/** Marks in `mask` (in place) every pixel `other` marks; both the same size. Returns `mask`. */
+export function addInto(mask: Mask, other: Mask): Mask {
+  for (let i = 0; i < mask.data.length; i += 1) if (other.data[i]) mask.data[i] = 255;
+  return mask;
+}
+
 /**
  * Calls `visit` with the pixels of each 8-connected mark of `mask` (the array is reused between calls). Both
  * joinTouching and countUnfilled work mark by mark.

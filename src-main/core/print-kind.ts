@@ -96,6 +96,11 @@ export function tonedResidual(image: Raster): { affine: number; perLevel: number
   return { affine: worst, perLevel };
 }
 
+/** How the CLI and the app say where a detector hands grey and toned prints (ManifestEntry.prints). */
+export function printsRoute(printsModelId: string): string {
+  return `grey and toned prints go to ${printsModelId}`;
+}
+
 /** True for a grey or toned print (see the module comment). */
 export function isTonedPrint(image: Raster): boolean {
   const r = tonedResidual(image);

@@ -5,7 +5,7 @@
 import type { ModelView } from '../core/api/contract.js';
 import { badInput, KintsugiError } from '../core/errors.js';
 import type { Device, Mask, Progress, Raster } from '../core/image.js';
-import { countUnfilled, MAX_GROW } from '../core/mask.js';
+import { addInto, countUnfilled, MAX_GROW } from '../core/mask.js';
 import type { FillDetail } from '../core/pipeline.js';
 import { isTonedPrint } from '../core/print-kind.js';
 import { isValidStrength, type ToneParams } from '../core/tone.js';
@@ -260,10 +260,8 @@ export class Engine {
       const half = (k: 0 | 1) => onProgress && ((p: Progress) => onProgress({ ...p, done: p.done + k * p.total, total: 2 * p.total }));
       const first = await run(picked, { ...opts, transferInput: false, onProgress: half(0) });
       const second = await run(model, { ...opts, onProgress: half(1) });
-      const mask = first.mask;
-      for (let i = 0; i < mask.data.length; i += 1) if (second.mask.data[i]) mask.data[i] = 255;
-      const left = first.areas ?? second.areas;
-      if (left && first.areas && second.areas) for (let i = 0; i < left.data.length; i += 1) if (second.areas.data[i]) left.data[i] = 255;
+      const mask = addInto(first.mask, second.mask);
+      const left = first.areas && second.areas ? addInto(first.areas, second.areas) : (first.areas ?? second.areas);
       const areasLeft = left ? countUnfilled(left, mask) : Math.max(first.areasLeft ?? 0, second.areasLeft ?? 0);
       return { mask, modelId: model.spec.id, provider: second.provider, areasLeft };
     }

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { ModelInfo } from '../../node/engine.js';
 import { addEngineOptions, withEngine, type EngineFlags } from '../engine-options.js';
 import { reportFailure } from '../report.js';
+import { printsRoute } from '../../core/print-kind.js';
 
 interface ModelsFlags extends EngineFlags {
   json?: boolean;
@@ -23,7 +24,7 @@ export function formatModels(models: ModelInfo[], rejected: readonly { file: str
   const out = [line(head)];
   models.forEach((m, i) => {
     out.push(line(rows[i]!));
-    if (m.prints) out.push(`    grey and toned prints go to ${m.prints}`);
+    if (m.prints) out.push(`    ${printsRoute(m.prints)}`);
     if (m.providerReason) out.push(`    ${m.providerReason}`);
   });
   out.push('* default for its task');
