@@ -169,7 +169,7 @@ def main() -> None:
     cv2.setNumThreads(args.threads)
 
     ck = torch.load(args.ckpt, map_location="cpu")
-    net = ToneNet()
+    net = ToneNet(width=ck.get("state", {}).get("width", 1))
     net.load_state_dict(ck["model"])
     net.eval()
     step = ck.get("state", {}).get("step")

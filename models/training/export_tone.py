@@ -101,7 +101,7 @@ def main() -> None:
     torch.set_num_threads(1)
 
     ck = torch.load(args.ckpt, map_location="cpu")
-    net = ToneNet()
+    net = ToneNet(width=ck.get("state", {}).get("width", 1))
     net.load_state_dict(ck["model"])
     net.eval()
     state = ck.get("state", {})

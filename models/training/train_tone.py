@@ -27,7 +27,7 @@ import torch.nn.functional as F
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from kintsugi_train.detector import read_rgb, split_train  # noqa: E402
-from kintsugi_train.tone import SIZE, ToneNet, count_params, loss_fn, restore_tone, weights_from_onnx  # noqa: E402
+from kintsugi_train.tone import SIZE, ToneNet, count_params, loss_fn, restore_tone, weights_from_onnx, widen  # noqa: E402
 from kintsugi_train.tone_ageing import age_train, random_pair  # noqa: E402
 from kintsugi_train.tone_metrics import to_u8  # noqa: E402
 
@@ -108,6 +108,9 @@ def main() -> None:
                     help="without a last.pt to resume: start from the weights of a checkpoint (e.g. runs/tone/shipped.pt)")
     ap.add_argument("--init-step", type=int, default=0, help="the training step --init-onnx was exported at")
     ap.add_argument("--init-minutes", type=float, default=0.0, help="the training minutes behind --init-onnx")
+    ap.add_argument("--width", type=int, default=1,
+                    help="channel multiplier of the convolutions; with --init-ckpt of a narrower net it is widened "
+                         "so that it starts as exactly that net")
     args = ap.parse_args()
 
     torch.set_num_threads(args.threads)
@@ -121,12 +124,13 @@ def main() -> None:
         with open(log_path, "a") as f:
             f.write(line + "\n")
 
-    net = ToneNet()
-    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
-    state = {"step": 0, "minutes": 0.0, "losses": [], "best_psnr": -1.0, "seed": 0, "history": []}
     last = args.run_dir / "last.pt"
-    if args.resume and last.exists():
-        ck = torch.load(last, map_location="cpu")
+    ck = torch.load(last, map_location="cpu") if args.resume and last.exists() else None
+    width = ck["state"].get("width", 1) if ck is not None else args.width
+    net = ToneNet(width=width)
+    opt = torch.optim.Adam(net.parameters(), lr=args.lr)
+    state = {"step": 0, "minutes": 0.0, "losses": [], "best_psnr": -1.0, "seed": 0, "history": [], "width": width}
+    if ck is not None:
         net.load_state_dict(ck["model"])
         if "opt" in ck:
             opt.load_state_dict(ck["opt"])
@@ -134,7 +138,10 @@ def main() -> None:
         log(f"resumed from {last} at step {state['step']} ({state['minutes']:.1f} min)")
     elif args.init_ckpt is not None:
         ck = torch.load(args.init_ckpt, map_location="cpu")
-        net.load_state_dict(ck["model"])
+        if ck["state"].get("width", 1) != width:
+            widen(ck["model"], net)
+        else:
+            net.load_state_dict(ck["model"])
         state.update(step=ck["state"]["step"])
         log(f"started from the weights of {args.init_ckpt} (step {state['step']}); minutes and schedule start afresh")
     elif args.init_onnx is not None:

@@ -81,15 +81,17 @@ class ToneNet(nn.Module):
     a classical levels stage (the photo's own black and white points, half trusted at the start) is folded. Every
     other head starts at the identity."""
 
-    def __init__(self, knots: int = KNOTS):
+    def __init__(self, knots: int = KNOTS, width: int = 1):
         super().__init__()
         self.knots = knots
-        self.c64 = _conv(3, 24, 2)
-        self.c32 = nn.Sequential(_conv(24, 32, 2), _conv(32, 32))
-        self.c16 = nn.Sequential(_conv(32, 64, 2), _conv(64, 64))
-        self.c8 = _conv(64, 64, 2)
-        self.c4 = _conv(64, 96, 2)
-        self.mlp = nn.Sequential(nn.Linear(96 + NSTATS, 128), nn.ReLU(inplace=True), nn.Linear(128, 128),
+        self.width = width  # channel multiplier of the convolutions (1: the shipped ~0.25 M parameters)
+        c = [24 * width, 32 * width, 64 * width, 64 * width, 96 * width]
+        self.c64 = _conv(3, c[0], 2)
+        self.c32 = nn.Sequential(_conv(c[0], c[1], 2), _conv(c[1], c[1]))
+        self.c16 = nn.Sequential(_conv(c[1], c[2], 2), _conv(c[2], c[2]))
+        self.c8 = _conv(c[2], c[3], 2)
+        self.c4 = _conv(c[3], c[4], 2)
+        self.mlp = nn.Sequential(nn.Linear(c[4] + NSTATS, 128), nn.ReLU(inplace=True), nn.Linear(128, 128),
                                  nn.ReLU(inplace=True))
         # 3 channels x (knots-1 log-slopes + 1 black point), 9 matrix deltas, 1 mono logit, 6 tint values,
         # 6 levels weights (how far to trust the classical black and white points, per channel)
@@ -97,7 +99,7 @@ class ToneNet(nn.Module):
         nn.init.zeros_(self.head.weight)
         nn.init.zeros_(self.head.bias)
         self.gproj = nn.Linear(128, 32)
-        self.ghead = nn.Sequential(_conv(64 + 32, 32), nn.Conv2d(32, 6, 3, padding=1))
+        self.ghead = nn.Sequential(_conv(c[2] + 32, 32), nn.Conv2d(32, 6, 3, padding=1))
         nn.init.zeros_(self.ghead[1].weight)
         nn.init.zeros_(self.ghead[1].bias)
 
@@ -130,6 +132,32 @@ class ToneNet(nn.Module):
         span = torch.clamp(hi - lo, min=0.1).view(n, 3, 1, 1)
         grid = torch.cat([gain / span, (off - lo.view(n, 3, 1, 1)) / span], 1)
         return {"grid": grid, "curves": curves, "matrix": matrix, "mono_logit": mono_logit, "tint": tint}
+
+
+def widen(small: dict[str, torch.Tensor], net: ToneNet) -> None:
+    """Load a width-1 state dict into a wider `net` so that it computes exactly the same function: the old
+    channels keep their weights, the new channels get the wider net's fresh random input weights and zero output
+    weights (so they start silent, yet receive gradients and can learn what the narrow net could not hold)."""
+    big = net.state_dict()
+    inserts = {"mlp.0.weight": 96, "ghead.0.0.weight": 64}  # inputs that are [features, extra]: new features go between
+    for name, old in small.items():
+        new = big[name].clone()
+        if old.shape == new.shape:
+            new.copy_(old)
+        elif name in inserts:
+            k, kn = inserts[name], inserts[name] * net.width
+            new[:, :k] = old[:, :k]
+            new[:, k:kn] = 0
+            new[:, kn:] = old[:, k:]
+        elif old.dim() == 1:
+            new[: old.shape[0]] = old
+        else:
+            o, i = old.shape[:2]
+            new[:o, :i] = old
+            new[:o, i:] = 0  # old outputs ignore the new channels
+        big[name] = new
+    # the new channels' outputs feed only the next layers' new input columns, which start at zero (above)
+    net.load_state_dict(big)
 
 
 class ToneGraph(nn.Module):

@@ -19,7 +19,7 @@ from kintsugi_train import manifest
 from kintsugi_train.detector import read_rgb, split_train
 from kintsugi_train.tone import (
     SIZE, ToneNet, apply_tone, ciede2000, loss_fn, predict_params, restore_tone, rgb_to_lab, small_copy,
-    weights_from_onnx,
+    weights_from_onnx, widen,
 )
 from kintsugi_train.tone_ageing import age_heldout, age_train, age_unseen, random_pair
 from kintsugi_train.tone_metrics import BASELINES, scores, to_u8
@@ -190,6 +190,28 @@ class Training(unittest.TestCase):
             loss.backward()
             opt.step()
         self.assertLess(de[-1], de[0])
+
+    def test_a_widened_net_starts_as_the_narrow_one_and_its_new_channels_learn(self):
+        torch.manual_seed(1)
+        narrow = ToneNet()
+        for p in narrow.parameters():  # not the identity start: every head in use
+            p.data.add_(0.05 * torch.randn_like(p))
+        narrow.eval()
+        wide = ToneNet(width=2)
+        widen(narrow.state_dict(), wide)
+        wide.eval()
+        x = torch.from_numpy(np.stack([_photo(i).transpose(2, 0, 1) for i in range(2)]))
+        a, b = narrow(x), wide(x)
+        for k in a:
+            self.assertLess(float((a[k] - b[k]).abs().max()), 1e-5, k)
+        # the new channels are not dead: one step moves their (zero) output weights
+        wide.train()
+        before = wide.mlp[0].weight[:, 96:192].clone()
+        loss, _ = loss_fn(wide(x), x, x * 0.8, x, torch.zeros(2), "psnr")
+        opt = torch.optim.Adam(wide.parameters(), 1e-3)
+        loss.backward()
+        opt.step()
+        self.assertGreater(float((wide.mlp[0].weight[:, 96:192] - before).abs().max()), 0.0)
 
     def test_trains_resumes_exports_and_onnx_matches_pytorch(self):
         with tempfile.TemporaryDirectory() as d:
